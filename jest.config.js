@@ -1,0 +1,13 @@
+/** Three suites: pure unit tests, handlers against the sandbox over HTTP, and the real Pulumi engine. */
+const tsJest = ["ts-jest", { tsconfig: "tsconfig.json" }];
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: "node",
+  transform: { "^.+\\.ts$": tsJest },
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+
+module.exports = {
+  projects: [project("unit"), project("integration"), project("e2e", { testTimeout: 15 * 60 * 1000 })],
+};
