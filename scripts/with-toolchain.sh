@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Usage: bash scripts/with-toolchain.sh <command...>
+#
+# Makes sure everything the project needs is present, then execs <command> with an
+# environment in which `node` (>= 22), `pulumi` (same version as the installed
+# @pulumi/pulumi), the Pulumi plugins `pulumi-resource-pulumi-nodejs` and
+# `pulumi-language-nodejs`, and node_modules/.bin are on PATH.
+#
+# Nothing is downloaded from Pulumi's own sites: Node 22 comes from the npm package
+# node-linux-<arch>, and the Pulumi CLI is built from the Go module proxy with the Go
+# toolchain (the first time only; the result is cached).
+#
+# Cache (outside the repo, shared by all clones):
+#   ${PULUMI_CHATBOTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-chatbots}
+#     node-v<version>-linux-<arch>/bin/node
+#     pulumi-v<version>/bin/pulumi          (plus pulumi-v<version>.build.log)
+#
+# Progress goes to stderr; stdout belongs to <command>.
+set -euo pipefail
+
+# Node version used when the `node` on PATH is older than 22 (@pulumi/pulumi needs >= 22).
+NODE_PIN=22.23.3
+NODE_MIN_MAJOR=22
+
+say() { printf '[with-toolchain] %s\n' "$*" >&2; }
+die() {
+  say "ERROR: $*"
+  exit 1
+}
+
+[ "$#" -gt 0 ] || die "usage: bash scripts/with-toolchain.sh <command...>"
+
+# --- (1) repository root ---------------------------------------------------------------
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO_ROOT"
+
+CACHE_DIR=${PULUMI_CHATBOTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-chatbots}
+mkdir -p "$CACHE_DIR"
+CACHE_DIR=$(cd "$CACHE_DIR" && pwd)
+
+# Runs "$@" in a subshell, holding an exclusive lock on $CACHE_DIR/<name>.lock (when flock
+# exists), so that two first runs at the same time do not both download or build the same thing.
+with_lock() {
+  local name=$1
+  shift
+  (
+    if command -v flock >/dev/null 2>&1; then
+      flock 9
+    fi
+    "$@"
+  ) 9>"$CACHE_DIR/$name.lock"
+}
+
+node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# --- (3) Node >= 22 ----------------------------------------------------------------------
+# Done before `npm ci` so that npm itself runs on a Node that satisfies the packages'
+# "engines" (npm is the machine's; its `#!/usr/bin/env node` picks up PATH).
+fetch_node() {
+  local dir=$1 arch=$2 tmp tarball
+  [ -x "$dir/bin/node" ] && return 0
+  say "fetching Node $NODE_PIN (npm package node-linux-$arch) into $dir"
+  tmp=$(mktemp -d "$CACHE_DIR/.node.XXXXXX")
+  tarball=$(cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE_PIN" | tail -n 1) ||
+    {
+      rm -rf "$tmp"
+      die "npm pack node-linux-$arch@$NODE_PIN failed"
+    }
+  tar -xzf "$tmp/$tarball" -C "$tmp"
+  [ -x "$tmp/package/bin/node" ] || {
+    rm -rf "$tmp"
+    die "node-linux-$arch@$NODE_PIN has no package/bin/node"
+  }
+  rm -rf "$dir"
+  mv "$tmp/package" "$dir"
+  rm -rf "$tmp"
+}
+
+if [ "$(node_major node)" -ge "$NODE_MIN_MAJOR" ]; then
+  : # the node on PATH is recent enough
+else
+  case "$(uname -m)" in
+    x86_64 | amd64) node_arch=x64 ;;
+    aarch64 | arm64) node_arch=arm64 ;;
+    *) die "no Node >= $NODE_MIN_MAJOR on PATH, and no node-linux package for $(uname -m)" ;;
+  esac
+  node_dir="$CACHE_DIR/node-v$NODE_PIN-linux-$node_arch"
+  command -v npm >/dev/null 2>&1 || die "npm is needed (to fetch Node $NODE_PIN and install packages)"
+  with_lock node fetch_node "$node_dir" "$node_arch"
+  export PATH="$node_dir/bin:$PATH"
+  say "using Node $(node --version) from $node_dir (the node on PATH is older than $NODE_MIN_MAJOR)"
+fi
+
+# --- (2) node_modules --------------------------------------------------------------------
+# The stamp holds the hash of the package-lock.json that was installed; `npm ci` runs again
+# whenever the lock file changes (npm ci deletes node_modules, and the stamp with it).
+INSTALL_STAMP=node_modules/.pulumi-chatbots-install-stamp
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ "$(cat "$INSTALL_STAMP" 2>/dev/null || true)" != "$lock_hash" ]; then
+  say "installing node_modules (npm ci; package-lock.json is new or changed)"
+  npm ci --no-audit --no-fund >&2
+  printf '%s\n' "$lock_hash" >"$INSTALL_STAMP"
+fi
+
+# The dynamic-provider shim of this package does `require("pulumi-chatbots/handlers")`, and
+# the provider host resolves that from the *program* directory at run time. Programs inside
+# this repository (examples, e2e tests) therefore need node_modules/pulumi-chatbots, and Node
+# has no package self-reference for a require that does not come from inside the package:
+# point it at the repository itself.
+if [ ! -e node_modules/pulumi-chatbots ] && [ ! -L node_modules/pulumi-chatbots ]; then
+  ln -s .. node_modules/pulumi-chatbots
+fi
+
+# Per-clone directory for the plugin links below (npm ci recreates node_modules, so they are
+# re-created on every run; links in the shared cache could point into another clone).
+TOOL_BIN="$REPO_ROOT/node_modules/.pulumi-chatbots-bin"
+mkdir -p "$TOOL_BIN"
+
+# --- (4) Pulumi CLI ----------------------------------------------------------------------
+PULUMI_VERSION=$(node -p 'require("./node_modules/@pulumi/pulumi/package.json").version') ||
+  die "cannot read the version of node_modules/@pulumi/pulumi"
+
+go_bin() {
+  if command -v go >/dev/null 2>&1; then
+    command -v go
+  elif [ -x /usr/local/go/bin/go ]; then
+    echo /usr/local/go/bin/go
+  else
+    return 1
+  fi
+}
+
+# Builds github.com/pulumi/pulumi/pkg/v3/cmd/pulumi at v$1 into $2/bin/pulumi.
+# `go install …/cmd/pulumi@vX` is refused (pulumi's go.mod files have replace directives), so
+# a throwaway main module requires pkg/v3 and sdk/v3 at that version and repeats their
+# non-local replace directives, then builds the CLI package out of the dependency.
+build_pulumi() {
+  local version=$1 dest=$2 go log tmp start mods rc
+  [ -x "$dest/bin/pulumi" ] && return 0 # built by a concurrent run while we waited
+  go=$(go_bin) || die "the Pulumi CLI v$version must be built, but no Go toolchain was found (PATH, /usr/local/go)"
+  log="$dest.build.log"
+  tmp=$(mktemp -d "$CACHE_DIR/.build-pulumi-v$version.XXXXXX")
+  mods=("github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version")
+  say "building the Pulumi CLI v$version with $("$go" version | cut -d' ' -f3) (first run only; takes minutes; log: $log)"
+  start=$SECONDS
+  # Remove the half-finished build if we are interrupted (build_pulumi runs in a subshell).
+  trap 'rm -rf "$tmp"' EXIT
+  # `set -e` does not work inside a subshell that is an `if`/`||` condition: check $? instead.
+  set +e
+  (
+    set -euo pipefail
+    cd "$tmp"
+    export GOWORK=off CGO_ENABLED=0
+    "$go" mod init pulumi-cli-build
+    "$go" mod edit "${mods[@]/#/-require=}"
+    # Replace directives of pkg/v3 and sdk/v3, except those pointing at local paths (which
+    # only make sense inside pulumi's own repository).
+    for m in "${mods[@]}"; do
+      gomod=$("$go" mod download -json "$m" | node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+        if (j.Error) throw new Error(j.Error);
+        console.log(j.GoMod);')
+      "$go" mod edit -json "$gomod"
+    done >"$tmp/deps-gomod.jsonl"
+    replaces=$(node -e 'const text = require("fs").readFileSync(process.argv[1], "utf8");
+      const out = new Set();
+      // `go mod edit -json` prints one pretty-printed object per file; top-level "}" is at column 0.
+      for (const doc of text.split(/^\}$/m).filter((d) => d.trim())) {
+        for (const r of JSON.parse(doc + "}").Replace || []) {
+          if (!r.New.Version) continue; // a local path
+          const old = r.Old.Path + (r.Old.Version ? "@" + r.Old.Version : "");
+          out.add(`-replace=${old}=${r.New.Path}@${r.New.Version}`);
+        }
+      }
+      console.log([...out].join("\n"));' "$tmp/deps-gomod.jsonl")
+    echo "replace directives: ${replaces:-none}"
+    if [ -n "$replaces" ]; then
+      # shellcheck disable=SC2086 # one directive per line, none contains spaces
+      "$go" mod edit $replaces
+    fi
+    "$go" mod download "${mods[@]%@*}"
+    "$go" build -mod=mod -trimpath -tags osusergo,grpcnotrace \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
+      -o "$tmp/out/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+    got=$("$tmp/out/bin/pulumi" version)
+    [ "$got" = "v$version" ] || {
+      echo "the built CLI reports '$got', expected 'v$version'"
+      exit 1
+    }
+  ) >"$log" 2>&1
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    say "ERROR: building the Pulumi CLI v$version failed after $((SECONDS - start))s. Last lines of $log:"
+    tail -n 25 "$log" >&2
+    die "no Pulumi CLI. Install pulumi v$version on PATH, or fix the Go build above and run again."
+  fi
+  # Publish atomically: an interrupted build never leaves a half-written binary in place.
+  rm -rf "$dest"
+  mv "$tmp/out" "$dest"
+  rm -rf "$tmp"
+  say "built the Pulumi CLI v$version in $((SECONDS - start))s: $dest/bin/pulumi"
+}
+
+if command -v pulumi >/dev/null 2>&1 && [ "$(pulumi version 2>/dev/null || true)" = "v$PULUMI_VERSION" ]; then
+  PULUMI_BIN=$(command -v pulumi)
+else
+  pulumi_dir="$CACHE_DIR/pulumi-v$PULUMI_VERSION"
+  if [ ! -x "$pulumi_dir/bin/pulumi" ]; then
+    with_lock "pulumi-v$PULUMI_VERSION" build_pulumi "$PULUMI_VERSION" "$pulumi_dir"
+  fi
+  PULUMI_BIN="$pulumi_dir/bin/pulumi"
+  export PATH="$pulumi_dir/bin:$PATH"
+fi
+PULUMI_BIN_DIR=$(dirname "$PULUMI_BIN")
+
+# --- (5) the dynamic-provider plugin -----------------------------------------------------
+# A /bin/sh script shipped in @pulumi/pulumi; the engine looks for it on PATH or beside the
+# pulumi binary and never downloads it.
+ln -sfn "$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" \
+  "$TOOL_BIN/pulumi-resource-pulumi-nodejs"
+
+# --- (6) the nodejs language host --------------------------------------------------------
+# Keep a real pulumi-language-nodejs (from a Pulumi installation) when there is one; otherwise
+# use ours (scripts/language-host), since the official Go binary cannot be built here.
+if [ -x "$PULUMI_BIN_DIR/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null 2>&1; then
+  rm -f "$TOOL_BIN/pulumi-language-nodejs"
+else
+  ln -sfn "$REPO_ROOT/scripts/language-host/pulumi-language-nodejs" "$TOOL_BIN/pulumi-language-nodejs"
+fi
+
+# --- (7) run -----------------------------------------------------------------------------
+export PATH="$REPO_ROOT/node_modules/.bin:$TOOL_BIN:$PATH"
+export PULUMI_SKIP_UPDATE_CHECK=true
+exec "$@"
