@@ -1,0 +1,46 @@
+/**
+ * Credentials and endpoint settings. Order: stack config in the platform's namespace (delivered to
+ * the provider's `configure`, secrets decrypted), then environment variables read at call time.
+ * Neither is ever stored in state or part of a diff.
+ */
+import { ConfigurationError } from "./errors";
+
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+export interface SettingSpec {
+  /** Config key without namespace, e.g. "apiToken" for `sendbird:apiToken`. */
+  key: string;
+  env: string;
+  secret?: boolean;
+}
+
+// Set by `configure` in the provider process; handler modules are ordinary cached modules there.
+let stackConfig: ConfigSource | undefined;
+
+export function configure(req: { config: ConfigSource }): void {
+  stackConfig = req.config;
+}
+
+/** Forgets the stack config (tests). */
+export function resetConfiguration(): void {
+  stackConfig = undefined;
+}
+
+export function readSetting(namespace: string, spec: SettingSpec): string | undefined {
+  const fromConfig = stackConfig?.get(`${namespace}:${spec.key}`);
+  if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
+  const fromEnv = process.env[spec.env];
+  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
+}
+
+export function requireSetting(namespace: string, spec: SettingSpec): string {
+  const value = readSetting(namespace, spec);
+  if (value !== undefined) return value;
+  const set = spec.secret ? "pulumi config set --secret" : "pulumi config set";
+  throw new ConfigurationError(
+    `${namespace}:${spec.key} is not set: run \`${set} ${namespace}:${spec.key} <value>\` ` +
+      `or set the ${spec.env} environment variable`,
+  );
+}

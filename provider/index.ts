@@ -1,0 +1,2 @@
+/** The public surface of pulumi-chatbots (see DESIGN.md): one namespace per platform. */
+export * as sendbird from "./sendbird";

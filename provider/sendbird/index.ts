@@ -1,0 +1,1 @@
+export { Bot, BotArgs } from "./bot";
