@@ -1,20 +1,26 @@
 /**
- * What the shim loads at run time (package subpath "pulumi-chatbots/handlers"): the handlers of each
- * resource type, by key, and the provider's `configure`. Handler modules load on first use.
+ * What the shim calls at run time (package subpath "pulumi-chatbots/handlers"): the handlers of
+ * each resource type, by key, and the provider's `configure`. Handler modules load on first use.
  */
-import type { ResourceHandlers } from "./core/shim";
-
-export { configure } from "./core/credentials";
+import { configure } from "./core/credentials";
+import type { ResourceHandlers, ShimMethod } from "./core/shim";
 
 const registry: Record<string, () => ResourceHandlers> = {
   "sendbird:Bot": () => require("./sendbird/bot").botHandlers,
 };
 
-export function handlersFor(resource: string): ResourceHandlers {
-  const load = registry[resource];
+export function handlersFor(type: string): ResourceHandlers {
+  const load = registry[type];
   if (!load) {
     // State written by a newer release of the package, run by an older one.
-    throw new Error(`pulumi-chatbots: no handlers for resource type "${resource}"; upgrade the package`);
+    throw new Error(`pulumi-chatbots: no handlers for resource type "${type}"; upgrade the package`);
   }
   return load();
+}
+
+/** Entry point of every shim method. */
+export async function run(type: string, method: ShimMethod, args: unknown[]): Promise<unknown> {
+  if (method === "configure") return configure(args[0] as Parameters<typeof configure>[0]);
+  const handlers = handlersFor(type) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  return handlers[method](...args);
 }

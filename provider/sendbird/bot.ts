@@ -8,7 +8,8 @@ import { boundedString, httpUrl, oneOf } from "../core/codec";
 import { checkInputs, InputSchema } from "../core/check";
 import { changedKeys, diffOwned, DiffSpec } from "../core/diff";
 import { AmbiguousRequestError, InputError } from "../core/errors";
-import { dynamicProvider, ResourceHandlers } from "../core/shim";
+import type { ResourceHandlers } from "../core/shim";
+import provider = require("../shims/sendbird-bot");
 import { BotCreateBody, BotResource, BotUpdateBody, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
 
 export interface BotArgs {
@@ -233,9 +234,6 @@ export const botHandlers: ResourceHandlers = {
     await redacting(sendbirdApi, (api) => api.deleteBot(id));
   },
 };
-
-// One shim per resource type: Pulumi serialises a shared provider object only once.
-const provider = dynamicProvider("sendbird:Bot");
 
 /** A Sendbird bot (Chat Platform API v3). */
 export class Bot extends pulumi.dynamic.Resource {
