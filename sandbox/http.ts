@@ -1,0 +1,519 @@
+/**
+ * Shared plumbing for the vendor emulators ("sandboxes"): an HTTP server on loopback, request
+ * body handling, JSON responses, fault injection, a fixed-window rate limiter and a request log.
+ *
+ * Nothing in here knows about a particular vendor. A vendor emulator supplies a request handler
+ * and a few callbacks that render its own error bodies; see `startSandboxServer`.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** Largest request body accepted by default (1 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** Path prefix of the out-of-process control endpoints (fault injection, state inspection). */
+export const CONTROL_PATH_PREFIX = "/__sandbox";
+
+// ---------------------------------------------------------------------------------------------
+// Requests and responses
+// ---------------------------------------------------------------------------------------------
+
+/** One request as the emulator received it, body already read (but not parsed). */
+export interface SandboxRequest {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** URL path as sent on the wire, without the query; still percent-encoded. */
+  path: string;
+  /** Query parameters; when a name repeats, the first value wins. */
+  query: Record<string, string>;
+  /** Header names lower-cased; repeated headers joined with ", ". Values are NOT redacted. */
+  headers: Record<string, string>;
+  /** The raw body; empty when there is none or when it exceeded the size cap. */
+  rawBody: Buffer;
+  /** True when the body was larger than the cap (the excess was read and discarded). */
+  bodyTooLarge: boolean;
+}
+
+/** What a handler answers; the server serialises `body` as JSON. */
+export interface SandboxResponse {
+  status: number;
+  /** Serialised with JSON.stringify; `undefined` sends `{}`. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One entry of the request log. */
+export interface RecordedRequest {
+  method: string;
+  /** URL path as sent on the wire (percent-encoded), without the query. */
+  path: string;
+  query: Record<string, string>;
+  /** Header names lower-cased; secret header values replaced by "[REDACTED]". */
+  headers: Record<string, string>;
+  /** Parsed JSON body if it parsed, otherwise the body text; absent when there was no body. */
+  body?: unknown;
+  /** Final HTTP status; undefined when the connection was dropped or the response lost. */
+  status?: number;
+}
+
+export const REDACTED = "[REDACTED]";
+
+/** Sends `body` as JSON with the given status and extra headers. */
+export function sendJson(res: http.ServerResponse, response: SandboxResponse): void {
+  const text = JSON.stringify(response.body === undefined ? {} : response.body);
+  res.writeHead(response.status, {
+    ...response.headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Result of `parseJsonObjectBody`: the object, or why the body is unacceptable. */
+export type JsonBodyResult =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; problem: "content-type" | "too-large" | "invalid-json" | "not-object"; message: string };
+
+/**
+ * Checks that a request carries a JSON object: `Content-Type: application/json` (a `charset`
+ * parameter is allowed only if it names UTF-8), a body within the size cap, valid JSON, and an
+ * object at the top level (not an array, string or null).
+ */
+export function parseJsonObjectBody(req: SandboxRequest): JsonBodyResult {
+  if (!isJsonContentType(req.headers["content-type"])) {
+    return { ok: false, problem: "content-type", message: "Content-Type must be application/json." };
+  }
+  if (req.bodyTooLarge) {
+    return { ok: false, problem: "too-large", message: "The request body is too large." };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(req.rawBody.toString("utf8"));
+  } catch {
+    return { ok: false, problem: "invalid-json", message: "The request body is not valid JSON." };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { ok: false, problem: "not-object", message: "The request body must be a JSON object." };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
+function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const [mediaType, ...parameters] = contentType.split(";").map((part) => part.trim().toLowerCase());
+  if (mediaType !== "application/json") return false;
+  // Vendors document both "charset=utf8" and "charset=utf-8"; anything else is not JSON we can read.
+  return parameters.every((parameter) => {
+    const [name, value] = parameter.split("=").map((part) => part.trim());
+    return name !== "charset" || value === "utf-8" || value === "utf8" || value === '"utf-8"';
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault injection
+// ---------------------------------------------------------------------------------------------
+
+export type Fault =
+  /** Wait `ms`, then handle the request normally. */
+  | { kind: "latency"; ms: number }
+  /** Answer with this status and the vendor's error body, without touching state. */
+  | { kind: "status"; status: number; retryAfterSeconds?: number; code?: number }
+  /** Destroy the socket without processing the request. */
+  | { kind: "drop" }
+  /** Process the request fully (state changes), then destroy the socket instead of answering. */
+  | { kind: "lose-response" };
+
+export type StatusFault = Extract<Fault, { kind: "status" }>;
+
+export interface FaultRule {
+  fault: Fault;
+  /** HTTP method to match (case-insensitive); any method when absent. */
+  method?: string;
+  /** URL path (as sent, without the query); a string must match exactly. Any path when absent. */
+  path?: string | RegExp;
+  /** How many matching requests the rule applies to; default 1. `Infinity` = until cleared. */
+  times?: number;
+}
+
+export interface FaultInjector {
+  inject(rule: FaultRule): void;
+  clear(): void;
+  /** Number of rules still waiting to fire. */
+  pending(): number;
+}
+
+/** Holds fault rules; the server asks it, per request, which fault (if any) applies. */
+export class RuleBasedFaultInjector implements FaultInjector {
+  private readonly rules: Array<{ rule: FaultRule; remaining: number }> = [];
+
+  inject(rule: FaultRule): void {
+    validateFault(rule.fault);
+    const times = rule.times ?? 1;
+    if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
+      throw new Error(`Fault rule "times" must be a positive integer, got ${String(rule.times)}.`);
+    }
+    this.rules.push({ rule, remaining: times });
+  }
+
+  clear(): void {
+    this.rules.length = 0;
+  }
+
+  pending(): number {
+    return this.rules.length;
+  }
+
+  /** Finds the first rule matching this request, uses up one of its `times`, returns its fault. */
+  take(method: string, path: string): Fault | undefined {
+    const index = this.rules.findIndex(({ rule }) => ruleMatches(rule, method, path));
+    if (index < 0) return undefined;
+    const entry = this.rules[index];
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.rules.splice(index, 1);
+    return entry.rule.fault;
+  }
+}
+
+function ruleMatches(rule: FaultRule, method: string, path: string): boolean {
+  if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (rule.path === undefined) return true;
+  if (typeof rule.path === "string") return rule.path === path;
+  rule.path.lastIndex = 0; // a RegExp with the g or y flag would otherwise remember its last match
+  return rule.path.test(path);
+}
+
+function validateFault(fault: Fault): void {
+  switch (fault.kind) {
+    case "latency":
+      if (!(Number.isFinite(fault.ms) && fault.ms >= 0)) throw new Error("Latency fault needs ms >= 0.");
+      return;
+    case "status":
+      if (!(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
+        throw new Error("Status fault needs an integer HTTP status between 100 and 599.");
+      }
+      if (fault.retryAfterSeconds !== undefined && !(fault.retryAfterSeconds >= 0)) {
+        throw new Error("Status fault retryAfterSeconds must be >= 0.");
+      }
+      if (fault.code !== undefined && !Number.isInteger(fault.code)) {
+        throw new Error("Status fault code must be an integer.");
+      }
+      return;
+    case "drop":
+    case "lose-response":
+      return;
+    default:
+      throw new Error(`Unknown fault kind ${JSON.stringify((fault as { kind: unknown }).kind)}.`);
+  }
+}
+
+/**
+ * Reads a fault rule from JSON (the body of `POST /__sandbox/faults`). JSON has no RegExp, so a
+ * regular expression comes as the string `pathRegex` instead of `path`. Throws with a readable
+ * message on bad input.
+ */
+export function parseFaultRule(json: Record<string, unknown>): FaultRule {
+  const { fault, method, path, pathRegex, times } = json;
+  if (fault === null || typeof fault !== "object" || Array.isArray(fault)) {
+    throw new Error('"fault" must be an object such as {"kind": "drop"}.');
+  }
+  if (method !== undefined && typeof method !== "string") throw new Error('"method" must be a string.');
+  if (path !== undefined && typeof path !== "string") throw new Error('"path" must be a string.');
+  if (pathRegex !== undefined && typeof pathRegex !== "string") {
+    throw new Error('"pathRegex" must be a string.');
+  }
+  if (path !== undefined && pathRegex !== undefined) throw new Error('Give "path" or "pathRegex", not both.');
+  if (times !== undefined && typeof times !== "number") throw new Error('"times" must be a number.');
+  const rule: FaultRule = { fault: fault as Fault };
+  if (method !== undefined) rule.method = method;
+  if (path !== undefined) rule.path = path;
+  if (pathRegex !== undefined) {
+    try {
+      rule.path = new RegExp(pathRegex);
+    } catch {
+      throw new Error('"pathRegex" is not a valid regular expression.');
+    }
+  }
+  if (times !== undefined) rule.times = times;
+  return rule;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate limiting
+// ---------------------------------------------------------------------------------------------
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Calls allowed per window for this class. */
+  limit: number;
+  /** Calls left in the current window after this one (0 when refused). */
+  remaining: number;
+  /** Milliseconds until the current window ends. */
+  resetInMs: number;
+}
+
+/**
+ * Fixed-window rate limiter with one counter per class of request (e.g. "read" vs "write").
+ * Windows are aligned to multiples of `windowMs` since the epoch, so a client that waits until
+ * the end of the window is always let through again.
+ */
+export class FixedWindowRateLimiter<Class extends string> {
+  private readonly windows = new Map<Class, { start: number; count: number }>();
+
+  constructor(
+    private readonly limits: Record<Class, number>,
+    private readonly windowMs = 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  limitOf(requestClass: Class): number {
+    return this.limits[requestClass];
+  }
+
+  /** Counts one call of this class and says whether it is within the limit. */
+  take(requestClass: Class): RateLimitDecision {
+    const now = this.now();
+    const start = now - (now % this.windowMs);
+    let window = this.windows.get(requestClass);
+    if (window === undefined || window.start !== start) {
+      window = { start, count: 0 };
+      this.windows.set(requestClass, window);
+    }
+    window.count += 1;
+    const limit = this.limits[requestClass];
+    return {
+      allowed: window.count <= limit,
+      limit,
+      remaining: Math.max(0, limit - window.count),
+      resetInMs: start + this.windowMs - now,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+// ---------------------------------------------------------------------------------------------
+
+export interface SandboxServerOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free ephemeral port. */
+  port?: number;
+  maxBodyBytes?: number;
+  /** Header names (any case) whose values are replaced by "[REDACTED]" in the request log. */
+  secretHeaders: string[];
+  /** The vendor API: auth, rate limiting, routing, validation. */
+  handle(req: SandboxRequest): SandboxResponse | Promise<SandboxResponse>;
+  /** Renders a `status` fault in the vendor's error format. */
+  renderStatusFault(fault: StatusFault, req: SandboxRequest): SandboxResponse;
+  /** Renders an unexpected exception thrown by `handle` in the vendor's error format. */
+  renderInternalError(error: unknown): SandboxResponse;
+  /** Authorises a control request: undefined when allowed, otherwise the refusal to send. */
+  authorizeControl(req: SandboxRequest): SandboxResponse | undefined;
+  /**
+   * Vendor-specific control endpoints under /__sandbox (besides /__sandbox/faults, which the
+   * server handles itself). Return undefined for an unknown path.
+   */
+  handleControl?(req: SandboxRequest): SandboxResponse | undefined;
+}
+
+export interface SandboxServer {
+  /** "http://127.0.0.1:PORT", no trailing slash. */
+  readonly origin: string;
+  readonly port: number;
+  readonly faults: FaultInjector;
+  readonly requests: ReadonlyArray<RecordedRequest>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an HTTP server on 127.0.0.1 that runs every request through this pipeline:
+ *  1. control requests (/__sandbox/...) are authorised and answered; they are not logged,
+ *     rate limited or subject to faults;
+ *  2. the request is appended to the log;
+ *  3. the first matching fault rule, if any, fires: `drop` and `status` end the request here,
+ *     `latency` waits first, `lose-response` lets the request run and then drops the answer;
+ *  4. the vendor's `handle` produces the response.
+ */
+export async function startSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const secretHeaders = new Set(options.secretHeaders.map((name) => name.toLowerCase()));
+  const faults = new RuleBasedFaultInjector();
+  const requests: RecordedRequest[] = [];
+  let stopped = false;
+
+  async function onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const { path, query } = splitUrl(req.url ?? "/");
+    const method = (req.method ?? "GET").toUpperCase();
+    const headers = flattenHeaders(req.headers);
+    const isControl = path === CONTROL_PATH_PREFIX || path.startsWith(`${CONTROL_PATH_PREFIX}/`);
+
+    if (isControl) {
+      const body = await readBody(req, maxBodyBytes);
+      sendJson(res, answerControl({ method, path, query, headers, ...body }));
+      return;
+    }
+
+    const record: RecordedRequest = { method, path, query, headers: redactHeaders(headers, secretHeaders) };
+    requests.push(record);
+
+    const fault = faults.take(method, path);
+    if (fault?.kind === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "latency") await sleep(fault.ms);
+    if (stopped) {
+      req.socket.destroy();
+      return;
+    }
+
+    const body = await readBody(req, maxBodyBytes);
+    const request: SandboxRequest = { method, path, query, headers, ...body };
+    const loggedBody = bodyForLog(body.rawBody, body.bodyTooLarge, maxBodyBytes);
+    if (loggedBody !== undefined) record.body = loggedBody;
+
+    let response: SandboxResponse;
+    if (fault?.kind === "status") {
+      response = options.renderStatusFault(fault, request);
+    } else {
+      try {
+        response = await options.handle(request);
+      } catch (error) {
+        response = options.renderInternalError(error);
+      }
+    }
+
+    if (fault?.kind === "lose-response") {
+      req.socket.destroy();
+      return;
+    }
+    record.status = response.status; // before sending, so the log is complete when the client sees it
+    sendJson(res, response);
+  }
+
+  function answerControl(req: SandboxRequest): SandboxResponse {
+    const refusal = options.authorizeControl(req);
+    if (refusal !== undefined) return refusal;
+    if (req.path === `${CONTROL_PATH_PREFIX}/faults`) {
+      if (req.method === "GET") return { status: 200, body: { pending: faults.pending() } };
+      if (req.method === "DELETE") {
+        faults.clear();
+        return { status: 200, body: {} };
+      }
+      if (req.method === "POST") {
+        const parsed = parseJsonObjectBody(req);
+        if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
+        try {
+          faults.inject(parseFaultRule(parsed.value));
+        } catch (error) {
+          return { status: 400, body: { error: (error as Error).message } };
+        }
+        return { status: 200, body: { pending: faults.pending() } };
+      }
+      return {
+        status: 405,
+        body: { error: "Use GET, POST or DELETE." },
+        headers: { Allow: "GET, POST, DELETE" },
+      };
+    }
+    const answer = options.handleControl?.(req);
+    return answer ?? { status: 404, body: { error: `Unknown sandbox control path ${req.path}.` } };
+  }
+
+  const server = http.createServer((req, res) => {
+    onRequest(req, res).catch(() => {
+      // Only I/O failures (client went away mid-body) end up here; nothing left to answer.
+      req.socket.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    faults,
+    requests,
+    stop: () => {
+      stopped = true;
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections would otherwise hold close() open until they time out.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function splitUrl(url: string): { path: string; query: Record<string, string> } {
+  const questionMark = url.indexOf("?");
+  const path = questionMark < 0 ? url : url.slice(0, questionMark);
+  const query: Record<string, string> = {};
+  if (questionMark >= 0) {
+    for (const [name, value] of new URLSearchParams(url.slice(questionMark + 1))) {
+      if (!(name in query)) query[name] = value;
+    }
+  }
+  return { path, query };
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+function redactHeaders(headers: Record<string, string>, secretHeaders: Set<string>): Record<string, string> {
+  const redacted: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    redacted[name] = secretHeaders.has(name) ? REDACTED : value;
+  }
+  return redacted;
+}
+
+/** Reads the whole body; past `maxBytes` it keeps reading (so the client can finish) but discards. */
+function readBody(
+  req: http.IncomingMessage,
+  maxBytes: number,
+): Promise<{ rawBody: Buffer; bodyTooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    // The client may have hung up already (e.g. during an injected latency).
+    if (req.destroyed) return reject(new Error("request aborted"));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.on("end", () => {
+      const bodyTooLarge = size > maxBytes;
+      resolve({ rawBody: bodyTooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), bodyTooLarge });
+    });
+    req.on("error", reject);
+    req.on("close", () => {
+      if (!req.complete) reject(new Error("request aborted")); // no-op if already resolved
+    });
+  });
+}
+
+function bodyForLog(rawBody: Buffer, bodyTooLarge: boolean, maxBytes: number): unknown {
+  if (bodyTooLarge) return `[body larger than ${maxBytes} bytes, not kept]`;
+  if (rawBody.length === 0) return undefined;
+  const text = rawBody.toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
