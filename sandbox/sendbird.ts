@@ -1,0 +1,638 @@
+/**
+ * A local emulator of the Sendbird Chat Platform API v3 bot endpoints, written from the vendor
+ * fact sheet (shared/reference/sendbird-and-lineworks-api.md, Part 1). Where the documentation is
+ * silent it takes the strictest plausible behaviour; each such choice is marked "silent:" below.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  FixedWindowRateLimiter,
+  parseJsonObjectBody,
+  startSandboxServer,
+  type FaultInjector,
+  type RateLimitDecision,
+  type RecordedRequest,
+  type SandboxRequest,
+  type SandboxResponse,
+  type StatusFault,
+} from "./http";
+
+export interface SendbirdSandboxOptions {
+  /** The only Api-Token accepted. */
+  apiToken: string;
+  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
+  port?: number;
+  /** If set: load bots from this JSON file at start (if it exists) and rewrite it after every mutation. */
+  stateFile?: string;
+  /** Default {getPerSecond: 10, mutatePerSecond: 5} (the documented free-trial plan); false disables. */
+  rateLimit?: { getPerSecond: number; mutatePerSecond: number } | false;
+  /** HTTP status used with code 400201; default 400 (docs: "all errors are 400 or 500"). */
+  notFoundStatus?: 400 | 404;
+}
+
+/** A bot as the API returns it (snake_case, as on the wire). */
+export interface SendbirdBotRecord {
+  bot: {
+    bot_userid: string;
+    bot_nickname: string;
+    bot_profile_url: string;
+    bot_type: string;
+    bot_token: string;
+    bot_metadata: Record<string, string>;
+  };
+  bot_callback_url: string;
+  is_privacy_mode: boolean;
+  enable_mark_as_read: boolean;
+  show_member: boolean;
+  channel_invitation_preference: 0 | 1;
+  /** Unix seconds. */
+  created_at: number;
+}
+
+export interface SendbirdSandbox {
+  /** Base URL including the version path, e.g. "http://127.0.0.1:41234/v3". */
+  readonly url: string;
+  readonly faults: FaultInjector;
+  /** Every API request received, in order (control requests to /__sandbox excluded). */
+  readonly requests: ReadonlyArray<RecordedRequest>;
+  /** Snapshot of the stored bots, in creation order. */
+  bots(): SendbirdBotRecord[];
+  bot(botUserid: string): SendbirdBotRecord | undefined;
+  /** URLs of the channels the bot has joined (sorted), or undefined if there is no such bot. */
+  channels(botUserid: string): string[] | undefined;
+  stop(): Promise<void>;
+}
+
+/** Sendbird error codes used by the emulator (Chat Platform API numbering, fact sheet 1.5). */
+export const SendbirdErrorCode = {
+  expectedString: 400100,
+  expectedNumber: 400101,
+  expectedList: 400102,
+  expectedBoolean: 400104,
+  missingRequiredParameter: 400105,
+  expiredPageToken: 400109,
+  valueTooLong: 400110,
+  invalidValue: 400111,
+  notAllowedCharacter: 400151,
+  resourceNotFound: 400201,
+  resourceAlreadyExists: 400202,
+  invalidApiToken: 400401,
+  invalidJsonBody: 400403,
+  invalidRequestUrl: 400404,
+  applicationNotAvailable: 403100,
+  internalError: 500901,
+  rateLimitExceeded: 500910,
+} as const;
+
+const DEFAULT_RATE_LIMIT = { getPerSecond: 10, mutatePerSecond: 5 };
+const API_PREFIX = "v3";
+
+type FieldType = "string" | "boolean" | "0|1";
+interface FieldSpec {
+  type: FieldType;
+  maxLength?: number;
+}
+
+/** The settable bot fields, with the documented types and length limits (fact sheet 1.3). */
+const FIELDS = {
+  bot_userid: { type: "string", maxLength: 80 },
+  bot_nickname: { type: "string", maxLength: 80 },
+  bot_profile_url: { type: "string", maxLength: 2048 },
+  bot_type: { type: "string", maxLength: 128 },
+  bot_callback_url: { type: "string", maxLength: 1024 },
+  is_privacy_mode: { type: "boolean" },
+  enable_mark_as_read: { type: "boolean" },
+  show_member: { type: "boolean" },
+  channel_invitation_preference: { type: "0|1" },
+} satisfies Record<string, FieldSpec>;
+type FieldName = keyof typeof FIELDS;
+
+const REQUIRED_ON_CREATE: FieldName[] = [
+  "bot_userid",
+  "bot_nickname",
+  "bot_profile_url",
+  "bot_type",
+  "bot_callback_url",
+  "is_privacy_mode",
+];
+const UPDATABLE: FieldName[] = [
+  "bot_nickname",
+  "bot_profile_url",
+  "bot_callback_url",
+  "is_privacy_mode",
+  "enable_mark_as_read",
+  "show_member",
+  "channel_invitation_preference",
+];
+
+/** An API error on its way to becoming a Sendbird error response. */
+class SendbirdError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function errorResponse(status: number, code: number, message: string): SandboxResponse {
+  return { status, body: { error: true, code, message } };
+}
+
+interface StoredBot {
+  /** Creation sequence number; orders the list and anchors page tokens. */
+  seq: number;
+  record: SendbirdBotRecord;
+  channels: Set<string>;
+}
+
+/** On-disk format of `stateFile`: bots in creation order. */
+interface StateFile {
+  version: 1;
+  bots: Array<{ resource: SendbirdBotRecord; channel_urls: string[] }>;
+}
+
+export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promise<SendbirdSandbox> {
+  if (typeof opts.apiToken !== "string" || opts.apiToken.length === 0) {
+    throw new Error("startSendbirdSandbox: apiToken must be a non-empty string.");
+  }
+  const notFoundStatus = opts.notFoundStatus ?? 400;
+  const rateLimit = opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit;
+  const limiter =
+    rateLimit === false
+      ? undefined
+      : new FixedWindowRateLimiter({ get: rateLimit.getPerSecond, mutate: rateLimit.mutatePerSecond }, 1000);
+  const expectedTokenDigest = sha256(opts.apiToken);
+  // Page tokens are signed with a per-instance key so a garbled (or foreign) token is detected.
+  const pageTokenKey = randomBytes(32);
+
+  const bots = new Map<string, StoredBot>();
+  let nextSeq = 1;
+  if (opts.stateFile !== undefined) {
+    for (const { resource, channel_urls } of loadStateFile(opts.stateFile)) {
+      bots.set(resource.bot.bot_userid, {
+        seq: nextSeq++,
+        record: resource,
+        channels: new Set(channel_urls),
+      });
+    }
+  }
+
+  function saveState(): void {
+    if (opts.stateFile === undefined) return;
+    const state: StateFile = {
+      version: 1,
+      bots: [...bots.values()].map((stored) => ({
+        resource: stored.record,
+        channel_urls: [...stored.channels].sort(),
+      })),
+    };
+    writeFileAtomically(opts.stateFile, JSON.stringify(state, null, 2) + "\n");
+  }
+
+  function isAuthorized(req: SandboxRequest): boolean {
+    const token = req.headers["api-token"];
+    // Compare digests so the comparison takes the same time whatever the token's length.
+    return token !== undefined && timingSafeEqual(sha256(token), expectedTokenDigest);
+  }
+
+  const unauthorized = () =>
+    errorResponse(401, SendbirdErrorCode.invalidApiToken, 'Invalid value: "Api-Token".');
+
+  // ---- handlers -----------------------------------------------------------------------------
+
+  function notFound(what: string): SendbirdError {
+    return new SendbirdError(notFoundStatus, SendbirdErrorCode.resourceNotFound, `${what} not found.`);
+  }
+
+  function findBot(botUserid: string): StoredBot {
+    const stored = bots.get(botUserid);
+    if (stored === undefined) throw notFound(`Bot "${botUserid}"`);
+    return stored;
+  }
+
+  function createBot(body: Record<string, unknown>): SandboxResponse {
+    for (const field of REQUIRED_ON_CREATE) {
+      if (body[field] === undefined) throw missing(field);
+    }
+    validateFields(body, Object.keys(FIELDS) as FieldName[]);
+    const botUserid = body.bot_userid as string;
+    if (botUserid.trim().length === 0) {
+      throw new SendbirdError(
+        400,
+        SendbirdErrorCode.notAllowedCharacter,
+        '"bot_userid" must not be empty or blank.',
+      );
+    }
+    if (bots.has(botUserid)) {
+      throw new SendbirdError(
+        400,
+        SendbirdErrorCode.resourceAlreadyExists,
+        `"bot_userid" violates a unique constraint: "${botUserid}" already exists.`,
+      );
+    }
+    const record: SendbirdBotRecord = {
+      bot: {
+        bot_userid: botUserid,
+        bot_nickname: body.bot_nickname as string,
+        bot_profile_url: body.bot_profile_url as string,
+        bot_type: body.bot_type as string,
+        bot_token: randomBytes(20).toString("hex"),
+        bot_metadata: {},
+      },
+      bot_callback_url: body.bot_callback_url as string,
+      is_privacy_mode: body.is_privacy_mode as boolean,
+      enable_mark_as_read: (body.enable_mark_as_read as boolean | undefined) ?? true,
+      show_member: (body.show_member as boolean | undefined) ?? false,
+      channel_invitation_preference: (body.channel_invitation_preference as 0 | 1 | undefined) ?? 0,
+      created_at: Math.floor(Date.now() / 1000),
+    };
+    bots.set(botUserid, { seq: nextSeq++, record, channels: new Set() });
+    saveState();
+    return ok(record);
+  }
+
+  function listBots(query: Record<string, string>): SandboxResponse {
+    let limit = 10;
+    if (query.limit !== undefined) {
+      limit = /^\d{1,3}$/.test(query.limit) ? Number(query.limit) : NaN;
+      if (!(limit >= 1 && limit <= 100)) {
+        throw invalidValue('"limit" must be an integer between 1 and 100.');
+      }
+    }
+    // silent: an empty token is treated like an absent one (start from the beginning).
+    const after = query.token ? readPageToken(query.token) : 0;
+    const remaining = [...bots.values()].filter((stored) => stored.seq > after);
+    const page = remaining.slice(0, limit);
+    const next = remaining.length > limit ? writePageToken(page[page.length - 1].seq) : "";
+    return ok({ bots: page.map((stored) => stored.record), next });
+  }
+
+  function updateBot(botUserid: string, body: Record<string, unknown>): SandboxResponse {
+    const stored = findBot(botUserid);
+    // silent: the docs do not list bot_type or bot_userid as updatable; the strictest reading
+    // rejects them rather than silently ignoring them. A bot_userid equal to the path is harmless.
+    if (body.bot_type !== undefined) throw invalidValue('"bot_type" is not updatable.');
+    if (body.bot_userid !== undefined && body.bot_userid !== botUserid) {
+      throw invalidValue('"bot_userid" is not updatable.');
+    }
+    validateFields(body, UPDATABLE);
+    // silent: partial update; omitted fields keep their values.
+    const record = stored.record;
+    if (body.bot_nickname !== undefined) record.bot.bot_nickname = body.bot_nickname as string;
+    if (body.bot_profile_url !== undefined) record.bot.bot_profile_url = body.bot_profile_url as string;
+    if (body.bot_callback_url !== undefined) record.bot_callback_url = body.bot_callback_url as string;
+    if (body.is_privacy_mode !== undefined) record.is_privacy_mode = body.is_privacy_mode as boolean;
+    if (body.enable_mark_as_read !== undefined)
+      record.enable_mark_as_read = body.enable_mark_as_read as boolean;
+    if (body.show_member !== undefined) record.show_member = body.show_member as boolean;
+    if (body.channel_invitation_preference !== undefined) {
+      record.channel_invitation_preference = body.channel_invitation_preference as 0 | 1;
+    }
+    saveState();
+    return ok(record);
+  }
+
+  function deleteBot(botUserid: string): SandboxResponse {
+    findBot(botUserid);
+    bots.delete(botUserid);
+    saveState();
+    return ok({});
+  }
+
+  function joinChannels(botUserid: string, body: Record<string, unknown>): SandboxResponse {
+    const stored = findBot(botUserid);
+    const channelUrls = body.channel_urls;
+    if (channelUrls === undefined) throw missing("channel_urls");
+    if (!Array.isArray(channelUrls)) {
+      throw new SendbirdError(400, SendbirdErrorCode.expectedList, '"channel_urls" should be a list.');
+    }
+    if (channelUrls.length === 0) throw invalidValue('"channel_urls" must not be empty.');
+    for (const url of channelUrls) {
+      if (typeof url !== "string" || url.trim().length === 0) {
+        throw invalidValue('"channel_urls" must contain only non-empty strings.');
+      }
+    }
+    // silent: there are no channels to check against, so every channel URL is taken to exist.
+    for (const url of channelUrls as string[]) stored.channels.add(url);
+    saveState();
+    const unique = [...new Set(channelUrls as string[])];
+    return ok({ channels: unique.map((channel_url) => ({ channel_url })) });
+  }
+
+  function leaveChannels(botUserid: string, channelUrl?: string): SandboxResponse {
+    const stored = findBot(botUserid);
+    if (channelUrl === undefined) {
+      stored.channels.clear();
+    } else {
+      // silent: leaving a channel the bot is not in is treated as "channel not found".
+      if (!stored.channels.has(channelUrl)) throw notFound(`Channel "${channelUrl}" of bot "${botUserid}"`);
+      stored.channels.delete(channelUrl);
+    }
+    saveState();
+    return ok({});
+  }
+
+  // ---- page tokens --------------------------------------------------------------------------
+
+  function writePageToken(afterSeq: number): string {
+    const payload = Buffer.from(`after:${afterSeq}`).toString("base64url");
+    return `${payload}.${sign(payload)}`;
+  }
+
+  function readPageToken(token: string): number {
+    const [payload, signature, ...rest] = token.split(".");
+    const expired = new SendbirdError(
+      400,
+      SendbirdErrorCode.expiredPageToken,
+      "The page token is expired or invalid.",
+    );
+    if (rest.length > 0 || signature === undefined || signature !== sign(payload)) throw expired;
+    const match = /^after:(\d+)$/.exec(Buffer.from(payload, "base64url").toString("utf8"));
+    if (match === null) throw expired;
+    return Number(match[1]);
+  }
+
+  function sign(payload: string): string {
+    return createHmac("sha256", pageTokenKey).update(payload).digest("base64url").slice(0, 22);
+  }
+
+  // ---- routing ------------------------------------------------------------------------------
+
+  function route(req: SandboxRequest): SandboxResponse {
+    const segments = decodePath(req.path);
+    if (segments === undefined || segments[0] !== API_PREFIX || segments[1] !== "bots") {
+      throw invalidUrl(req);
+    }
+    const [, , botUserid, sub, channelUrl, ...extra] = segments;
+    const jsonBody = (): Record<string, unknown> => {
+      const parsed = parseJsonObjectBody(req);
+      if (!parsed.ok) throw new SendbirdError(400, SendbirdErrorCode.invalidJsonBody, parsed.message);
+      return parsed.value;
+    };
+
+    if (extra.length > 0) throw invalidUrl(req);
+    if (botUserid === undefined) {
+      return dispatch(req, { GET: () => listBots(req.query), POST: () => createBot(jsonBody()) });
+    }
+    if (sub === undefined) {
+      return dispatch(req, {
+        GET: () => ok(findBot(botUserid).record),
+        PUT: () => updateBot(botUserid, jsonBody()),
+        DELETE: () => deleteBot(botUserid),
+      });
+    }
+    if (sub !== "channels") throw invalidUrl(req);
+    if (channelUrl === undefined) {
+      return dispatch(req, {
+        POST: () => joinChannels(botUserid, jsonBody()),
+        DELETE: () => leaveChannels(botUserid),
+      });
+    }
+    return dispatch(req, { DELETE: () => leaveChannels(botUserid, channelUrl) });
+  }
+
+  function handle(req: SandboxRequest): SandboxResponse {
+    if (!isAuthorized(req)) return unauthorized();
+    const decision = limiter?.take(methodClass(req.method));
+    let response: SandboxResponse;
+    if (decision !== undefined && !decision.allowed) {
+      response = tooManyRequests(Math.max(1, Math.ceil(decision.resetInMs / 1000)));
+    } else {
+      try {
+        response = route(req);
+      } catch (error) {
+        if (!(error instanceof SendbirdError)) throw error;
+        response = errorResponse(error.status, error.code, error.message);
+      }
+    }
+    if (decision !== undefined) response.headers = { ...response.headers, ...rateLimitHeaders(decision) };
+    return response;
+  }
+
+  function renderStatusFault(fault: StatusFault, req: SandboxRequest): SandboxResponse {
+    const code = fault.code ?? defaultCodeForStatus(fault.status);
+    const response = errorResponse(fault.status, code, messageForCode(code));
+    if (fault.status === 429) {
+      const requestClass = methodClass(req.method);
+      const limit =
+        limiter?.limitOf(requestClass) ??
+        (requestClass === "get" ? DEFAULT_RATE_LIMIT.getPerSecond : DEFAULT_RATE_LIMIT.mutatePerSecond);
+      response.headers = {
+        ...rateLimitHeaders({ limit, remaining: 0 }),
+        "X-RateLimit-RetryAfter": String(fault.retryAfterSeconds ?? 1),
+      };
+    } else if (fault.retryAfterSeconds !== undefined) {
+      response.headers = { "Retry-After": String(fault.retryAfterSeconds) };
+    }
+    return response;
+  }
+
+  const server = await startSandboxServer({
+    port: opts.port ?? 0,
+    secretHeaders: ["api-token"],
+    handle,
+    renderStatusFault,
+    renderInternalError: () =>
+      errorResponse(500, SendbirdErrorCode.internalError, messageForCode(SendbirdErrorCode.internalError)),
+    authorizeControl: (req) => (isAuthorized(req) ? undefined : unauthorized()),
+    handleControl: (req) => {
+      if (req.path !== "/__sandbox/bots") return undefined;
+      if (req.method !== "GET")
+        return { status: 405, body: { error: "Use GET." }, headers: { Allow: "GET" } };
+      const stored = [...bots.values()];
+      return {
+        status: 200,
+        body: {
+          bots: stored.map((bot) => bot.record),
+          channels: Object.fromEntries(
+            stored.map((bot) => [bot.record.bot.bot_userid, [...bot.channels].sort()]),
+          ),
+        },
+      };
+    },
+  });
+
+  return {
+    url: `${server.origin}/${API_PREFIX}`,
+    faults: server.faults,
+    requests: server.requests,
+    bots: () => [...bots.values()].map((stored) => structuredClone(stored.record)),
+    bot: (botUserid) => {
+      const stored = bots.get(botUserid);
+      return stored === undefined ? undefined : structuredClone(stored.record);
+    },
+    channels: (botUserid) => {
+      const stored = bots.get(botUserid);
+      return stored === undefined ? undefined : [...stored.channels].sort();
+    },
+    stop: () => server.stop(),
+  };
+}
+
+// ---- helpers (no sandbox state) -----------------------------------------------------------
+
+function ok(body: unknown): SandboxResponse {
+  return { status: 200, body };
+}
+
+function missing(field: string): SendbirdError {
+  return new SendbirdError(400, SendbirdErrorCode.missingRequiredParameter, `"${field}" is required.`);
+}
+
+function invalidValue(message: string): SendbirdError {
+  return new SendbirdError(400, SendbirdErrorCode.invalidValue, `Invalid value: ${message}`);
+}
+
+function invalidUrl(req: SandboxRequest): SendbirdError {
+  return new SendbirdError(
+    404,
+    SendbirdErrorCode.invalidRequestUrl,
+    `Invalid request URL: ${req.method} ${req.path}.`,
+  );
+}
+
+/** Runs the handler for the request's method, or answers 405 naming the allowed methods. */
+function dispatch(req: SandboxRequest, handlers: Record<string, () => SandboxResponse>): SandboxResponse {
+  const handler = handlers[req.method];
+  if (handler !== undefined) return handler();
+  // silent: no error code is documented for a wrong method; the nearest is "invalid request URL".
+  const allowed = Object.keys(handlers).join(", ");
+  return {
+    ...errorResponse(
+      405,
+      SendbirdErrorCode.invalidRequestUrl,
+      `Method ${req.method} is not allowed here; use ${allowed}.`,
+    ),
+    headers: { Allow: allowed },
+  };
+}
+
+/**
+ * Checks the type and length of each listed field that is present in `body`.
+ * silent: `null` counts as a value of the wrong type, not as "absent"; lengths count Unicode
+ * code points.
+ */
+function validateFields(body: Record<string, unknown>, fields: FieldName[]): void {
+  for (const field of fields) {
+    const value = body[field];
+    if (value === undefined) continue;
+    const spec: FieldSpec = FIELDS[field];
+    if (spec.type === "string" && typeof value !== "string") {
+      throw new SendbirdError(400, SendbirdErrorCode.expectedString, `"${field}" should be a string.`);
+    }
+    if (spec.type === "boolean" && typeof value !== "boolean") {
+      throw new SendbirdError(400, SendbirdErrorCode.expectedBoolean, `"${field}" should be a boolean.`);
+    }
+    if (spec.type === "0|1") {
+      if (typeof value !== "number") {
+        throw new SendbirdError(400, SendbirdErrorCode.expectedNumber, `"${field}" should be a number.`);
+      }
+      if (value !== 0 && value !== 1) throw invalidValue(`"${field}" must be 0 or 1.`);
+    }
+    if (spec.maxLength !== undefined && [...(value as string)].length > spec.maxLength) {
+      throw new SendbirdError(
+        400,
+        SendbirdErrorCode.valueTooLong,
+        `"${field}" is too long: at most ${spec.maxLength} characters.`,
+      );
+    }
+  }
+}
+
+/** Splits a raw URL path into percent-decoded segments; undefined if it is malformed. */
+function decodePath(rawPath: string): string[] | undefined {
+  const segments = rawPath.split("/").slice(1);
+  // silent: empty segments (a trailing slash, "//") do not name any endpoint.
+  if (segments.some((segment) => segment.length === 0)) return undefined;
+  try {
+    return segments.map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+}
+
+function methodClass(method: string): "get" | "mutate" {
+  return method === "GET" || method === "HEAD" ? "get" : "mutate";
+}
+
+function rateLimitHeaders(decision: Pick<RateLimitDecision, "limit" | "remaining">): Record<string, string> {
+  return {
+    "X-RateLimit-Limit": `${decision.limit};w=1`,
+    "X-RateLimit-Remaining": String(decision.remaining),
+  };
+}
+
+function tooManyRequests(retryAfterSeconds: number): SandboxResponse {
+  return {
+    ...errorResponse(
+      429,
+      SendbirdErrorCode.rateLimitExceeded,
+      messageForCode(SendbirdErrorCode.rateLimitExceeded),
+    ),
+    headers: { "X-RateLimit-RetryAfter": String(retryAfterSeconds) },
+  };
+}
+
+/** The error code an injected status fault carries when the rule does not name one. */
+function defaultCodeForStatus(status: number): number {
+  if (status === 429) return SendbirdErrorCode.rateLimitExceeded;
+  if (status === 401) return SendbirdErrorCode.invalidApiToken;
+  if (status === 403) return SendbirdErrorCode.applicationNotAvailable;
+  if (status === 404) return SendbirdErrorCode.invalidRequestUrl;
+  if (status >= 500) return SendbirdErrorCode.internalError;
+  return SendbirdErrorCode.invalidValue;
+}
+
+function messageForCode(code: number): string {
+  switch (code) {
+    case SendbirdErrorCode.rateLimitExceeded:
+      return "Too many requests.";
+    case SendbirdErrorCode.internalError:
+      return "Internal server error.";
+    case SendbirdErrorCode.invalidApiToken:
+      return 'Invalid value: "Api-Token".';
+    case SendbirdErrorCode.applicationNotAvailable:
+      return "Application is not available.";
+    case SendbirdErrorCode.invalidRequestUrl:
+      return "Invalid request URL.";
+    default:
+      return "Request failed.";
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+function loadStateFile(file: string): StateFile["bots"] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const state = JSON.parse(text) as Partial<StateFile>;
+  const valid =
+    state.version === 1 &&
+    Array.isArray(state.bots) &&
+    state.bots.every(
+      (entry) => typeof entry?.resource?.bot?.bot_userid === "string" && Array.isArray(entry.channel_urls),
+    );
+  if (!valid)
+    throw new Error(`Sendbird sandbox state file ${file} is not in the expected format (version 1).`);
+  return state.bots as StateFile["bots"];
+}
+
+/** Writes a temporary file next to the target and renames it over, so readers never see half a file. */
+function writeFileAtomically(file: string, content: string): void {
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  fs.writeFileSync(temporary, content, { mode: 0o600 }); // the file holds bot tokens
+  fs.renameSync(temporary, file);
+}
