@@ -1,0 +1,880 @@
+/**
+ * The Sendbird sandbox over real HTTP on loopback: auth, the bot endpoints and their validation,
+ * pagination, rate limiting, fault injection, persistence and the command-line starter.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as ts from "typescript";
+import {
+  startSendbirdSandbox,
+  type SendbirdBotRecord,
+  type SendbirdSandbox,
+  type SendbirdSandboxOptions,
+} from "../../sandbox";
+
+const newToken = () => randomBytes(24).toString("hex");
+
+/** An axios client for the sandbox that never throws on HTTP status. */
+function clientFor(sandbox: SendbirdSandbox, token: string | undefined): AxiosInstance {
+  return axios.create({
+    baseURL: sandbox.url,
+    headers: token === undefined ? {} : { "Api-Token": token },
+    validateStatus: () => true,
+    timeout: 10_000,
+  });
+}
+
+function botBody(botUserid: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    bot_userid: botUserid,
+    bot_nickname: `Nick ${botUserid}`,
+    bot_profile_url: "https://example.com/bot.png",
+    bot_type: "helper",
+    bot_callback_url: "https://example.com/callback",
+    is_privacy_mode: false,
+    ...overrides,
+  };
+}
+
+function expectSendbirdError(response: AxiosResponse, status: number, code: number): void {
+  expect({ status: response.status, body: response.data }).toEqual({
+    status,
+    body: { error: true, code, message: expect.any(String) },
+  });
+  expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
+}
+
+const botPath = (botUserid: string) => `/bots/${encodeURIComponent(botUserid)}`;
+
+async function startSandbox(
+  options: Partial<SendbirdSandboxOptions> = {},
+): Promise<{ sandbox: SendbirdSandbox; api: AxiosInstance; apiToken: string }> {
+  const apiToken = newToken();
+  const sandbox = await startSendbirdSandbox({ apiToken, rateLimit: false, ...options });
+  return { sandbox, api: clientFor(sandbox, apiToken), apiToken };
+}
+
+describe("Sendbird sandbox", () => {
+  let sandbox: SendbirdSandbox;
+  let api: AxiosInstance;
+  let apiToken: string;
+  let counter = 0;
+  /** A bot id no other test uses. */
+  const uniqueId = (prefix = "bot") => `${prefix}-${++counter}`;
+
+  beforeAll(async () => {
+    ({ sandbox, api, apiToken } = await startSandbox());
+  });
+  afterAll(() => sandbox.stop());
+  afterEach(() => sandbox.faults.clear());
+
+  describe("auth", () => {
+    it("listens on loopback with the version in the URL", () => {
+      expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v3$/);
+    });
+
+    it.each([
+      ["missing", undefined],
+      ["wrong", "wrong-token"],
+    ])("rejects a %s Api-Token with 401 / 400401", async (_, token) => {
+      const response = await clientFor(sandbox, token).get("/bots");
+      expectSendbirdError(response, 401, 400401);
+      expect(response.data.message).toBe('Invalid value: "Api-Token".');
+    });
+
+    it("never echoes a received token in a response or in the request log", async () => {
+      const almostRight = apiToken.slice(0, -1) + "x";
+      const response = await clientFor(sandbox, almostRight).get("/bots");
+      expect(response.status).toBe(401);
+      expect(JSON.stringify(response.data)).not.toContain(almostRight);
+      expect(JSON.stringify(response.headers)).not.toContain(almostRight);
+
+      await api.get("/bots");
+      const log = JSON.stringify(sandbox.requests);
+      expect(log).not.toContain(almostRight);
+      expect(log).not.toContain(apiToken);
+      expect(sandbox.requests.at(-1)?.headers["api-token"]).toBe("[REDACTED]");
+    });
+
+    it("accepts the header name in any case", async () => {
+      const response = await axios.get(`${sandbox.url}/bots`, {
+        headers: { "api-token": apiToken },
+        validateStatus: () => true,
+      });
+      expect(response.status).toBe(200);
+    });
+  });
+
+  describe("bot lifecycle", () => {
+    it("creates, reads, lists, updates and deletes a bot", async () => {
+      const id = uniqueId();
+      const before = Math.floor(Date.now() / 1000);
+      const created = await api.post("/bots", botBody(id));
+      expect(created.status).toBe(200);
+      const bot = created.data as SendbirdBotRecord;
+      expect(bot).toEqual({
+        bot: {
+          bot_userid: id,
+          bot_nickname: `Nick ${id}`,
+          bot_profile_url: "https://example.com/bot.png",
+          bot_type: "helper",
+          bot_token: expect.stringMatching(/^[0-9a-f]{40}$/),
+          bot_metadata: {},
+        },
+        bot_callback_url: "https://example.com/callback",
+        is_privacy_mode: false,
+        enable_mark_as_read: true,
+        show_member: false,
+        channel_invitation_preference: 0,
+        created_at: expect.any(Number),
+      });
+      expect(bot.created_at).toBeGreaterThanOrEqual(before);
+      expect(bot.created_at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+      expect(sandbox.bot(id)).toEqual(bot);
+
+      const read = await api.get(botPath(id));
+      expect(read.status).toBe(200);
+      expect(read.data).toEqual(bot);
+
+      const listed = await api.get("/bots", { params: { limit: 100 } });
+      expect(listed.status).toBe(200);
+      expect(listed.data.bots).toContainEqual(bot);
+
+      const updated = await api.put(botPath(id), { bot_nickname: "Renamed", show_member: true });
+      expect(updated.status).toBe(200);
+      expect(updated.data).toEqual({
+        ...bot,
+        bot: { ...bot.bot, bot_nickname: "Renamed" },
+        show_member: true,
+      });
+
+      const deleted = await api.delete(botPath(id));
+      expect(deleted.status).toBe(200);
+      expect(deleted.data).toEqual({});
+      expect(sandbox.bot(id)).toBeUndefined();
+      expectSendbirdError(await api.get(botPath(id)), 400, 400201);
+    });
+
+    it("takes the optional fields at create and ignores unknown fields", async () => {
+      const id = uniqueId();
+      const response = await api.post(
+        "/bots",
+        botBody(id, {
+          enable_mark_as_read: false,
+          show_member: true,
+          channel_invitation_preference: 1,
+          is_privacy_mode: true,
+          some_future_field: { x: 1 },
+        }),
+      );
+      expect(response.status).toBe(200);
+      expect(response.data).toMatchObject({
+        enable_mark_as_read: false,
+        show_member: true,
+        channel_invitation_preference: 1,
+        is_privacy_mode: true,
+      });
+      expect(response.data).not.toHaveProperty("some_future_field");
+    });
+
+    it("handles ids with spaces, slashes and unicode via URL-encoded paths", async () => {
+      const id = `team/α β ${uniqueId()}?#%`;
+      expect((await api.post("/bots", botBody(id))).status).toBe(200);
+      const read = await api.get(botPath(id));
+      expect(read.status).toBe(200);
+      expect(read.data.bot.bot_userid).toBe(id);
+      expect((await api.put(botPath(id), { bot_nickname: "ünï" })).data.bot.bot_nickname).toBe("ünï");
+      expect((await api.delete(botPath(id))).status).toBe(200);
+      expect(sandbox.bot(id)).toBeUndefined();
+    });
+
+    it("answers 400201 with HTTP 400 for an unknown bot on GET, PUT and DELETE", async () => {
+      const id = uniqueId("missing");
+      expectSendbirdError(await api.get(botPath(id)), 400, 400201);
+      expectSendbirdError(await api.put(botPath(id), { bot_nickname: "x" }), 400, 400201);
+      expectSendbirdError(await api.delete(botPath(id)), 400, 400201);
+    });
+
+    it("answers 400201 with HTTP 404 when notFoundStatus is 404", async () => {
+      const other = await startSandbox({ notFoundStatus: 404 });
+      try {
+        const id = uniqueId("missing");
+        expectSendbirdError(await other.api.get(botPath(id)), 404, 400201);
+        expectSendbirdError(await other.api.put(botPath(id), { show_member: true }), 404, 400201);
+        expectSendbirdError(await other.api.delete(botPath(id)), 404, 400201);
+      } finally {
+        await other.sandbox.stop();
+      }
+    });
+  });
+
+  describe("create validation", () => {
+    it.each([
+      "bot_userid",
+      "bot_nickname",
+      "bot_profile_url",
+      "bot_type",
+      "bot_callback_url",
+      "is_privacy_mode",
+    ])("requires %s (400105 naming it)", async (field) => {
+      const body = botBody(uniqueId());
+      delete body[field];
+      const response = await api.post("/bots", body);
+      expectSendbirdError(response, 400, 400105);
+      expect(response.data.message).toContain(field);
+      expect(sandbox.bots().map((bot) => bot.bot.bot_userid)).not.toContain(body.bot_userid);
+    });
+
+    it.each([
+      ["bot_nickname", 42, 400100],
+      ["bot_profile_url", null, 400100],
+      ["bot_type", ["a"], 400100],
+      ["bot_callback_url", false, 400100],
+      ["is_privacy_mode", "false", 400104],
+      ["enable_mark_as_read", 1, 400104],
+      ["show_member", null, 400104],
+      ["channel_invitation_preference", "1", 400101],
+      ["channel_invitation_preference", true, 400101],
+      ["channel_invitation_preference", 2, 400111],
+      ["channel_invitation_preference", -1, 400111],
+      ["channel_invitation_preference", 0.5, 400111],
+    ])("rejects %s = %j with %i", async (field, value, code) => {
+      const response = await api.post("/bots", botBody(uniqueId(), { [field]: value }));
+      expectSendbirdError(response, 400, code);
+      expect(response.data.message).toContain(field);
+    });
+
+    it("rejects a bot_userid that is not a string with 400100", async () => {
+      expectSendbirdError(await api.post("/bots", botBody("x", { bot_userid: 123 })), 400, 400100);
+    });
+
+    it.each([
+      ["bot_userid", 80],
+      ["bot_nickname", 80],
+      ["bot_profile_url", 2048],
+      ["bot_type", 128],
+      ["bot_callback_url", 1024],
+    ])("limits %s to %i characters (400110 naming it)", async (field, maxLength) => {
+      const unique = uniqueId("len");
+      const atLimit = (unique + "x".repeat(maxLength)).slice(0, maxLength);
+      const accepted = await api.post("/bots", botBody(unique, { [field]: atLimit }));
+      expect(accepted.status).toBe(200);
+
+      const tooLong = await api.post("/bots", botBody(uniqueId("len"), { [field]: atLimit + "y" }));
+      expectSendbirdError(tooLong, 400, 400110);
+      expect(tooLong.data.message).toContain(field);
+    });
+
+    it("counts length in characters, not bytes", async () => {
+      const response = await api.post("/bots", botBody(uniqueId(), { bot_nickname: "é".repeat(80) }));
+      expect(response.status).toBe(200);
+    });
+
+    it.each(["", "   ", "\t\n"])("rejects the blank bot_userid %j with 400151", async (id) => {
+      expectSendbirdError(await api.post("/bots", botBody(id)), 400, 400151);
+    });
+
+    it("rejects a duplicate bot_userid with 400202 and keeps the first bot", async () => {
+      const id = uniqueId();
+      const first = await api.post("/bots", botBody(id));
+      expect(first.status).toBe(200);
+      expectSendbirdError(await api.post("/bots", botBody(id, { bot_nickname: "Second" })), 400, 400202);
+      expect(sandbox.bot(id)).toEqual(first.data);
+    });
+
+    it.each([
+      ["no Content-Type", '{"a":1}', undefined],
+      ["a non-JSON Content-Type", '{"a":1}', "text/plain"],
+      ["a non-UTF-8 charset", '{"a":1}', "application/json; charset=latin1"],
+      ["invalid JSON", "{not json", "application/json"],
+      ["an empty body", "", "application/json"],
+      ["a JSON array", "[]", "application/json"],
+      ["JSON null", "null", "application/json"],
+    ])("rejects a body with %s with 400403", async (_, data, contentType) => {
+      const response = await api.post("/bots", data, {
+        headers: { "Content-Type": contentType ?? null },
+        transformRequest: [(raw: unknown) => raw],
+      });
+      expectSendbirdError(response, 400, 400403);
+    });
+
+    it("accepts the documented 'application/json; charset=utf8'", async () => {
+      const response = await api.post("/bots", JSON.stringify(botBody(uniqueId())), {
+        headers: { "Content-Type": "application/json; charset=utf8" },
+      });
+      expect(response.status).toBe(200);
+    });
+
+    it("rejects a body over 1 MiB with 400403", async () => {
+      const body = botBody(uniqueId(), { padding: "x".repeat(1024 * 1024) });
+      expectSendbirdError(await api.post("/bots", body), 400, 400403);
+    });
+  });
+
+  describe("routing", () => {
+    it.each(["/nothing", "/bots/a/b", "/bots/a/channels/x/y", "/bots/"])(
+      "answers 404 / 400404 for the unknown path %s",
+      async (unknown) => {
+        expectSendbirdError(await api.get(unknown), 404, 400404);
+      },
+    );
+
+    it("answers 404 / 400404 outside /v3", async () => {
+      const response = await axios.get(sandbox.url.replace(/\/v3$/, "/v2/bots"), {
+        headers: { "Api-Token": apiToken },
+        validateStatus: () => true,
+      });
+      expectSendbirdError(response, 404, 400404);
+    });
+
+    it("answers 405 with Allow for an unsupported method", async () => {
+      const response = await api.patch("/bots", {});
+      expect(response.status).toBe(405);
+      expect(response.data).toMatchObject({ error: true, code: expect.any(Number) });
+      expect(response.headers["allow"]).toBe("GET, POST");
+    });
+  });
+
+  describe("list", () => {
+    it("pages through bots in creation order across 3 pages", async () => {
+      const paging = await startSandbox();
+      try {
+        const ids = Array.from({ length: 7 }, (_, i) => `page-${i}`);
+        for (const id of ids) expect((await paging.api.post("/bots", botBody(id))).status).toBe(200);
+
+        const seen: string[] = [];
+        const pageSizes: number[] = [];
+        let token: string | undefined;
+        do {
+          const response = await paging.api.get("/bots", { params: { limit: 3, token } });
+          expect(response.status).toBe(200);
+          expect(typeof response.data.next).toBe("string");
+          pageSizes.push(response.data.bots.length);
+          seen.push(...response.data.bots.map((bot: SendbirdBotRecord) => bot.bot.bot_userid));
+          token = response.data.next || undefined;
+        } while (token !== undefined);
+        expect(pageSizes).toEqual([3, 3, 1]);
+        expect(seen).toEqual(ids);
+
+        const all = await paging.api.get("/bots");
+        expect(all.data).toEqual({ bots: paging.sandbox.bots(), next: "" });
+      } finally {
+        await paging.sandbox.stop();
+      }
+    });
+
+    it("uses a default limit of 10", async () => {
+      const paging = await startSandbox();
+      try {
+        for (let i = 0; i < 11; i++) await paging.api.post("/bots", botBody(`default-${i}`));
+        const first = await paging.api.get("/bots");
+        expect(first.data.bots).toHaveLength(10);
+        expect(first.data.next).not.toBe("");
+        const second = await paging.api.get("/bots", { params: { token: first.data.next } });
+        expect(second.data.bots.map((bot: SendbirdBotRecord) => bot.bot.bot_userid)).toEqual(["default-10"]);
+        expect(second.data.next).toBe("");
+      } finally {
+        await paging.sandbox.stop();
+      }
+    });
+
+    it("rejects a garbled page token with 400109", async () => {
+      await api.post("/bots", botBody(uniqueId()));
+      await api.post("/bots", botBody(uniqueId()));
+      const first = await api.get("/bots", { params: { limit: 1 } });
+      const next: string = first.data.next;
+      expect(next).not.toBe("");
+      for (const garbled of [next.slice(0, -1) + (next.endsWith("A") ? "B" : "A"), "garbage", "a.b.c"]) {
+        expectSendbirdError(await api.get("/bots", { params: { token: garbled } }), 400, 400109);
+      }
+    });
+
+    it.each(["0", "101", "-1", "abc", "2.5", ""])("rejects limit=%j with 400111", async (limit) => {
+      expectSendbirdError(await api.get(`/bots?limit=${limit}`), 400, 400111);
+    });
+  });
+
+  describe("update", () => {
+    it("leaves omitted fields unchanged and keeps the bot token", async () => {
+      const id = uniqueId();
+      const created: SendbirdBotRecord = (
+        await api.post("/bots", botBody(id, { show_member: true, channel_invitation_preference: 1 }))
+      ).data;
+
+      const updated = await api.put(botPath(id), { bot_callback_url: "https://example.com/new" });
+      expect(updated.status).toBe(200);
+      expect(updated.data).toEqual({ ...created, bot_callback_url: "https://example.com/new" });
+
+      const empty = await api.put(botPath(id), {});
+      expect(empty.data).toEqual(updated.data);
+
+      const all = await api.put(botPath(id), {
+        bot_userid: id, // equal to the path: allowed
+        bot_nickname: "N",
+        bot_profile_url: "https://example.com/p.png",
+        is_privacy_mode: true,
+        enable_mark_as_read: false,
+        show_member: false,
+        channel_invitation_preference: 0,
+      });
+      expect(all.status).toBe(200);
+      expect(all.data).toEqual({
+        ...created,
+        bot: { ...created.bot, bot_nickname: "N", bot_profile_url: "https://example.com/p.png" },
+        bot_callback_url: "https://example.com/new",
+        is_privacy_mode: true,
+        enable_mark_as_read: false,
+        show_member: false,
+        channel_invitation_preference: 0,
+      });
+      expect(sandbox.bot(id)?.bot.bot_token).toBe(created.bot.bot_token);
+    });
+
+    it.each([
+      ["a new bot_type", { bot_type: "other" }, 400111],
+      ["the same bot_type", { bot_type: "helper" }, 400111],
+      ["another bot_userid", { bot_userid: "someone-else" }, 400111],
+      ["a number nickname", { bot_nickname: 5 }, 400100],
+      ["a string is_privacy_mode", { is_privacy_mode: "yes" }, 400104],
+      ["channel_invitation_preference 3", { channel_invitation_preference: 3 }, 400111],
+      ["an 81-character nickname", { bot_nickname: "n".repeat(81) }, 400110],
+      ["a 1025-character callback URL", { bot_callback_url: "u".repeat(1025) }, 400110],
+    ])("rejects %s with %i and changes nothing", async (_, body, code) => {
+      const id = uniqueId();
+      const created = (await api.post("/bots", botBody(id))).data;
+      expectSendbirdError(await api.put(botPath(id), { show_member: true, ...body }), 400, code);
+      expect(sandbox.bot(id)).toEqual(created);
+    });
+  });
+
+  describe("channels", () => {
+    it("joins channels, leaves one and leaves all", async () => {
+      const id = uniqueId();
+      await api.post("/bots", botBody(id));
+      const joined = await api.post(`${botPath(id)}/channels`, {
+        channel_urls: ["sendbird_group_channel_1", "room/with slash", "sendbird_group_channel_1"],
+      });
+      expect(joined.status).toBe(200);
+      expect(joined.data).toEqual({
+        channels: [{ channel_url: "sendbird_group_channel_1" }, { channel_url: "room/with slash" }],
+      });
+      expect(sandbox.channels(id)).toEqual(["room/with slash", "sendbird_group_channel_1"]);
+      expect(sandbox.bot(id)).not.toHaveProperty("channels");
+
+      const leftOne = await api.delete(`${botPath(id)}/channels/${encodeURIComponent("room/with slash")}`);
+      expect(leftOne.status).toBe(200);
+      expect(leftOne.data).toEqual({});
+      expect(sandbox.channels(id)).toEqual(["sendbird_group_channel_1"]);
+
+      expectSendbirdError(await api.delete(`${botPath(id)}/channels/not-joined`), 400, 400201);
+
+      await api.post(`${botPath(id)}/channels`, { channel_urls: ["another"] });
+      const leftAll = await api.delete(`${botPath(id)}/channels`);
+      expect(leftAll.status).toBe(200);
+      expect(leftAll.data).toEqual({});
+      expect(sandbox.channels(id)).toEqual([]);
+    });
+
+    it.each([
+      [{}, 400105],
+      [{ channel_urls: [] }, 400111],
+      [{ channel_urls: "one" }, 400102],
+      [{ channel_urls: [1] }, 400111],
+      [{ channel_urls: [""] }, 400111],
+    ])("rejects a join body %j with %i", async (body, code) => {
+      const id = uniqueId();
+      await api.post("/bots", botBody(id));
+      expectSendbirdError(await api.post(`${botPath(id)}/channels`, body), 400, code);
+      expect(sandbox.channels(id)).toEqual([]);
+    });
+
+    it("answers 400201 for the channels of an unknown bot", async () => {
+      const missing = botPath(uniqueId("missing"));
+      expectSendbirdError(await api.post(`${missing}/channels`, { channel_urls: ["c"] }), 400, 400201);
+      expectSendbirdError(await api.delete(`${missing}/channels`), 400, 400201);
+      expectSendbirdError(await api.delete(`${missing}/channels/c`), 400, 400201);
+    });
+  });
+
+  describe("faults", () => {
+    it("adds latency, then handles the request normally", async () => {
+      sandbox.faults.inject({ fault: { kind: "latency", ms: 400 }, method: "GET", path: "/v3/bots" });
+      const started = Date.now();
+      const response = await api.get("/bots");
+      expect(response.status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+      expect(sandbox.faults.pending()).toBe(0);
+    });
+
+    it("answers an injected 503 without touching state", async () => {
+      const id = uniqueId();
+      sandbox.faults.inject({ fault: { kind: "status", status: 503, retryAfterSeconds: 2 }, method: "POST" });
+      const response = await api.post("/bots", botBody(id));
+      expectSendbirdError(response, 503, 500901);
+      expect(response.headers["retry-after"]).toBe("2");
+      expect(sandbox.bot(id)).toBeUndefined();
+      expect(sandbox.requests.at(-1)).toMatchObject({ method: "POST", path: "/v3/bots", status: 503 });
+      expect((await api.post("/bots", botBody(id))).status).toBe(200);
+    });
+
+    it("sends no Retry-After on a non-429 status fault without retryAfterSeconds", async () => {
+      sandbox.faults.inject({ fault: { kind: "status", status: 500, code: 500901 } });
+      const response = await api.get("/bots");
+      expectSendbirdError(response, 500, 500901);
+      expect(response.headers["retry-after"]).toBeUndefined();
+    });
+
+    it("answers an injected 429 with the rate-limit headers", async () => {
+      sandbox.faults.inject({ fault: { kind: "status", status: 429, retryAfterSeconds: 3 } });
+      const response = await api.get("/bots");
+      expectSendbirdError(response, 429, 500910);
+      expect(response.data.message).toBe("Too many requests.");
+      expect(response.headers["x-ratelimit-retryafter"]).toBe("3");
+      expect(response.headers["x-ratelimit-limit"]).toBe("10;w=1");
+      expect(response.headers["x-ratelimit-remaining"]).toBe("0");
+
+      sandbox.faults.inject({ fault: { kind: "status", status: 429 }, method: "DELETE" });
+      const defaulted = await api.delete(botPath("anything"));
+      expect(defaulted.headers["x-ratelimit-retryafter"]).toBe("1");
+      expect(defaulted.headers["x-ratelimit-limit"]).toBe("5;w=1");
+    });
+
+    it("drops the connection: the client sees a socket error and nothing is stored", async () => {
+      const id = uniqueId();
+      sandbox.faults.inject({ fault: { kind: "drop" }, method: "POST", path: "/v3/bots" });
+      await expect(api.post("/bots", botBody(id))).rejects.toMatchObject({ code: "ECONNRESET" });
+      expect(sandbox.bot(id)).toBeUndefined();
+      const record = sandbox.requests.at(-1);
+      expect(record).toMatchObject({ method: "POST", path: "/v3/bots" });
+      expect(record?.status).toBeUndefined();
+    });
+
+    it("loses the response: the client sees a socket error but the bot IS stored", async () => {
+      const id = uniqueId();
+      sandbox.faults.inject({ fault: { kind: "lose-response" }, method: "POST", path: "/v3/bots" });
+      await expect(api.post("/bots", botBody(id))).rejects.toMatchObject({ code: "ECONNRESET" });
+      expect(sandbox.bot(id)).toBeDefined();
+      expect(sandbox.requests.at(-1)?.status).toBeUndefined();
+      // A naive retry of the create now collides with the bot the lost request created.
+      expectSendbirdError(await api.post("/bots", botBody(id)), 400, 400202);
+    });
+
+    it("applies a rule `times` times, to matching requests only, in insertion order", async () => {
+      const id = uniqueId();
+      await api.post("/bots", botBody(id));
+      sandbox.faults.inject({
+        fault: { kind: "status", status: 502 },
+        method: "GET",
+        path: `/v3${botPath(id)}`,
+        times: 2,
+      });
+      sandbox.faults.inject({ fault: { kind: "status", status: 504 }, path: /^\/v3\/bots\/[^/]+$/ });
+      expect(sandbox.faults.pending()).toBe(2);
+
+      expect((await api.get("/bots")).status).toBe(200); // neither rule matches the list path
+      expect((await api.get(botPath(id))).status).toBe(502);
+      expect((await api.get(botPath(id))).status).toBe(502);
+      expect(sandbox.faults.pending()).toBe(1);
+      expect((await api.get(botPath(id))).status).toBe(504);
+      expect(sandbox.faults.pending()).toBe(0);
+      expect((await api.get(botPath(id))).status).toBe(200);
+    });
+
+    it("applies faults before auth", async () => {
+      sandbox.faults.inject({ fault: { kind: "status", status: 503 } });
+      expect((await clientFor(sandbox, undefined).get("/bots")).status).toBe(503);
+    });
+
+    it("rejects malformed rules", () => {
+      expect(() => sandbox.faults.inject({ fault: { kind: "latency", ms: -1 } })).toThrow();
+      expect(() => sandbox.faults.inject({ fault: { kind: "drop" }, times: 0 })).toThrow();
+      expect(() => sandbox.faults.inject({ fault: { kind: "nope" } as never })).toThrow();
+      expect(sandbox.faults.pending()).toBe(0);
+    });
+
+    it("can be controlled over HTTP, with the same token, without being logged", async () => {
+      const control = axios.create({
+        baseURL: sandbox.url.replace(/\/v3$/, "/__sandbox"),
+        headers: { "Api-Token": apiToken },
+        validateStatus: () => true,
+      });
+      const logged = sandbox.requests.length;
+
+      const unauthorized = await axios.post(
+        `${sandbox.url.replace(/\/v3$/, "")}/__sandbox/faults`,
+        { fault: { kind: "drop" } },
+        { validateStatus: () => true },
+      );
+      expectSendbirdError(unauthorized, 401, 400401);
+
+      const injected = await control.post("/faults", {
+        fault: { kind: "status", status: 503 },
+        pathRegex: "^/v3/bots",
+        times: 2,
+      });
+      expect(injected.status).toBe(200);
+      expect(injected.data).toEqual({ pending: 1 });
+      expect((await control.post("/faults", { fault: { kind: "status" } })).status).toBe(400);
+      expect((await control.post("/faults", { fault: { kind: "drop" }, pathRegex: "(" })).status).toBe(400);
+      expect((await control.get("/faults")).data).toEqual({ pending: 1 });
+      expect((await control.get("/bots")).status).toBe(200); // control paths are exempt from faults
+
+      expect((await api.get("/bots")).status).toBe(503);
+      expect((await control.delete("/faults")).status).toBe(200);
+      expect(sandbox.faults.pending()).toBe(0);
+      expect((await api.get("/bots")).status).toBe(200);
+
+      await control.post("/faults", {
+        fault: { kind: "status", status: 500 },
+        path: "/v3/bots",
+        method: "get",
+      });
+      expect((await api.get("/bots")).status).toBe(500);
+
+      expect(sandbox.requests.length - logged).toBe(3); // the three API calls above
+      expect(sandbox.requests.every((request) => !request.path.startsWith("/__sandbox"))).toBe(true);
+    });
+
+    it("lists stored bots and their channels over HTTP", async () => {
+      const id = uniqueId();
+      await api.post("/bots", botBody(id));
+      await api.post(`${botPath(id)}/channels`, { channel_urls: ["c1"] });
+      const response = await axios.get(`${sandbox.url.replace(/\/v3$/, "")}/__sandbox/bots`, {
+        headers: { "Api-Token": apiToken },
+      });
+      expect(response.data.bots).toEqual(sandbox.bots());
+      expect(response.data.channels[id]).toEqual(["c1"]);
+    });
+  });
+
+  describe("request log", () => {
+    it("records method, raw path, query, headers, body and final status in order", async () => {
+      const start = sandbox.requests.length;
+      await api.get("/bots", { params: { limit: 2 } });
+      await api.put(botPath("no such bot"), { bot_nickname: "x" });
+      expect(sandbox.requests.slice(start)).toEqual([
+        expect.objectContaining({ method: "GET", path: "/v3/bots", query: { limit: "2" }, status: 200 }),
+        expect.objectContaining({
+          method: "PUT",
+          path: "/v3/bots/no%20such%20bot",
+          query: {},
+          body: { bot_nickname: "x" },
+          status: 400,
+        }),
+      ]);
+      expect(sandbox.requests.at(-1)?.headers["content-type"]).toContain("application/json");
+    });
+  });
+});
+
+describe("Sendbird sandbox rate limiting", () => {
+  it("answers 429 over the limit with the documented headers, per method class, and recovers", async () => {
+    const { sandbox, api } = await startSandbox({ rateLimit: { getPerSecond: 3, mutatePerSecond: 2 } });
+    try {
+      // A burst of 10 lasts far less than a second, so at most one window boundary falls inside
+      // it and some window must see more than 3 calls.
+      const burst: AxiosResponse[] = [];
+      for (let i = 0; i < 10; i++) burst.push(await api.get("/bots"));
+
+      const ok = burst.find((response) => response.status === 200);
+      expect(ok?.headers["x-ratelimit-limit"]).toBe("3;w=1");
+      expect(Number(ok?.headers["x-ratelimit-remaining"])).toBeGreaterThanOrEqual(0);
+
+      const limited = burst.find((response) => response.status === 429);
+      expect(limited).toBeDefined();
+      expectSendbirdError(limited!, 429, 500910);
+      expect(limited!.data.message).toBe("Too many requests.");
+      expect(limited!.headers["x-ratelimit-limit"]).toBe("3;w=1");
+      expect(limited!.headers["x-ratelimit-remaining"]).toBe("0");
+      const retryAfter = Number(limited!.headers["x-ratelimit-retryafter"]);
+      expect(retryAfter).toBe(1); // one-second windows: a client honouring the header waits at most ~1 s
+
+      // Mutations are counted separately from GETs.
+      const mutation = await api.delete(botPath("absent"));
+      expect(mutation.status).toBe(400);
+      expect(mutation.headers["x-ratelimit-limit"]).toBe("2;w=1");
+
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      const recovered = await api.get("/bots");
+      expect(recovered.status).toBe(200);
+      expect(recovered.headers["x-ratelimit-remaining"]).toBe("2");
+    } finally {
+      await sandbox.stop();
+    }
+  }, 15_000);
+
+  it("does not count or limit requests that fail auth", async () => {
+    const { sandbox } = await startSandbox({ rateLimit: { getPerSecond: 1, mutatePerSecond: 1 } });
+    try {
+      const anonymous = clientFor(sandbox, undefined);
+      for (let i = 0; i < 3; i++) {
+        const response = await anonymous.get("/bots");
+        expect(response.status).toBe(401);
+        expect(response.headers["x-ratelimit-limit"]).toBeUndefined();
+      }
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it("applies the free-trial limits by default", async () => {
+    const apiToken = newToken();
+    const sandbox = await startSendbirdSandbox({ apiToken });
+    try {
+      const response = await clientFor(sandbox, apiToken).get("/bots");
+      expect(response.headers["x-ratelimit-limit"]).toBe("10;w=1");
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
+
+describe("Sendbird sandbox state file", () => {
+  let directory: string;
+  beforeEach(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), "sendbird-sandbox-"));
+  });
+  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  it("reloads bots and channels in a second instance, and rewrites the file on every mutation", async () => {
+    const stateFile = path.join(directory, "state.json");
+    const first = await startSandbox({ stateFile });
+    let created: SendbirdBotRecord;
+    try {
+      expect(fs.existsSync(stateFile)).toBe(false); // a missing file means "no bots"
+      created = (await first.api.post("/bots", botBody("persisted one"))).data;
+      await first.api.post("/bots", botBody("persisted two"));
+      await first.api.post(`${botPath("persisted one")}/channels`, { channel_urls: ["c1", "c2"] });
+      expect(fs.existsSync(stateFile)).toBe(true);
+    } finally {
+      await first.sandbox.stop();
+    }
+
+    const second = await startSandbox({ stateFile });
+    try {
+      expect(second.sandbox.bots().map((bot) => bot.bot.bot_userid)).toEqual([
+        "persisted one",
+        "persisted two",
+      ]);
+      expect(second.sandbox.bot("persisted one")).toEqual(created);
+      expect(second.sandbox.channels("persisted one")).toEqual(["c1", "c2"]);
+      expect((await second.api.get(botPath("persisted one"))).data).toEqual(created);
+
+      await second.api.delete(botPath("persisted two"));
+      await second.api.put(botPath("persisted one"), { bot_nickname: "changed" });
+      const onDisk = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+      expect(onDisk.bots).toHaveLength(1);
+      expect(onDisk.bots[0].resource.bot.bot_nickname).toBe("changed");
+      expect(fs.readdirSync(directory)).toEqual(["state.json"]); // no temporary files left behind
+    } finally {
+      await second.sandbox.stop();
+    }
+  });
+
+  it("refuses to start on a state file it cannot read", async () => {
+    const stateFile = path.join(directory, "state.json");
+    fs.writeFileSync(stateFile, '{"something": "else"}');
+    await expect(startSendbirdSandbox({ apiToken: newToken(), stateFile })).rejects.toThrow(/state file/);
+  });
+});
+
+describe("Sendbird sandbox CLI", () => {
+  let buildDirectory: string;
+  let cliPath: string;
+
+  // Transpile the real sandbox sources (only those, so other work in progress cannot break this).
+  beforeAll(() => {
+    buildDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-cli-"));
+    const sourceDirectory = path.join(__dirname, "..", "..", "sandbox");
+    for (const file of fs.readdirSync(sourceDirectory).filter((name) => name.endsWith(".ts"))) {
+      const source = fs.readFileSync(path.join(sourceDirectory, file), "utf8");
+      const { outputText } = ts.transpileModule(source, {
+        compilerOptions: {
+          module: ts.ModuleKind.CommonJS,
+          target: ts.ScriptTarget.ES2022,
+          esModuleInterop: true,
+        },
+        fileName: file,
+      });
+      fs.writeFileSync(path.join(buildDirectory, file.replace(/\.ts$/, ".js")), outputText);
+    }
+    cliPath = path.join(buildDirectory, "cli.js");
+  });
+  afterAll(() => fs.rmSync(buildDirectory, { recursive: true, force: true }));
+
+  function runCli(args: string[], env: Record<string, string | undefined>) {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      env: { ...process.env, SENDBIRD_API_TOKEN: undefined, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const firstLine = new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", () => {
+        const newline = stdout.indexOf("\n");
+        if (newline >= 0) resolve(stdout.slice(0, newline));
+      });
+      child.on("exit", () => reject(new Error(`CLI exited before printing a line; stderr: ${stderr}`)));
+    });
+    firstLine.catch(() => undefined); // runs that are expected to fail never await the line
+    return { child, exited, firstLine, output: () => ({ stdout, stderr }) };
+  }
+
+  it("starts, prints one JSON line, serves requests and exits 0 on SIGTERM", async () => {
+    const apiToken = newToken();
+    const run = runCli(["sendbird", "--port", "0", "--no-rate-limit"], { SENDBIRD_API_TOKEN: apiToken });
+    const announcement = JSON.parse(await run.firstLine);
+    expect(announcement).toEqual({
+      platform: "sendbird",
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v3$/),
+    });
+
+    const created = await axios.post(`${announcement.url}/bots`, botBody("from-cli"), {
+      headers: { "Api-Token": apiToken },
+    });
+    expect(created.status).toBe(200);
+
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(0);
+    const { stdout, stderr } = run.output();
+    expect(stdout.trim().split("\n")).toHaveLength(1);
+    expect(stdout + stderr).not.toContain(apiToken);
+  }, 20_000);
+
+  it("persists to --state-file", async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "sendbird-cli-state-"));
+    try {
+      const stateFile = path.join(directory, "state.json");
+      const apiToken = newToken();
+      const run = runCli(["sendbird", "--state-file", stateFile], { SENDBIRD_API_TOKEN: apiToken });
+      const { url } = JSON.parse(await run.firstLine);
+      await axios.post(`${url}/bots`, botBody("cli-persisted"), { headers: { "Api-Token": apiToken } });
+      run.child.kill("SIGINT");
+      expect(await run.exited).toBe(0);
+      const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+      expect(state.bots[0].resource.bot.bot_userid).toBe("cli-persisted");
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  }, 20_000);
+
+  it("refuses to start without SENDBIRD_API_TOKEN", async () => {
+    const run = runCli(["sendbird"], {});
+    expect(await run.exited).toBe(1);
+    expect(run.output().stdout).toBe("");
+    expect(run.output().stderr).toContain("SENDBIRD_API_TOKEN");
+  }, 20_000);
+
+  it("rejects unknown arguments with exit code 2", async () => {
+    const run = runCli(["sendbird", "--bogus"], { SENDBIRD_API_TOKEN: newToken() });
+    expect(await run.exited).toBe(2);
+    expect(run.output().stderr).toContain("usage:");
+  }, 20_000);
+});
