@@ -9,5 +9,5 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
-  projects: [project("unit"), project("integration"), project("e2e", { testTimeout: 15 * 60 * 1000 })],
+  projects: [project("unit"), project("integration"), project("e2e")],
 };

@@ -1,0 +1,69 @@
+/**
+ * Runs the real Pulumi CLI for e2e tests: a local file backend and a generated passphrase in a
+ * temporary directory, nothing from the user's own Pulumi setup.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface PulumiWorkspace {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Runs `pulumi <args>` in `cwd`; throws with the output unless the exit code is 0 (or `allowFailure`). */
+  run(cwd: string, args: string[], opts?: { allowFailure?: boolean; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  cleanup(): void;
+}
+
+export function pulumiWorkspace(extraEnv: NodeJS.ProcessEnv = {}): PulumiWorkspace {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chatbots-e2e-"));
+  fs.mkdirSync(path.join(dir, "state"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: randomBytes(24).toString("hex"),
+    PULUMI_HOME: path.join(dir, "home"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // Offline: the only plugins are the ones on PATH.
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...extraEnv,
+  };
+  return {
+    dir,
+    env,
+    run(cwd, args, opts = {}) {
+      return new Promise((resolve, reject) => {
+        execFile(
+          "pulumi",
+          [...args, "--non-interactive", "--color", "never"],
+          { cwd, env: { ...env, ...opts.env }, maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60 * 1000 },
+          (err, stdout, stderr) => {
+            const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+            if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT") {
+              reject(new Error("the pulumi CLI is not on PATH: run the suite with `npm test`"));
+            } else if (code !== 0 && !opts.allowFailure) {
+              reject(new Error(`pulumi ${args.join(" ")} exited ${code}\n${stdout}\n${stderr}`));
+            } else {
+              resolve({ code, stdout, stderr });
+            }
+          },
+        );
+      });
+    },
+    cleanup() {
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Removes the stack's config file a test created inside a project directory. */
+export function removeStackConfig(projectDir: string, stack: string): void {
+  fs.rmSync(path.join(projectDir, `Pulumi.${stack}.yaml`), { force: true });
+}

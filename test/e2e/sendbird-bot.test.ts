@@ -1,0 +1,178 @@
+/**
+ * sendbird.Bot on the real Pulumi engine (CLI, language host, dynamic-provider host) against the
+ * Sendbird sandbox, with a local file backend: the whole lifecycle a user goes through.
+ */
+import { randomBytes } from "node:crypto";
+import * as path from "node:path";
+import { startSendbirdSandbox, type SendbirdSandbox } from "../../sandbox";
+import { pulumiWorkspace, removeStackConfig, type PulumiWorkspace } from "./pulumi-cli";
+
+// Each step runs the Pulumi CLI; the whole lifecycle takes minutes, not seconds.
+jest.setTimeout(15 * 60 * 1000);
+
+const project = path.join(__dirname, "projects", "sendbird-bot");
+const BOT_TYPE = "pulumi-nodejs:dynamic/sendbird:Bot";
+
+interface PreviewStep {
+  op: string;
+  urn: string;
+  oldState?: { inputs?: Record<string, unknown> };
+  newState?: { inputs?: Record<string, unknown> };
+}
+interface StateResource {
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+let sandbox: SendbirdSandbox;
+let ws: PulumiWorkspace;
+const apiToken = randomBytes(20).toString("hex");
+const stack = `e2e-${randomBytes(4).toString("hex")}`;
+const getStack = `${stack}-get`;
+
+const pulumi = (args: string[], opts?: { allowFailure?: boolean }) => ws.run(project, args, opts);
+const onStack = (args: string[], opts?: { allowFailure?: boolean }) => pulumi([...args, "--stack", stack], opts);
+
+async function exportedState(): Promise<{ text: string; bots: StateResource[] }> {
+  const { stdout } = await onStack(["stack", "export"]);
+  const resources: StateResource[] = JSON.parse(stdout).deployment.resources ?? [];
+  return { text: stdout, bots: resources.filter((r) => r.type === BOT_TYPE) };
+}
+
+/** The resource steps of `pulumi preview --json`, and which inputs each step changes. */
+async function previewSteps(): Promise<Array<PreviewStep & { changed: string[] }>> {
+  const { stdout } = await onStack(["preview", "--json"]);
+  const steps: PreviewStep[] = JSON.parse(stdout).steps ?? [];
+  return steps
+    .filter((s) => !s.urn.includes("pulumi:pulumi:Stack"))
+    .map((s) => {
+      const olds = s.oldState?.inputs ?? {};
+      const news = s.newState?.inputs ?? {};
+      const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])];
+      const changed = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
+      return { ...s, changed };
+    });
+}
+
+async function sendbird(method: string, botPath: string, body?: unknown): Promise<number> {
+  const res = await fetch(`${sandbox.url}/bots/${botPath}`, {
+    method,
+    headers: { "Api-Token": apiToken, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return res.status;
+}
+
+/** Neither the bot's token nor the API token may appear in plaintext in the stack's state. */
+async function expectNoPlaintextSecrets(): Promise<void> {
+  const { text } = await exportedState();
+  expect(text).not.toContain(apiToken);
+  for (const bot of sandbox.bots()) expect(text).not.toContain(bot.bot.bot_token);
+}
+
+beforeAll(async () => {
+  sandbox = await startSendbirdSandbox({ apiToken });
+  ws = pulumiWorkspace();
+  await pulumi(["stack", "init", stack]);
+  // The credential reaches the provider through `configure`, as an encrypted stack secret.
+  await onStack(["config", "set", "--secret", "sendbird:apiToken", apiToken]);
+  await onStack(["config", "set", "sendbird:apiUrl", sandbox.url]);
+  await onStack(["config", "set", "botUserid", "helper_bot"]);
+  await onStack(["config", "set", "botNickname", "Helper"]);
+  await onStack(["config", "set", "botType", "support"]);
+});
+
+afterAll(async () => {
+  for (const s of [stack, getStack]) {
+    await pulumi(["stack", "rm", "--yes", "--force", "--stack", s], { allowFailure: true });
+    removeStackConfig(project, s);
+  }
+  ws?.cleanup();
+  await sandbox?.stop();
+});
+
+test("up, no-op preview and refresh, update, replace, drift, out-of-band delete, destroy", async () => {
+  const started = Date.now();
+
+  // 1. up creates the bot; its token is a secret output.
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bots()).toHaveLength(1);
+  const token = sandbox.bot("helper_bot")?.bot.bot_token;
+  const outputs = JSON.parse((await onStack(["stack", "output", "--json"])).stdout);
+  expect(outputs).toEqual({ botUserid: "helper_bot", botNickname: "Helper", botToken: "[secret]" });
+  const revealed = JSON.parse((await onStack(["stack", "output", "--json", "--show-secrets"])).stdout);
+  expect(revealed.botToken).toBe(token);
+  await expectNoPlaintextSecrets();
+
+  // The stored provider is the one-line require of the installed package's shim.
+  const [created] = (await exportedState()).bots;
+  const shim = String(created.outputs?.__provider);
+  expect(shim).toContain('require("pulumi-chatbots/dist/provider/shims/sendbird-bot.js")');
+  expect(Buffer.byteLength(shim)).toBeLessThanOrEqual(2048);
+  console.log(`sendbird.Bot __provider in state: ${Buffer.byteLength(shim)} bytes`);
+
+  // 2. Nothing changed: preview and refresh agree.
+  await onStack(["preview", "--expect-no-changes"]);
+  await onStack(["refresh", "--yes", "--expect-no-changes"]);
+  await onStack(["preview", "--expect-no-changes"]);
+
+  // 3. A new nickname is an in-place update of exactly that field.
+  await onStack(["config", "set", "botNickname", "Helper 2"]);
+  let steps = await previewSteps();
+  expect(steps.map((s) => [s.op, s.changed])).toEqual([["update", ["botNickname"]]]);
+  const diffText = (await onStack(["preview", "--diff"])).stdout;
+  expect(diffText).toMatch(/~ botNickname\s*:\s*"Helper" => "Helper 2"/);
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bot("helper_bot")?.bot.bot_nickname).toBe("Helper 2");
+  expect(sandbox.bot("helper_bot")?.bot.bot_token).toBe(token);
+
+  // 4. A new botType replaces the bot (delete first: the botUserid stays the same).
+  await onStack(["config", "set", "botType", "sales"]);
+  steps = await previewSteps();
+  expect(steps.map((s) => [s.op, s.changed])).toEqual([["replace", ["botType"]]]);
+  // Had the old bot not been deleted first, Sendbird would refuse the new one (400202).
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bots().map((b) => [b.bot.bot_userid, b.bot.bot_type])).toEqual([["helper_bot", "sales"]]);
+  await onStack(["preview", "--expect-no-changes"]);
+  await expectNoPlaintextSecrets();
+
+  // 5. A change behind Pulumi's back: refresh shows it, up puts the declared value back.
+  expect(await sendbird("PUT", "helper_bot", { bot_nickname: "Changed by hand" })).toBe(200);
+  const drift = await onStack(["refresh", "--yes", "--expect-no-changes"], { allowFailure: true });
+  expect(drift.code).not.toBe(0);
+  expect(drift.stdout).toMatch(/botNickname/);
+  expect((await exportedState()).bots[0].outputs?.botNickname).toBe("Changed by hand");
+  steps = await previewSteps();
+  expect(steps.map((s) => [s.op, s.changed])).toEqual([["update", ["botNickname"]]]);
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bot("helper_bot")?.bot.bot_nickname).toBe("Helper 2");
+
+  // 6. Deleted behind Pulumi's back: refresh drops it, up creates it again.
+  expect(await sendbird("DELETE", "helper_bot")).toBe(200);
+  await onStack(["refresh", "--yes"]);
+  expect((await exportedState()).bots).toHaveLength(0);
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bots().map((b) => b.bot.bot_userid)).toEqual(["helper_bot"]);
+  await onStack(["preview", "--expect-no-changes"]);
+
+  // 7. Bot.get reads the bot from another stack without managing it.
+  await pulumi(["stack", "init", getStack]);
+  await pulumi(["config", "set", "--secret", "sendbird:apiToken", apiToken, "--stack", getStack]);
+  await pulumi(["config", "set", "sendbird:apiUrl", sandbox.url, "--stack", getStack]);
+  await pulumi(["config", "set", "getBotUserid", "helper_bot", "--stack", getStack]);
+  await pulumi(["up", "--yes", "--stack", getStack]);
+  const seen = JSON.parse((await pulumi(["stack", "output", "--json", "--stack", getStack])).stdout);
+  expect(seen).toEqual({ seenNickname: "Helper 2", seenToken: "[secret]" });
+  await pulumi(["destroy", "--yes", "--stack", getStack]);
+  expect(sandbox.bots()).toHaveLength(1);
+
+  // 8. destroy leaves no bot behind, and the state never held a secret in plaintext.
+  await expectNoPlaintextSecrets();
+  await onStack(["destroy", "--yes"]);
+  expect(sandbox.bots()).toHaveLength(0);
+  expect((await exportedState()).bots).toHaveLength(0);
+
+  console.log(`sendbird.Bot e2e lifecycle: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
