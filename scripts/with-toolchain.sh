@@ -98,7 +98,19 @@ INSTALL_STAMP=node_modules/.pulumi-chatbots-install-stamp
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -d node_modules ] || [ "$(cat "$INSTALL_STAMP" 2>/dev/null || true)" != "$lock_hash" ]; then
   say "installing node_modules (npm ci; package-lock.json is new or changed)"
-  npm ci --no-audit --no-fund >&2
+  npm_log=$(mktemp)
+  if npm ci --no-audit --no-fund >"$npm_log" 2>&1; then
+    cat "$npm_log" >&2
+  else
+    # npm ci refuses a lock file that lacks optional platform packages the registry in use
+    # does not serve (e.g. other OSes' @unrs/resolver-binding-*); it fails before touching
+    # node_modules. `npm install --no-save` installs the same locked versions and leaves
+    # package.json and package-lock.json as they are.
+    say "npm ci failed ($(grep -m1 -v -e '^npm warn' -e '^npm error code' -e '^npm error$' "$npm_log" || true));" \
+      "retrying with npm install --no-save (package-lock.json stays unchanged)"
+    npm install --no-save --no-audit --no-fund >&2 || die "installing node_modules failed"
+  fi
+  rm -f "$npm_log"
   printf '%s\n' "$lock_hash" >"$INSTALL_STAMP"
 fi
 
@@ -111,8 +123,8 @@ if [ ! -e node_modules/pulumi-chatbots ] && [ ! -L node_modules/pulumi-chatbots 
   ln -s .. node_modules/pulumi-chatbots
 fi
 
-# Per-clone directory for the plugin links below (npm ci recreates node_modules, so they are
-# re-created on every run; links in the shared cache could point into another clone).
+# Per-clone directory for plugin links, used only with a Pulumi installation that lacks a
+# plugin (links in the shared cache could point into another clone).
 TOOL_BIN="$REPO_ROOT/node_modules/.pulumi-chatbots-bin"
 mkdir -p "$TOOL_BIN"
 
@@ -144,7 +156,7 @@ build_pulumi() {
   say "building the Pulumi CLI v$version with $("$go" version | cut -d' ' -f3) (first run only; takes minutes; log: $log)"
   start=$SECONDS
   # Remove the half-finished build if we are interrupted (build_pulumi runs in a subshell).
-  trap 'rm -rf "$tmp"' EXIT
+  trap "rm -rf '$tmp'" EXIT
   # `set -e` does not work inside a subshell that is an `if`/`||` condition: check $? instead.
   set +e
   (
@@ -203,29 +215,74 @@ build_pulumi() {
 
 if command -v pulumi >/dev/null 2>&1 && [ "$(pulumi version 2>/dev/null || true)" = "v$PULUMI_VERSION" ]; then
   PULUMI_BIN=$(command -v pulumi)
+  PULUMI_IS_OURS=false
+  case "$(readlink -f "$PULUMI_BIN")" in "$CACHE_DIR"/*) PULUMI_IS_OURS=true ;; esac
 else
   pulumi_dir="$CACHE_DIR/pulumi-v$PULUMI_VERSION"
   if [ ! -x "$pulumi_dir/bin/pulumi" ]; then
     with_lock "pulumi-v$PULUMI_VERSION" build_pulumi "$PULUMI_VERSION" "$pulumi_dir"
   fi
   PULUMI_BIN="$pulumi_dir/bin/pulumi"
+  PULUMI_IS_OURS=true
   export PATH="$pulumi_dir/bin:$PATH"
 fi
-PULUMI_BIN_DIR=$(dirname "$PULUMI_BIN")
+# The engine looks for its bundled plugins (the two below) beside its own executable, with
+# symlinks resolved, and on PATH; it prefers PATH but then warns "using <plugin> from $PATH".
+PULUMI_BIN_DIR=$(dirname "$(readlink -f "$PULUMI_BIN")")
+
+# Copies $1 to $2 (mode 755) unless $2 already has that content; atomic for concurrent runs.
+install_if_changed() {
+  cmp -s "$1" "$2" 2>/dev/null && return 0
+  cp "$1" "$2.tmp.$$"
+  chmod 755 "$2.tmp.$$"
+  mv -f "$2.tmp.$$" "$2"
+}
+
+# `command -v`, ignoring this clone's TOOL_BIN (an outer run of this script may have put it on PATH).
+find_on_path() {
+  (
+    PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$TOOL_BIN" | paste -sd: -)
+    command -v "$1"
+  ) 2>/dev/null
+}
+
+# Makes plugin $1 available from $2, unless the engine finds a real one already.
+# - Beside our own cached CLI: there, so the engine finds it without a warning.
+# - With a Pulumi installation: only where it has none (beside it or on PATH), through a
+#   link in TOOL_BIN, which is put on PATH.
+provide_plugin() {
+  local name=$1 src=$2 found
+  found=$(find_on_path "$name" || true)
+  if [ "$PULUMI_IS_OURS" = true ] && { [ -z "$found" ] || [ "$found" -ef "$PULUMI_BIN_DIR/$name" ]; }; then
+    install_if_changed "$src" "$PULUMI_BIN_DIR/$name"
+    rm -f "$TOOL_BIN/$name"
+  elif [ -n "$found" ] || [ -x "$PULUMI_BIN_DIR/$name" ]; then
+    rm -f "$TOOL_BIN/$name" # a real one exists
+  else
+    ln -sfn "$src" "$TOOL_BIN/$name"
+  fi
+}
 
 # --- (5) the dynamic-provider plugin -----------------------------------------------------
-# A /bin/sh script shipped in @pulumi/pulumi; the engine looks for it on PATH or beside the
-# pulumi binary and never downloads it.
-ln -sfn "$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" \
-  "$TOOL_BIN/pulumi-resource-pulumi-nodejs"
+# A /bin/sh script shipped in @pulumi/pulumi (it runs `node @pulumi/pulumi/cmd/dynamic-provider`
+# resolved from the program directory); it is never downloaded.
+provide_plugin pulumi-resource-pulumi-nodejs "$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 
 # --- (6) the nodejs language host --------------------------------------------------------
-# Keep a real pulumi-language-nodejs (from a Pulumi installation) when there is one; otherwise
-# use ours (scripts/language-host), since the official Go binary cannot be built here.
-if [ -x "$PULUMI_BIN_DIR/pulumi-language-nodejs" ] || command -v pulumi-language-nodejs >/dev/null 2>&1; then
-  rm -f "$TOOL_BIN/pulumi-language-nodejs"
+# A real pulumi-language-nodejs (from a Pulumi installation) is kept when there is one;
+# otherwise ours (scripts/language-host), since the official Go binary cannot be built here.
+# Beside the cached CLI it is a copy (the cache is shared by clones), so main.js goes too.
+if [ "$PULUMI_IS_OURS" = true ]; then
+  install_if_changed "$REPO_ROOT/scripts/language-host/main.js" "$PULUMI_BIN_DIR/pulumi-language-nodejs.main.js"
+  lh_wrapper=$(mktemp)
+  printf '%s\n' '#!/bin/sh' \
+    '# The nodejs language host of pulumi-chatbots (scripts/language-host), put here by its' \
+    '# scripts/with-toolchain.sh because the official one cannot be built from the Go module proxy.' \
+    'exec node "$(dirname "$(readlink -f "$0")")/pulumi-language-nodejs.main.js" "$@"' >"$lh_wrapper"
+  provide_plugin pulumi-language-nodejs "$lh_wrapper"
+  rm -f "$lh_wrapper"
 else
-  ln -sfn "$REPO_ROOT/scripts/language-host/pulumi-language-nodejs" "$TOOL_BIN/pulumi-language-nodejs"
+  provide_plugin pulumi-language-nodejs "$REPO_ROOT/scripts/language-host/pulumi-language-nodejs"
 fi
 
 # --- (7) run -----------------------------------------------------------------------------
