@@ -24,7 +24,8 @@ async function main() {
   const sizes = {};
   await pulumi.runtime.setMocks({
     newResource: (args) => {
-      if (typeof args.inputs.__provider === "string") sizes[args.type] = Buffer.byteLength(args.inputs.__provider);
+      if (typeof args.inputs.__provider === "string")
+        sizes[args.type] = Buffer.byteLength(args.inputs.__provider);
       return { id: `${args.name}-id`, state: args.inputs };
     },
     call: () => ({}),
@@ -38,7 +39,8 @@ async function main() {
     console.log(`${type}\t__provider ${bytes} bytes`);
     worst = Math.max(worst, bytes);
   }
-  if (Object.keys(sizes).length !== Object.keys(resources).length) throw new Error("a resource was not registered");
+  if (Object.keys(sizes).length !== Object.keys(resources).length)
+    throw new Error("a resource was not registered");
   console.log(`largest\t${worst} bytes (target <= 2048)`);
 }
 

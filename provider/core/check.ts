@@ -47,7 +47,8 @@ export function checkInputs(schema: InputSchema, news: Record<string, unknown>):
     }
     const decoded = spec.codec.decode(value);
     if (isLeft(decoded)) {
-      for (const f of fieldErrors(decoded.left, key)) failures.push({ property: key, reason: `${f.path}: ${f.reason}` });
+      for (const f of fieldErrors(decoded.left, key))
+        failures.push({ property: key, reason: `${f.path}: ${f.reason}` });
     } else {
       inputs[key] = decoded.right;
     }

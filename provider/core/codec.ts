@@ -32,8 +32,7 @@ export type BoundedString = t.Branded<string, BoundedStringBrand>;
 /** A string of `min`..`max` characters; `nonBlank` also refuses whitespace-only values. */
 export function boundedString(max: number, opts: { min?: number; nonBlank?: boolean } = {}) {
   const min = opts.min ?? 0;
-  const rule =
-    min > 0 ? `a string of ${min} to ${max} characters` : `a string of at most ${max} characters`;
+  const rule = min > 0 ? `a string of ${min} to ${max} characters` : `a string of at most ${max} characters`;
   return refine<string, string, BoundedStringBrand>(
     t.string,
     (s) => s.length >= min && s.length <= max && (!opts.nonBlank || s.trim().length > 0),

@@ -23,7 +23,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]))
+    );
   }
   if (typeof a === "object" && typeof b === "object") {
     const ao = a as Record<string, unknown>;
@@ -35,7 +37,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** The owned keys whose value differs between old state and new inputs (unknowns count as changed). */
-export function changedKeys(keys: readonly string[], olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+export function changedKeys(
+  keys: readonly string[],
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): string[] {
   return keys.filter((k) => containsUnknown(news[k]) || !deepEqual(olds[k], news[k]));
 }
 

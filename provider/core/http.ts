@@ -64,7 +64,10 @@ export interface ApiResponse {
 
 /** Encodes each value for use as one path segment. */
 export function encodePath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
-  return strings.reduce((acc, s, i) => acc + s + (i < values.length ? encodeURIComponent(String(values[i])) : ""), "");
+  return strings.reduce(
+    (acc, s, i) => acc + s + (i < values.length ? encodeURIComponent(String(values[i])) : ""),
+    "",
+  );
 }
 
 // Network failures where the request certainly never reached the server: safe to send again.
@@ -96,7 +99,8 @@ export function retryAfterMs(headers: Record<string, unknown>, names: string[]):
     const text = String(raw).trim();
     let ms: number | undefined;
     if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
-    else if (name === "retry-after" && !Number.isNaN(Date.parse(text))) ms = Math.max(0, Date.parse(text) - Date.now());
+    else if (name === "retry-after" && !Number.isNaN(Date.parse(text)))
+      ms = Math.max(0, Date.parse(text) - Date.now());
     if (ms !== undefined) best = Math.max(best ?? 0, ms);
   }
   return best;
@@ -118,7 +122,10 @@ export class ApiClient {
       maxRedirects: 0,
     });
     if (opts.pace) {
-      this.pacers = { read: new Pacer(opts.pace.readsPerSecond), write: new Pacer(opts.pace.writesPerSecond) };
+      this.pacers = {
+        read: new Pacer(opts.pace.readsPerSecond),
+        write: new Pacer(opts.pace.writesPerSecond),
+      };
     }
   }
 
@@ -146,7 +153,12 @@ export class ApiClient {
 
       let res: AxiosResponse;
       try {
-        res = await this.http.request({ method: req.method, url: req.path, params: req.query, data: req.body });
+        res = await this.http.request({
+          method: req.method,
+          url: req.path,
+          params: req.query,
+          data: req.body,
+        });
       } catch (err) {
         const code = networkErrorCode(err);
         const notSent = NOT_SENT_CODES.has(code);

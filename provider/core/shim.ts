@@ -15,7 +15,11 @@ import type * as pulumi from "@pulumi/pulumi";
 
 export interface ResourceHandlers {
   check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult>;
-  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult>;
+  diff(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.DiffResult>;
   create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult>;
   read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult>;
   update(
@@ -31,7 +35,8 @@ export type ShimMethod = keyof ResourceHandlers | "configure";
 /** The shim for one resource type, e.g. "sendbird:Bot" (a key of provider/handlers.ts). */
 export function dynamicProvider(type: string): pulumi.dynamic.ResourceProvider {
   // Short names on purpose: this text is stored in state once per resource.
-  const h = (method: ShimMethod, args: unknown[]) => require("pulumi-chatbots/handlers").run(type, method, args);
+  const h = (method: ShimMethod, args: unknown[]) =>
+    require("pulumi-chatbots/handlers").run(type, method, args);
   return {
     configure: (...a) => h("configure", a),
     check: (...a) => h("check", a),

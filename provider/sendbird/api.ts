@@ -178,7 +178,9 @@ function defaultApiUrl(): string {
     );
   }
   if (!/^[A-Za-z0-9-]+$/.test(appId)) {
-    throw new ConfigurationError(`sendbird:appId must be the application ID shown in the dashboard, got "${appId}"`);
+    throw new ConfigurationError(
+      `sendbird:appId must be the application ID shown in the dashboard, got "${appId}"`,
+    );
   }
   return `https://api-${appId}.sendbird.com/v3`;
 }

@@ -255,7 +255,9 @@ export class Bot extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output needs a key in the props (undefined ones resolve from the provider's result).
-    const props: Props = Object.fromEntries([...FIELD_NAMES, "adopt", ...OUTPUT_ONLY].map((k) => [k, undefined]));
+    const props: Props = Object.fromEntries(
+      [...FIELD_NAMES, "adopt", ...OUTPUT_ONLY].map((k) => [k, undefined]),
+    );
     super(
       provider,
       name,

@@ -18,7 +18,11 @@ export interface PulumiWorkspace {
   readonly dir: string;
   readonly env: NodeJS.ProcessEnv;
   /** Runs `pulumi <args>` in `cwd`; throws with the output unless the exit code is 0 (or `allowFailure`). */
-  run(cwd: string, args: string[], opts?: { allowFailure?: boolean; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  run(
+    cwd: string,
+    args: string[],
+    opts?: { allowFailure?: boolean; env?: NodeJS.ProcessEnv },
+  ): Promise<CliResult>;
   cleanup(): void;
 }
 

@@ -31,7 +31,9 @@ afterAll(async () => {
 test("pulumi up in the repository root creates the quickstart bot; destroy removes it", async () => {
   await ws.run(root, ["stack", "init", stack]);
   await ws.run(root, ["up", "--yes", "--stack", stack]);
-  expect(sandbox.bots().map((b) => [b.bot.bot_userid, b.bot.bot_nickname])).toEqual([["helper_bot", "Helper"]]);
+  expect(sandbox.bots().map((b) => [b.bot.bot_userid, b.bot.bot_nickname])).toEqual([
+    ["helper_bot", "Helper"],
+  ]);
   const outputs = JSON.parse((await ws.run(root, ["stack", "output", "--json", "--stack", stack])).stdout);
   expect(outputs).toEqual({ botUserid: "helper_bot", botNickname: "Helper", botToken: "[secret]" });
   await ws.run(root, ["preview", "--expect-no-changes", "--stack", stack]);

@@ -33,7 +33,8 @@ const stack = `e2e-${randomBytes(4).toString("hex")}`;
 const getStack = `${stack}-get`;
 
 const pulumi = (args: string[], opts?: { allowFailure?: boolean }) => ws.run(project, args, opts);
-const onStack = (args: string[], opts?: { allowFailure?: boolean }) => pulumi([...args, "--stack", stack], opts);
+const onStack = (args: string[], opts?: { allowFailure?: boolean }) =>
+  pulumi([...args, "--stack", stack], opts);
 
 async function exportedState(): Promise<{ text: string; bots: StateResource[] }> {
   const { stdout } = await onStack(["stack", "export"]);

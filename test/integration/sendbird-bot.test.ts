@@ -69,7 +69,11 @@ describe("lifecycle", () => {
 
     const news = await checked({ ...declared, botNickname: "Helper 2", showMember: true });
     const updated = await botHandlers.update("helper_bot", created.outs, news);
-    expect(updated.outs).toMatchObject({ botNickname: "Helper 2", showMember: true, botToken: stored?.bot.bot_token });
+    expect(updated.outs).toMatchObject({
+      botNickname: "Helper 2",
+      showMember: true,
+      botToken: stored?.bot.bot_token,
+    });
     const put = sandbox.requests.find((r) => r.method === "PUT");
     // Only the changed fields are sent.
     expect(put?.body).toEqual({ bot_nickname: "Helper 2", show_member: true });
@@ -94,7 +98,11 @@ describe("lifecycle", () => {
   test("Bot.get's read: only the id is known, everything comes from Sendbird", async () => {
     await botHandlers.create(await checked(declared));
     const read = await botHandlers.read("helper_bot", {});
-    expect(read.props).toMatchObject({ ...declared, adopt: false, botToken: sandbox.bot("helper_bot")?.bot.bot_token });
+    expect(read.props).toMatchObject({
+      ...declared,
+      adopt: false,
+      botToken: sandbox.bot("helper_bot")?.bot.bot_token,
+    });
   });
 
   test("drift made outside Pulumi shows in read, in props and inputs", async () => {
@@ -140,7 +148,9 @@ describe("adopting an existing bot", () => {
   });
 
   test("adopt refuses a bot whose botType differs (Sendbird cannot change it)", async () => {
-    await expect(botHandlers.create(await checked({ ...declared, adopt: true, botType: "sales" }))).rejects.toThrow(
+    await expect(
+      botHandlers.create(await checked({ ...declared, adopt: true, botType: "sales" })),
+    ).rejects.toThrow(
       /cannot adopt Sendbird bot "helper_bot": its botType is "support" but "sales" is declared/,
     );
   });
@@ -201,8 +211,15 @@ describe("reliability", () => {
 
   test("many bots at once stay under the rate limit or recover from it", async () => {
     const ids = Array.from({ length: 12 }, (_, i) => `bulk_${i}`);
-    await Promise.all(ids.map(async (id) => botHandlers.create(await checked({ ...declared, botUserid: id }))));
-    expect(sandbox.bots().map((b) => b.bot.bot_userid).sort()).toEqual([...ids].sort());
+    await Promise.all(
+      ids.map(async (id) => botHandlers.create(await checked({ ...declared, botUserid: id }))),
+    );
+    expect(
+      sandbox
+        .bots()
+        .map((b) => b.bot.bot_userid)
+        .sort(),
+    ).toEqual([...ids].sort());
   }, 60_000);
 });
 
@@ -251,7 +268,9 @@ describe("credentials", () => {
     // A misbehaving server (or proxy) that puts the credential in its error text.
     const echo = http.createServer((req, res) => {
       res.writeHead(400, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ error: true, code: 400111, message: `bad token ${req.headers["api-token"]}` }));
+      res.end(
+        JSON.stringify({ error: true, code: 400111, message: `bad token ${req.headers["api-token"]}` }),
+      );
     });
     await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
     try {

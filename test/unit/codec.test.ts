@@ -61,7 +61,11 @@ describe("fieldErrors", () => {
   });
 
   test("names the path and the rule of each bad field", () => {
-    const r = Payload.decode({ name: "toolong", response: { buttons: [{ label: "ok" }, { label: 3 }] }, kind: "c" });
+    const r = Payload.decode({
+      name: "toolong",
+      response: { buttons: [{ label: "ok" }, { label: 3 }] },
+      kind: "c",
+    });
     if (isRight(r)) throw new Error("expected failure");
     const errors = fieldErrors(r.left);
     expect(errors).toEqual(
@@ -83,9 +87,9 @@ describe("fieldErrors", () => {
 
   test("decodeOrThrow never quotes the offending values (responses can hold tokens)", () => {
     const secret = "tok_" + "s".repeat(30);
-    expect(() => decodeOrThrow(t.type({ bot: t.type({ bot_userid: t.string }) }), { bot: secret }, "response")).toThrow(
-      /unexpected response: bot: expected/,
-    );
+    expect(() =>
+      decodeOrThrow(t.type({ bot: t.type({ bot_userid: t.string }) }), { bot: secret }, "response"),
+    ).toThrow(/unexpected response: bot: expected/);
     try {
       decodeOrThrow(t.type({ bot: t.type({ bot_userid: t.string }) }), { bot: secret }, "response");
     } catch (err) {

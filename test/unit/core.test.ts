@@ -53,7 +53,9 @@ test("ApiError says what failed, with the vendor's code and request id", () => {
     requestId: "req-1",
     attempts: 1,
   });
-  expect(err.message).toBe("Sendbird API GET /bots/x failed with HTTP 400 code 400201: Bot not found. (request id req-1)");
+  expect(err.message).toBe(
+    "Sendbird API GET /bots/x failed with HTTP 400 code 400201: Bot not found. (request id req-1)",
+  );
 });
 
 describe("credentials", () => {

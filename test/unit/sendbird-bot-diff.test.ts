@@ -40,7 +40,11 @@ describe("sendbird.Bot diff", () => {
     ["showMember", true],
     ["channelInvitationPreference", 1],
   ])("%s changes in place", async (key, value) => {
-    expect(await diff({ ...inputs, [key]: value })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await diff({ ...inputs, [key]: value })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   test("botType replaces, deleting first because botUserid would collide", async () => {
