@@ -97,6 +97,14 @@ afterAll(async () => {
 test("up, no-op preview and refresh, update, replace, drift, out-of-band delete, destroy", async () => {
   const started = Date.now();
 
+  // 0. Bad input fails at preview, naming the property and the rule, without calling Sendbird.
+  await onStack(["config", "set", "botNickname", "n".repeat(81)]);
+  const rejected = await onStack(["preview"], { allowFailure: true });
+  expect(rejected.code).not.toBe(0);
+  expect(rejected.stdout + rejected.stderr).toContain("botNickname: expected a string of 1 to 80 characters");
+  expect(sandbox.requests).toHaveLength(0);
+  await onStack(["config", "set", "botNickname", "Helper"]);
+
   // 1. up creates the bot; its token is a secret output.
   await onStack(["up", "--yes"]);
   expect(sandbox.bots()).toHaveLength(1);
@@ -119,9 +127,11 @@ test("up, no-op preview and refresh, update, replace, drift, out-of-band delete,
   await onStack(["refresh", "--yes", "--expect-no-changes"]);
   await onStack(["preview", "--expect-no-changes"]);
 
-  // 3. A new nickname is an in-place update of exactly that field.
+  // 3. A new nickname is an in-place update of exactly that field. Preview calls no vendor API.
   await onStack(["config", "set", "botNickname", "Helper 2"]);
+  const requestsBeforePreview = sandbox.requests.length;
   let steps = await previewSteps();
+  expect(sandbox.requests).toHaveLength(requestsBeforePreview);
   expect(steps.map((s) => [s.op, s.changed])).toEqual([["update", ["botNickname"]]]);
   const diffText = (await onStack(["preview", "--diff"])).stdout;
   expect(diffText).toMatch(/~ botNickname\s*:\s*"Helper" => "Helper 2"/);
