@@ -118,7 +118,8 @@ fi
 # the provider host resolves that from the *program* directory at run time. Programs inside
 # this repository (examples, e2e tests) therefore need node_modules/pulumi-chatbots, and Node
 # has no package self-reference for a require that does not come from inside the package:
-# point it at the repository itself.
+# point it at the repository itself. Only when absent: scripts/install-self.sh replaces it with
+# the packed package (`rm -rf` of the link removes only the link).
 if [ ! -e node_modules/pulumi-chatbots ] && [ ! -L node_modules/pulumi-chatbots ]; then
   ln -s .. node_modules/pulumi-chatbots
 fi
@@ -169,7 +170,7 @@ build_pulumi() {
     # only make sense inside pulumi's own repository).
     for m in "${mods[@]}"; do
       gomod=$("$go" mod download -json "$m" | node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
-        if (j.Error) throw new Error(j.Error);
+        if (j.Error) { console.error(j.Error); process.exit(1); }
         console.log(j.GoMod);')
       "$go" mod edit -json "$gomod"
     done >"$tmp/deps-gomod.jsonl"
