@@ -8,15 +8,9 @@ import { AddressInfo } from "node:net";
 import { startSendbirdSandbox, type SendbirdSandbox } from "../../sandbox";
 import { botHandlers } from "../../provider/sendbird/bot";
 import { configure, resetConfiguration } from "../../provider/core/credentials";
+import { sendbirdBotArgs } from "../fixtures";
 
-const declared = {
-  botUserid: "helper_bot",
-  botNickname: "Helper",
-  botProfileUrl: "https://example.com/avatar.png",
-  botType: "support",
-  botCallbackUrl: "https://example.com/callback",
-  isPrivacyMode: false,
-};
+const declared = sendbirdBotArgs;
 
 let sandbox: SendbirdSandbox;
 let apiToken: string;

@@ -1,15 +1,9 @@
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { botHandlers } from "../../provider/sendbird/bot";
+import { sendbirdBotArgs } from "../fixtures";
 
-const valid = {
-  botUserid: "helper_bot",
-  botNickname: "Helper",
-  botProfileUrl: "https://example.com/avatar.png",
-  botType: "support",
-  botCallbackUrl: "https://example.com/callback",
-  isPrivacyMode: false,
-};
+const valid = sendbirdBotArgs;
 
 const check = (news: Record<string, unknown>) => botHandlers.check({}, news);
 
