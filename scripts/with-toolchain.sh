@@ -114,16 +114,6 @@ if [ ! -d node_modules ] || [ "$(cat "$INSTALL_STAMP" 2>/dev/null || true)" != "
   printf '%s\n' "$lock_hash" >"$INSTALL_STAMP"
 fi
 
-# The dynamic-provider shim of this package does `require("pulumi-chatbots/handlers")`, and
-# the provider host resolves that from the *program* directory at run time. Programs inside
-# this repository (examples, e2e tests) therefore need node_modules/pulumi-chatbots, and Node
-# has no package self-reference for a require that does not come from inside the package:
-# point it at the repository itself. Only when absent: scripts/install-self.sh replaces it with
-# the packed package (`rm -rf` of the link removes only the link).
-if [ ! -e node_modules/pulumi-chatbots ] && [ ! -L node_modules/pulumi-chatbots ]; then
-  ln -s .. node_modules/pulumi-chatbots
-fi
-
 # Per-clone directory for plugin links, used only with a Pulumi installation that lacks a
 # plugin (links in the shared cache could point into another clone).
 TOOL_BIN="$REPO_ROOT/node_modules/.pulumi-chatbots-bin"

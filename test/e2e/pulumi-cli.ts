@@ -39,6 +39,9 @@ export function pulumiWorkspace(extraEnv: NodeJS.ProcessEnv = {}): PulumiWorkspa
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     ...extraEnv,
   };
+  // The user's own Pulumi account or passphrase file must not leak into the test's stacks.
+  delete env.PULUMI_ACCESS_TOKEN;
+  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
   return {
     dir,
     env,

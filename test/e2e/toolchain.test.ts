@@ -4,20 +4,17 @@
  * whole life cycle. Run through the toolchain script (`npm test` does); without a `pulumi`
  * on PATH these tests fail, they do not skip.
  */
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { pulumiWorkspace, type PulumiWorkspace } from "./pulumi-cli";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const PULUMI_SDK_VERSION: string = JSON.parse(
   fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
 ).version;
 
-const COMMAND_TIMEOUT_MS = 5 * 60 * 1000;
-// Set here too: jest 30 does not apply a `testTimeout` given inside a `projects` entry.
-jest.setTimeout(3 * COMMAND_TIMEOUT_MS);
+// jest 30 does not apply a `testTimeout` given inside a `projects` entry.
+jest.setTimeout(15 * 60 * 1000);
 
 /** The program: one dynamic resource whose provider echoes its inputs, plus two stack outputs. */
 const PROGRAM = `"use strict";
@@ -53,50 +50,15 @@ exports.echoed = echo.value;
 exports.token = config.requireSecret("token");
 `;
 
-interface Result {
-  stdout: string;
-  stderr: string;
-}
-
-let workDir: string;
+let ws: PulumiWorkspace;
 let projectDir: string;
-let env: NodeJS.ProcessEnv;
 
 /** Runs the `pulumi` found on PATH in the project directory; rejects with its output on failure. */
-function pulumi(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "pulumi",
-      args,
-      {
-        cwd: projectDir,
-        env: { ...env, ...extraEnv },
-        timeout: COMMAND_TIMEOUT_MS,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        if (error) {
-          reject(
-            new Error(
-              `pulumi ${args.join(" ")} failed: ${error.message}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
-            ),
-          );
-        } else {
-          resolve({ stdout, stderr });
-        }
-      },
-    );
-  });
-}
-
-/** A CLI command with the flags every non-trivial command here gets. */
-const run = (...args: string[]) => pulumi([...args, "--non-interactive", "--color=never"]);
+const run = (...args: string[]) => ws.run(projectDir, args);
 
 beforeAll(() => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-chatbots-toolchain-"));
-  projectDir = path.join(workDir, "project");
-  const stateDir = path.join(workDir, "state");
-  fs.mkdirSync(stateDir);
+  ws = pulumiWorkspace();
+  projectDir = path.join(ws.dir, "project");
   fs.mkdirSync(path.join(projectDir, "node_modules", "@pulumi"), { recursive: true });
   fs.symlinkSync(
     path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"),
@@ -112,27 +74,13 @@ beforeAll(() => {
     JSON.stringify({ name: "toolchain-e2e", version: "0.0.0", private: true, main: "index.js" }, null, 2),
   );
   fs.writeFileSync(path.join(projectDir, "index.js"), PROGRAM);
-
-  env = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${stateDir}`,
-    PULUMI_CONFIG_PASSPHRASE: randomBytes(24).toString("hex"),
-    PULUMI_HOME: path.join(workDir, "home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    // Offline: never try to download a plugin; everything needed is local.
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  };
-  delete env.PULUMI_ACCESS_TOKEN;
-  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
 });
 
-afterAll(() => {
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => ws?.cleanup());
 
 describe("the Pulumi engine from scripts/with-toolchain.sh", () => {
   test("pulumi version matches the installed @pulumi/pulumi", async () => {
-    const { stdout } = await pulumi(["version"]);
+    const { stdout } = await run("version");
     expect(stdout.trim()).toBe(`v${PULUMI_SDK_VERSION}`);
   });
 
