@@ -29,6 +29,12 @@ export interface SendbirdSandboxOptions {
   rateLimit?: { getPerSecond: number; mutatePerSecond: number } | false;
   /** HTTP status used with code 400201; default 400 (docs: "all errors are 400 or 500"). */
   notFoundStatus?: 400 | 404;
+  /**
+   * The other plausible reading of the silent PUT docs: fields the body omits go back to their
+   * create defaults (enable_mark_as_read true, show_member false, channel_invitation_preference 0)
+   * instead of keeping their values. Default false.
+   */
+  updateResetsOmittedFields?: boolean;
 }
 
 /** A bot as the API returns it (snake_case, as on the wire). */
@@ -279,8 +285,13 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       throw invalidValue('"bot_userid" is not updatable.');
     }
     validateFields(body, UPDATABLE);
-    // silent: partial update; omitted fields keep their values.
+    // silent: partial update; omitted fields keep their values (unless updateResetsOmittedFields).
     const record = stored.record;
+    if (opts.updateResetsOmittedFields) {
+      record.enable_mark_as_read = true;
+      record.show_member = false;
+      record.channel_invitation_preference = 0;
+    }
     if (body.bot_nickname !== undefined) record.bot.bot_nickname = body.bot_nickname as string;
     if (body.bot_profile_url !== undefined) record.bot.bot_profile_url = body.bot_profile_url as string;
     if (body.bot_callback_url !== undefined) record.bot_callback_url = body.bot_callback_url as string;

@@ -123,21 +123,37 @@ function migrate(props: Props): Props {
   return { ...props, __stateVersion: STATE_VERSION };
 }
 
-function matchesDeclared(resource: BotResource, inputs: Props, fields: readonly Field[]): Field[] {
+/** The fields whose value in Sendbird's answer differs from the declared inputs. */
+function differingFields(resource: BotResource, inputs: Props, fields: readonly Field[]): Field[] {
   return fields.filter((f) => apiValue(resource, f) !== undefined && apiValue(resource, f) !== inputs[f]);
+}
+
+/**
+ * PUTs `fields` as declared. The docs do not say whether PUT keeps the fields its body omits; if
+ * Sendbird's answer shows any reset, the whole declared state is sent, which is right either way.
+ */
+async function putDeclared(
+  api: SendbirdApi,
+  id: string,
+  fields: Field[],
+  inputs: Props,
+): Promise<BotResource> {
+  const resource = await api.updateBot(id, updateBody(fields, inputs));
+  const reset = differingFields(resource, inputs, UPDATABLE);
+  return reset.length > 0 ? api.updateBot(id, updateBody(UPDATABLE, inputs)) : resource;
 }
 
 /** Takes over an existing bot: refuses a bot_type that cannot change, then updates what differs. */
 async function adoptExisting(api: SendbirdApi, existing: BotResource, inputs: Props): Promise<BotResource> {
   const id = existing.bot.bot_userid;
-  if (matchesDeclared(existing, inputs, ["botType"]).length > 0) {
+  if (differingFields(existing, inputs, ["botType"]).length > 0) {
     throw new InputError(
       `cannot adopt Sendbird bot "${id}": its botType is "${existing.bot.bot_type}" but "${inputs.botType}" ` +
         `is declared, and Sendbird cannot change botType; declare botType "${existing.bot.bot_type}" or use another botUserid`,
     );
   }
-  const differing = matchesDeclared(existing, inputs, UPDATABLE);
-  return differing.length > 0 ? api.updateBot(id, updateBody(differing, inputs)) : existing;
+  const differing = differingFields(existing, inputs, UPDATABLE);
+  return differing.length > 0 ? putDeclared(api, id, differing, inputs) : existing;
 }
 
 const MAX_CREATE_ROUNDS = 3;
@@ -158,7 +174,7 @@ async function createBot(api: SendbirdApi, inputs: Props): Promise<BotResource> 
         const existing = await api.getBot(body.bot_userid);
         if (!existing) continue;
         // Exactly what we sent: our own create went through and only its answer was lost.
-        if (matchesDeclared(existing, inputs, FIELD_NAMES).length === 0) return existing;
+        if (differingFields(existing, inputs, FIELD_NAMES).length === 0) return existing;
         if (inputs.adopt === true) return adoptExisting(api, existing, inputs);
         throw alreadyExists(body.bot_userid);
       }
@@ -225,7 +241,7 @@ export const botHandlers: ResourceHandlers = {
         const { __provider: _engineOwned, ...outs } = previous;
         return { outs: { ...outs, adopt: news.adopt ?? false } };
       }
-      const resource = await api.updateBot(id, updateBody(changed as Field[], news));
+      const resource = await putDeclared(api, id, changed as Field[], news);
       return { outs: toOutputs(resource, { ...previous, adopt: news.adopt }) };
     });
   },

@@ -121,6 +121,37 @@ describe("lifecycle", () => {
   });
 });
 
+describe("PUT semantics the docs leave open", () => {
+  test("if PUT resets the fields it omits, the whole declared state is sent again", async () => {
+    await sandbox.stop();
+    const token = randomBytes(20).toString("hex");
+    useSandbox(await startSendbirdSandbox({ apiToken: token, updateResetsOmittedFields: true }), token);
+    const created = await botHandlers.create(
+      await checked({ ...declared, showMember: true, enableMarkAsRead: false }),
+    );
+    const news = await checked({
+      ...declared,
+      showMember: true,
+      enableMarkAsRead: false,
+      botNickname: "Helper 2",
+    });
+    const updated = await botHandlers.update("helper_bot", created.outs, news);
+    expect(sandbox.bot("helper_bot")).toMatchObject({
+      bot: { bot_nickname: "Helper 2" },
+      show_member: true,
+      enable_mark_as_read: false,
+    });
+    expect(updated.outs).toMatchObject({
+      botNickname: "Helper 2",
+      showMember: true,
+      enableMarkAsRead: false,
+    });
+    expect(
+      sandbox.requests.filter((r) => r.method === "PUT").map((r) => Object.keys(r.body as object).length),
+    ).toEqual([1, 7]);
+  });
+});
+
 describe("adopting an existing bot", () => {
   beforeEach(async () => {
     await botHandlers.create(await checked({ ...declared, botNickname: "Made by hand" }));
