@@ -162,8 +162,10 @@ export class ApiClient {
       } catch (err) {
         const code = networkErrorCode(err);
         const notSent = NOT_SENT_CODES.has(code);
-        if (!notSent && !idempotent) throw new AmbiguousRequestError(details, `network error ${code}`);
-        if (last) throw new ApiError(details, `${ApiError.describe(details)}: network error ${code}`);
+        // Name the endpoint: a wrong base URL is the usual cause, and it holds no credential.
+        const cause = `network error ${code} reaching ${this.redact(this.opts.baseUrl)}`;
+        if (!notSent && !idempotent) throw new AmbiguousRequestError(details, cause);
+        if (last) throw new ApiError(details, `${ApiError.describe(details)}: ${cause}`);
         await sleep(this.backoff(attempt));
         continue;
       }

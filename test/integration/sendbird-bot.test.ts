@@ -226,6 +226,16 @@ describe("reliability", () => {
     expect((await botHandlers.read("helper_bot", created.outs)).id).toBe("helper_bot");
   });
 
+  test("an endpoint that does not answer is named in the error", async () => {
+    const url = sandbox.url;
+    await sandbox.stop();
+    await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(
+      `Sendbird API GET /bots/helper_bot failed after 5 attempts: network error ECONNREFUSED reaching ${url}`,
+    );
+    const token = randomBytes(20).toString("hex");
+    useSandbox(await startSendbirdSandbox({ apiToken: token }), token); // for afterEach
+  }, 60_000);
+
   test("gives up after a bounded number of tries with a clear error", async () => {
     sandbox.faults.inject({ method: "GET", fault: { kind: "status", status: 500 }, times: Infinity });
     await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(
