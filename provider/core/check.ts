@@ -20,13 +20,20 @@ export type InputSchema = Record<string, InputSpec>;
 /** Inputs that only exist in the engine's bookkeeping, never validated. */
 const ENGINE_KEYS = new Set(["__provider"]);
 
+const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+
+/**
+ * Failure reasons name the field and the rule, never the value: the engine strips secret markings
+ * before `check`, so a quoted value would print a secret in plaintext.
+ */
 export function checkInputs(schema: InputSchema, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
   const failures: pulumi.dynamic.CheckFailure[] = [];
   const inputs: Record<string, unknown> = {};
 
   for (const key of Object.keys(news)) {
     if (ENGINE_KEYS.has(key)) inputs[key] = news[key];
-    else if (!(key in schema) && news[key] !== undefined) {
+    // Own keys only: "constructor" or "__proto__" is a typo to report, not a property of every object.
+    else if (!own(schema, key) && news[key] !== undefined) {
       failures.push({
         property: key,
         reason: `unknown property "${key}"; the properties are: ${Object.keys(schema).join(", ")}`,
@@ -35,7 +42,7 @@ export function checkInputs(schema: InputSchema, news: Record<string, unknown>):
   }
 
   for (const [key, spec] of Object.entries(schema)) {
-    const value = news[key];
+    const value = own(news, key) ? news[key] : undefined;
     if (value === undefined || value === null) {
       if (spec.default !== undefined) inputs[key] = spec.default;
       else if (spec.required) failures.push({ property: key, reason: `${key} is required` });

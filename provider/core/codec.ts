@@ -5,6 +5,7 @@
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/Either";
 import * as pulumi from "@pulumi/pulumi";
+import { UnexpectedResponseError } from "./errors";
 
 /** Narrows `codec` by `ok`; the name doubles as the rule in error messages ("expected <name>"). */
 export function refine<A, O, B>(
@@ -24,6 +25,17 @@ export function refine<A, O, B>(
   );
 }
 
+/** Length in characters (Unicode code points), as the vendors count: an emoji is one, not two. */
+export function charLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/** C0 and C1 control characters, DEL and NUL: never meaningful in a name, an id or a URL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 export interface BoundedStringBrand {
   readonly BoundedString: unique symbol;
 }
@@ -35,8 +47,31 @@ export function boundedString(max: number, opts: { min?: number; nonBlank?: bool
   const rule = min > 0 ? `a string of ${min} to ${max} characters` : `a string of at most ${max} characters`;
   return refine<string, string, BoundedStringBrand>(
     t.string,
-    (s) => s.length >= min && s.length <= max && (!opts.nonBlank || s.trim().length > 0),
+    (s) => charLength(s) >= min && charLength(s) <= max && (!opts.nonBlank || s.trim().length > 0),
     opts.nonBlank ? `${rule}, not blank` : rule,
+  );
+}
+
+export interface PathIdBrand {
+  readonly PathId: unique symbol;
+}
+
+/**
+ * An identifier the vendor uses as a URL path segment (Sendbird `bot_userid`). "." and ".." would
+ * be resolved away by any URL handling on the way, and control characters or NUL cannot travel
+ * intact: a resource created under such an id could never be read or deleted again.
+ */
+export function pathId(max: number) {
+  return refine<string, string, PathIdBrand>(
+    t.string,
+    (s) =>
+      charLength(s) >= 1 &&
+      charLength(s) <= max &&
+      s.trim().length > 0 &&
+      s !== "." &&
+      s !== ".." &&
+      !CONTROL.test(s),
+    `an identifier of 1 to ${max} characters, not blank, not "." or "..", without control characters`,
   );
 }
 
@@ -45,20 +80,31 @@ export interface UrlBrand {
 }
 export type UrlString = t.Branded<string, UrlBrand>;
 
-function parsesAs(s: string, protocols: string[]): boolean {
+/**
+ * True for a URL written out in full with one of `protocols`: "scheme://host...", no whitespace,
+ * control characters or backslashes anywhere. The WHATWG parser would repair "http:example.com",
+ * " https://x/cb " or a tab inside, but the vendor receives (and stores) the text as written, so
+ * such values are refused rather than sent as something other than what `new URL` understood.
+ */
+function isFullUrl(s: string, protocols: string[]): boolean {
+  if (/\s|\\/.test(s) || CONTROL.test(s)) return false;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\/[^/?#]/i.exec(s);
+  if (!scheme || !protocols.includes(`${scheme[1].toLowerCase()}:`)) return false;
   try {
-    return protocols.includes(new URL(s).protocol);
+    return new URL(s).hostname !== "";
   } catch {
     return false;
   }
 }
 
+const URL_FORM = "written out in full (scheme://host/...), without spaces or control characters";
+
 /** An absolute http(s) URL of at most `max` characters (`allowEmpty`: "" too). */
 export function httpUrl(max: number, opts: { allowEmpty?: boolean } = {}) {
-  const rule = `an absolute http(s) URL of at most ${max} characters${opts.allowEmpty ? ", or empty" : ""}`;
+  const rule = `an absolute http(s) URL of at most ${max} characters, ${URL_FORM}${opts.allowEmpty ? ", or empty" : ""}`;
   return refine<string, string, UrlBrand>(
     t.string,
-    (s) => s.length <= max && ((opts.allowEmpty && s === "") || parsesAs(s, ["http:", "https:"])),
+    (s) => (opts.allowEmpty && s === "") || (charLength(s) <= max && isFullUrl(s, ["http:", "https:"])),
     rule,
   );
 }
@@ -71,9 +117,17 @@ export interface HttpsUrlBrand {
 export function httpsUrl(max: number) {
   return refine<string, string, HttpsUrlBrand>(
     t.string,
-    (s) => s.length <= max && parsesAs(s, ["https:"]),
-    `an absolute https URL of at most ${max} characters`,
+    (s) => charLength(s) <= max && isFullUrl(s, ["https:"]),
+    `an absolute https URL of at most ${max} characters, ${URL_FORM}`,
   );
+}
+
+/**
+ * A field of a vendor *response* that may be absent or null: vendors send `null` for "not set",
+ * and a create that succeeded must never fail on that. Read it with `?? undefined`.
+ */
+export function optional<C extends t.Mixed>(codec: C) {
+  return t.union([codec, t.null, t.undefined]);
 }
 
 /** One of the given literal values. */
@@ -101,15 +155,12 @@ export interface FieldError {
   reason: string;
 }
 
-function describeValue(v: unknown): string {
-  if (v === undefined) return "nothing";
-  const text = JSON.stringify(v);
-  if (text === undefined) return typeof v;
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** Turns io-ts errors into one entry per field, with the path and the rule that failed. */
-export function fieldErrors(errors: t.Errors, prefix = "", showValues = true): FieldError[] {
+/**
+ * Turns io-ts errors into one entry per field, with the path and the rule that failed. Values are
+ * never quoted: inputs reach `check` with their secret markings stripped, and vendor responses
+ * hold tokens.
+ */
+export function fieldErrors(errors: t.Errors, prefix = ""): FieldError[] {
   const seen = new Map<string, FieldError>();
   for (const e of errors) {
     const keys: string[] = [];
@@ -122,26 +173,21 @@ export function fieldErrors(errors: t.Errors, prefix = "", showValues = true): F
     });
     const path = [prefix, ...keys].filter((k) => k !== "").join(".");
     const last = e.context[e.context.length - 1];
-    const reason = e.message ?? `expected ${last.type.name}`;
     const key = path || "(value)";
     // A failing union reports each member; the first reason is the clearest.
-    const shown = showValues ? `${reason}, got ${describeValue(e.value)}` : reason;
-    if (!seen.has(key)) seen.set(key, { path: key, reason: shown });
+    if (!seen.has(key)) seen.set(key, { path: key, reason: e.message ?? `expected ${last.type.name}` });
   }
   return [...seen.values()];
 }
 
-/**
- * Decodes or throws one readable error listing every bad field. Used on vendor responses, which may
- * hold secrets (bot tokens), so the offending values are not quoted.
- */
+/** Decodes a vendor response or throws one UnexpectedResponseError listing every bad field. */
 export function decodeOrThrow<A, O>(codec: t.Type<A, O, unknown>, value: unknown, what: string): A {
   const r = codec.decode(value);
   if (isLeft(r)) {
-    const list = fieldErrors(r.left, "", false)
+    const list = fieldErrors(r.left)
       .map((f) => `${f.path}: ${f.reason}`)
       .join("; ");
-    throw new Error(`unexpected ${what}: ${list}`);
+    throw new UnexpectedResponseError(`unexpected ${what}: ${list}`);
   }
   return r.right;
 }

@@ -44,3 +44,16 @@ export function requireSetting(namespace: string, spec: SettingSpec): string {
       `or set the ${spec.env} environment variable`,
   );
 }
+
+/** A positive number of requests per second (pacing settings); undefined when not set. */
+export function readRateSetting(namespace: string, spec: SettingSpec): number | undefined {
+  const raw = readSetting(namespace, spec);
+  if (raw === undefined) return undefined;
+  const rate = Number(raw);
+  if (!(rate > 0 && Number.isFinite(rate))) {
+    throw new ConfigurationError(
+      `${namespace}:${spec.key} (or ${spec.env}) must be a positive number of requests per second`,
+    );
+  }
+  return rate;
+}

@@ -95,3 +95,46 @@ export class InputError extends Error {
     this.name = "InputError";
   }
 }
+
+/**
+ * The vendor answered with success, but the body is not what its documentation describes. After a
+ * create this means the resource exists: callers must not treat it as "nothing happened".
+ */
+export class UnexpectedResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnexpectedResponseError";
+  }
+}
+
+/**
+ * A create that reached the vendor but did not finish (the answer was lost or unreadable, a lookup
+ * failed). Pulumi's dynamic-provider host turns an error carrying `id` into ErrorResourceInitFailed,
+ * so the engine records the resource with these properties instead of losing track of it; the next
+ * `pulumi up` runs `update` on it, which completes the outputs.
+ */
+export class ResourceInitError extends Error {
+  reasons: string[];
+
+  constructor(
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    cause: Error,
+    what: string,
+  ) {
+    super(
+      `${cause.message}. ${what} may exist: Pulumi keeps it in the stack so it is not lost; ` +
+        "`pulumi up` finishes it, or `pulumi refresh` drops it if it does not exist",
+    );
+    this.name = "ResourceInitError";
+    this.reasons = [cause.message];
+  }
+}
+
+/** State written by a newer release than the one running (after a downgrade of the package). */
+export class StateVersionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StateVersionError";
+  }
+}

@@ -4,7 +4,7 @@
  * errors and redaction. Vendor specifics (error body shape, retry headers) come in as options.
  */
 import axios, { AxiosInstance, AxiosResponse } from "axios";
-import { AmbiguousRequestError, ApiError, ApiErrorDetails, redact } from "./errors";
+import { AmbiguousRequestError, ApiError, ApiErrorDetails, redact, ResourceInitError } from "./errors";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -45,8 +45,33 @@ export interface ApiClientOptions {
   requestIdHeader?: string;
   /** Extracts the vendor's code and message from an error body. */
   parseError?: (body: unknown) => VendorError;
-  /** Requests per second, per method class, that this client allows itself. */
-  pace?: { readsPerSecond: number; writesPerSecond: number };
+  /** A sentence of advice for a vendor error the user can fix (a rejected token), appended to the message. */
+  advise?: (error: VendorError & { status: number }) => string | undefined;
+  /** The setting that holds the base URL, named when an answer shows it is not the vendor's API. */
+  baseUrlSetting: string;
+  pace?: PaceOptions;
+}
+
+export interface Rates {
+  readsPerSecond: number;
+  writesPerSecond: number;
+}
+
+/**
+ * How many requests per second, per method class, this client allows itself. Pacing is shared by
+ * every client of one platform and base URL in the provider process (all resources of a stack, and
+ * any token rotation), since the vendor counts per application, not per token.
+ */
+export interface PaceOptions {
+  /** Where to start: a margin under the vendor's lowest documented plan. */
+  defaults: Rates;
+  /** Rates the user set: kept as they are, never adapted. */
+  fixed?: Partial<Rates>;
+  /**
+   * The header in which the vendor advertises its limit, "N" or "N;w=SECONDS" (Sendbird
+   * `X-RateLimit-Limit`). The rate of a class without a fixed setting follows it, with a margin.
+   */
+  limitHeader?: string;
 }
 
 export interface ApiRequest {
@@ -75,15 +100,44 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETU
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "PATCH", "DELETE"]);
 
 /** Spaces requests of one class evenly so a burst of resources does not trip the vendor's limit. */
-class Pacer {
+export class Pacer {
   private next = 0;
-  constructor(private readonly perSecond: number) {}
+  constructor(private perSecond: number) {}
+  get rate(): number {
+    return this.perSecond;
+  }
+  setRate(perSecond: number): void {
+    if (perSecond > 0 && Number.isFinite(perSecond)) this.perSecond = perSecond;
+  }
   async wait(): Promise<void> {
     const now = Date.now();
     const at = Math.max(now, this.next);
     this.next = at + 1000 / this.perSecond;
     if (at > now) await sleep(at - now);
   }
+}
+
+/** Share of an advertised limit that adaptive pacing uses: headroom for clock skew and jitter. */
+export const ADAPTIVE_MARGIN = 0.95;
+
+/** Reads "N" or "N;w=SECONDS" as requests per second; undefined when absent or unreadable. */
+export function advertisedRate(value: unknown): number | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:;\s*w\s*=\s*(\d+(?:\.\d+)?)\s*)?$/.exec(String(value));
+  if (!m) return undefined;
+  const rate = Number(m[1]) / Number(m[2] ?? 1);
+  return rate > 0 && Number.isFinite(rate) ? rate : undefined;
+}
+
+type MethodClass = "read" | "write";
+
+// Pacers outlive clients: keyed by platform and base URL, shared by every token used against it.
+const pacers = new Map<string, Pacer>();
+
+function pacerFor(key: string, rate: number): Pacer {
+  let pacer = pacers.get(key);
+  if (!pacer) pacers.set(key, (pacer = new Pacer(rate)));
+  return pacer;
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -109,7 +163,7 @@ export function retryAfterMs(headers: Record<string, unknown>, names: string[]):
 export class ApiClient {
   private readonly http: AxiosInstance;
   private readonly retry: RetryPolicy;
-  private readonly pacers?: { read: Pacer; write: Pacer };
+  private readonly pacers?: Record<MethodClass, Pacer>;
 
   constructor(private readonly opts: ApiClientOptions) {
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
@@ -121,11 +175,47 @@ export class ApiClient {
       validateStatus: () => true,
       maxRedirects: 0,
     });
-    if (opts.pace) {
+    const pace = opts.pace;
+    if (pace) {
+      const key = `${opts.platform} ${this.http.defaults.baseURL}`;
+      const rate = (c: keyof Rates) => pace.fixed?.[c] ?? pace.defaults[c];
       this.pacers = {
-        read: new Pacer(opts.pace.readsPerSecond),
-        write: new Pacer(opts.pace.writesPerSecond),
+        read: pacerFor(`${key} read`, rate("readsPerSecond")),
+        write: pacerFor(`${key} write`, rate("writesPerSecond")),
       };
+      // A setting changed between runs of one process (tests, long-lived hosts) takes effect.
+      if (pace.fixed?.readsPerSecond) this.pacers.read.setRate(pace.fixed.readsPerSecond);
+      if (pace.fixed?.writesPerSecond) this.pacers.write.setRate(pace.fixed.writesPerSecond);
+    }
+  }
+
+  /** The current pace of a method class, in requests per second (undefined without pacing). */
+  rate(methodClass: MethodClass): number | undefined {
+    return this.pacers?.[methodClass].rate;
+  }
+
+  /** Follows the limit the vendor advertises, for a class whose rate the user did not fix. */
+  private adapt(methodClass: MethodClass, headers: Record<string, unknown>): void {
+    const pace = this.opts.pace;
+    if (!pace?.limitHeader || !this.pacers) return;
+    if (pace.fixed?.[methodClass === "read" ? "readsPerSecond" : "writesPerSecond"]) return;
+    const advertised = advertisedRate(headers[pace.limitHeader.toLowerCase()]);
+    if (advertised !== undefined) this.pacers[methodClass].setRate(advertised * ADAPTIVE_MARGIN);
+  }
+
+  /**
+   * Runs `action`; any error it throws leaves with this client's secrets redacted from its message
+   * (and from the reasons of a ResourceInitError), so no credential reaches the engine's output.
+   */
+  async redacting<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (err) {
+      if (err instanceof Error) {
+        err.message = this.redact(err.message);
+        if (err instanceof ResourceInitError) err.reasons = err.reasons.map((r) => this.redact(r));
+      }
+      throw err;
     }
   }
 
@@ -149,7 +239,8 @@ export class ApiClient {
         attempts: attempt,
       };
       const last = attempt >= this.retry.maxAttempts;
-      await this.pacers?.[req.method === "GET" ? "read" : "write"].wait();
+      const methodClass: MethodClass = req.method === "GET" ? "read" : "write";
+      await this.pacers?.[methodClass].wait();
 
       let res: AxiosResponse;
       try {
@@ -170,6 +261,7 @@ export class ApiClient {
         continue;
       }
 
+      this.adapt(methodClass, res.headers as Record<string, unknown>);
       if (res.status >= 200 && res.status < 300) return { status: res.status, data: res.data };
 
       const vendor = this.opts.parseError?.(res.data) ?? {};
@@ -183,10 +275,31 @@ export class ApiClient {
       // 429 means the server refused the request without acting on it: always safe to resend.
       const retryable = res.status === 429 || (res.status >= 500 && idempotent);
       if (res.status >= 500 && !idempotent) throw new AmbiguousRequestError(failed, `server error`);
-      if (!retryable || last) throw new ApiError(failed);
+      if (!retryable || last) throw new ApiError(failed, this.explain(failed));
       const asked = retryAfterMs(res.headers as Record<string, unknown>, this.opts.retryAfterHeaders ?? []);
       await sleep(this.delayFor(attempt, asked));
     }
+  }
+
+  /**
+   * The message of a final error: the vendor's own words, plus advice where the cause is the user's
+   * to fix. A 404 without the vendor's error code did not come from the vendor's API at all (a wrong
+   * base URL, a proxy's page): say so and name the setting, so it is never mistaken for "gone".
+   */
+  private explain(failed: ApiErrorDetails): string {
+    const text = ApiError.describe(failed);
+    if (failed.status === 404 && failed.vendorCode === undefined) {
+      return (
+        `${text}: the answer did not come from the ${this.opts.platform} API; check the base URL ` +
+        `${this.redact(this.http.defaults.baseURL ?? "")} (${this.opts.baseUrlSetting})`
+      );
+    }
+    const advice = this.opts.advise?.({
+      status: failed.status ?? 0,
+      code: failed.vendorCode,
+      message: failed.vendorMessage,
+    });
+    return advice ? `${text}. ${advice}` : text;
   }
 
   private requestId(res: AxiosResponse): string | undefined {

@@ -1,13 +1,9 @@
-/**
- * Typed client for the Sendbird Chat Platform API v3 bot endpoints
- * (../shared/reference/sendbird-and-lineworks-api.md, Part 1).
- */
+/** Typed client for the Sendbird Chat Platform API v3 bot endpoints. */
 import * as t from "io-ts";
 import { ApiClient, encodePath, VendorError } from "../core/http";
-import { ApiError } from "../core/errors";
-import { decodeOrThrow } from "../core/codec";
-import { readSetting, requireSetting, SettingSpec } from "../core/credentials";
-import { ConfigurationError } from "../core/errors";
+import { ApiError, ConfigurationError } from "../core/errors";
+import { decodeOrThrow, optional } from "../core/codec";
+import { readRateSetting, readSetting, requireSetting, SettingSpec } from "../core/credentials";
 
 export const NAMESPACE = "sendbird";
 
@@ -15,40 +11,53 @@ export const SETTINGS = {
   appId: { key: "appId", env: "SENDBIRD_APP_ID" },
   apiToken: { key: "apiToken", env: "SENDBIRD_API_TOKEN", secret: true },
   apiUrl: { key: "apiUrl", env: "SENDBIRD_API_URL" },
+  readsPerSecond: { key: "readsPerSecond", env: "SENDBIRD_READS_PER_SECOND" },
+  writesPerSecond: { key: "writesPerSecond", env: "SENDBIRD_WRITES_PER_SECOND" },
 } satisfies Record<string, SettingSpec>;
+
+/**
+ * Pacing before Sendbird advertises its limit: 80% of the free-trial plan's 10 GET/s and
+ * 5 POST/PUT/DELETE/s (the lowest plan), so every application starts under its own limit. The
+ * X-RateLimit-Limit header of the answers then sets the pace, unless the settings above fix it.
+ */
+export const DEFAULT_RATES = { readsPerSecond: 8, writesPerSecond: 4 };
 
 /** Vendor error codes of the Chat Platform API that the handlers act on. */
 export const CODES = {
   resourceNotFound: 400201,
   resourceAlreadyExists: 400202,
+  applicationNotFound: 400304,
+  invalidApiToken: 400401,
+  applicationNotAvailable: 403100,
 } as const;
 
-/** The bot resource as view/list/create/update return it; only what we rely on is required. */
+/**
+ * The bot resource as view/create/update return it. Only what we rely on is required; every other
+ * field may be absent or null (a create that succeeded must never fail on a `null`).
+ */
 export const BotResource = t.intersection([
   t.type({
     bot: t.intersection([
       t.type({ bot_userid: t.string }),
       t.partial({
-        bot_nickname: t.string,
-        bot_profile_url: t.string,
-        bot_type: t.string,
-        bot_token: t.string,
-        bot_metadata: t.record(t.string, t.unknown),
+        bot_nickname: optional(t.string),
+        bot_profile_url: optional(t.string),
+        bot_type: optional(t.string),
+        bot_token: optional(t.string),
+        bot_metadata: optional(t.record(t.string, t.unknown)),
       }),
     ]),
   }),
   t.partial({
-    bot_callback_url: t.string,
-    is_privacy_mode: t.boolean,
-    enable_mark_as_read: t.boolean,
-    show_member: t.boolean,
-    channel_invitation_preference: t.number,
-    created_at: t.number,
+    bot_callback_url: optional(t.string),
+    is_privacy_mode: optional(t.boolean),
+    enable_mark_as_read: optional(t.boolean),
+    show_member: optional(t.boolean),
+    channel_invitation_preference: optional(t.number),
+    created_at: optional(t.number),
   }),
 ]);
 export type BotResource = t.TypeOf<typeof BotResource>;
-
-const BotList = t.intersection([t.type({ bots: t.array(BotResource) }), t.partial({ next: t.string })]);
 
 /** Fields the update body accepts (all optional); the create body adds the identity fields. */
 export interface BotUpdateBody {
@@ -77,13 +86,11 @@ function parseError(body: unknown): VendorError {
 }
 
 /**
- * "Not found" is code 400201 (documented as HTTP 400). A 404 counts only when it carries that code
- * or none: a 404 with 400404 means a wrong base URL, and must not make refresh drop every bot.
+ * "Not found" is Sendbird's code 400201, whatever the HTTP status. Nothing else means gone: a 404
+ * without it (a wrong base URL, a proxy's page) must never make refresh drop every bot.
  */
 export function isNotFound(err: unknown): boolean {
-  if (!(err instanceof ApiError)) return false;
-  if (err.vendorCode === CODES.resourceNotFound) return true;
-  return err.status === 404 && err.vendorCode === undefined;
+  return err instanceof ApiError && err.vendorCode === CODES.resourceNotFound;
 }
 
 export function isAlreadyExists(err: unknown): boolean {
@@ -93,8 +100,9 @@ export function isAlreadyExists(err: unknown): boolean {
 export class SendbirdApi {
   constructor(private readonly client: ApiClient) {}
 
-  redact(text: string): string {
-    return this.client.redact(text);
+  /** Runs `action` with this client's credentials redacted from any error it throws. */
+  redacting<T>(action: () => Promise<T>): Promise<T> {
+    return this.client.redacting(action);
   }
 
   async createBot(body: BotCreateBody): Promise<BotResource> {
@@ -128,30 +136,35 @@ export class SendbirdApi {
       throw err;
     }
   }
+}
 
-  /** Every bot of the application, following the `next` page token. */
-  async listBots(): Promise<BotResource[]> {
-    const all: BotResource[] = [];
-    let token: string | undefined;
-    do {
-      const res = await this.client.request({ method: "GET", path: "/bots", query: { limit: 100, token } });
-      const page = decodeOrThrow(BotList, res.data, "Sendbird list-bots response");
-      all.push(...page.bots);
-      token = page.next || undefined;
-    } while (token);
-    return all;
+/** Advice for the Sendbird errors a user fixes in the settings. */
+function advise(error: VendorError): string | undefined {
+  switch (error.code) {
+    case CODES.invalidApiToken:
+      return "Sendbird rejected the API token: check sendbird:apiToken (or SENDBIRD_API_TOKEN)";
+    case CODES.applicationNotFound:
+      return "Sendbird knows no such application: check sendbird:appId or sendbird:apiUrl";
+    case CODES.applicationNotAvailable:
+      return "The Sendbird application is not available (suspended or deactivated): check it in the dashboard";
+    default:
+      return undefined;
   }
 }
 
-// One client per endpoint and token, kept for the life of the provider process so that request
-// pacing is shared by every bot in the stack.
+// One client per endpoint and token, kept for the life of the provider process; pacing is shared
+// per endpoint (core/http.ts), so a rotated token does not double the request rate.
 const clients = new Map<string, ApiClient>();
 
 /** The API for the configured application (stack config first, then environment; read at call time). */
 export function sendbirdApi(): SendbirdApi {
   const apiToken = requireSetting(NAMESPACE, SETTINGS.apiToken);
   const apiUrl = readSetting(NAMESPACE, SETTINGS.apiUrl) ?? defaultApiUrl();
-  const cacheKey = `${apiUrl}\n${apiToken}`;
+  const fixed = {
+    readsPerSecond: readRateSetting(NAMESPACE, SETTINGS.readsPerSecond),
+    writesPerSecond: readRateSetting(NAMESPACE, SETTINGS.writesPerSecond),
+  };
+  const cacheKey = JSON.stringify([apiUrl, apiToken, fixed]);
   let client = clients.get(cacheKey);
   if (!client) {
     client = new ApiClient({
@@ -161,8 +174,13 @@ export function sendbirdApi(): SendbirdApi {
       secrets: [apiToken],
       retryAfterHeaders: ["X-RateLimit-RetryAfter"],
       parseError,
-      // The documented free-trial limits: the lowest plan, so any application stays under its own.
-      pace: { readsPerSecond: 10, writesPerSecond: 5 },
+      advise,
+      baseUrlSetting: "sendbird:apiUrl or SENDBIRD_API_URL",
+      pace: {
+        defaults: DEFAULT_RATES,
+        fixed,
+        limitHeader: "X-RateLimit-Limit",
+      },
     });
     clients.set(cacheKey, client);
   }
@@ -179,7 +197,7 @@ function defaultApiUrl(): string {
   }
   if (!/^[A-Za-z0-9-]+$/.test(appId)) {
     throw new ConfigurationError(
-      `sendbird:appId must be the application ID shown in the dashboard, got "${appId}"`,
+      "sendbird:appId must be the application ID shown in the dashboard (letters, digits and dashes)",
     );
   }
   return `https://api-${appId}.sendbird.com/v3`;

@@ -1,17 +1,20 @@
 /**
  * sendbird.Bot: the resource class programs use, and the handlers the shim runs in the provider
- * process. Inputs are the documented create/update fields in camelCase.
+ * process. Inputs are the documented create/update fields in camelCase. The handlers follow the
+ * state contract of core/contract.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as t from "io-ts";
-import { boundedString, httpUrl, oneOf } from "../core/codec";
+import { boundedString, httpUrl, oneOf, pathId } from "../core/codec";
 import { checkInputs, InputSchema } from "../core/check";
-import { changedKeys, diffOwned, DiffSpec } from "../core/diff";
-import { AmbiguousRequestError, InputError } from "../core/errors";
+import { applyUpdate, changedFields, Props, settle, warnDiffering } from "../core/contract";
+import { createReconciled } from "../core/create";
+import { diffOwned, DiffSpec } from "../core/diff";
+import { InputError } from "../core/errors";
+import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/sendbird-bot");
 import { BotCreateBody, BotResource, BotUpdateBody, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
-
 export interface BotArgs {
   /** Unique ID of the bot, at most 80 characters. Changing it replaces the bot. */
   botUserid: pulumi.Input<string>;
@@ -38,8 +41,8 @@ export interface BotArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
-/** Version of the state this code writes (key `__stateVersion`); `migrate` reads any earlier one. */
-const STATE_VERSION = 1;
+/** State this code writes; `migrateState` reads any earlier version and refuses a newer one. */
+const STATE: StateSchema = { resource: "sendbird.Bot", version: 1 };
 
 /** Inputs and the API field each one maps to; the identity fields are nested under `bot` in responses. */
 const FIELDS = {
@@ -62,7 +65,7 @@ const UPDATABLE = FIELD_NAMES.filter((f) => !FORCE_NEW.includes(f));
 const OUTPUT_ONLY = ["botToken", "botMetadata", "createdAt"] as const;
 
 export const inputSchema: InputSchema = {
-  botUserid: { codec: boundedString(80, { min: 1, nonBlank: true }), required: true },
+  botUserid: { codec: pathId(80), required: true },
   botNickname: { codec: boundedString(80, { min: 1, nonBlank: true }), required: true },
   botProfileUrl: { codec: httpUrl(2048, { allowEmpty: true }), required: true },
   botType: { codec: boundedString(128, { min: 1, nonBlank: true }), required: true },
@@ -74,120 +77,92 @@ export const inputSchema: InputSchema = {
   adopt: { codec: t.boolean, default: false },
 };
 
-export const diffSpec: DiffSpec = { keys: FIELD_NAMES, forceNew: FORCE_NEW, uniqueKey: "botUserid" };
-
-type Props = Record<string, unknown>;
-
-function createBody(inputs: Props): BotCreateBody {
-  const body: Record<string, unknown> = {};
-  for (const f of FIELD_NAMES) body[FIELDS[f].api] = inputs[f];
-  return body as unknown as BotCreateBody;
-}
-
-function updateBody(fields: Field[], inputs: Props): BotUpdateBody {
-  const body: Record<string, unknown> = {};
-  for (const f of fields) body[FIELDS[f].api] = inputs[f];
-  return body as BotUpdateBody;
-}
-
-function apiValue(resource: BotResource, f: Field): unknown {
-  const source: Record<string, unknown> = FIELDS[f].nested ? resource.bot : resource;
-  return source[FIELDS[f].api];
-}
-
 /**
- * Outputs from what Sendbird returned. A field the response lacks keeps its previous value, and
- * `adopt` (never sent to Sendbird) comes from the inputs.
+ * Sendbird documents no normalisation of these fields (and check refuses URLs it could read
+ * otherwise than written), so each is compared exactly: no field needs a `same` rule. `adopt` is
+ * owned but never sent: changing it updates the state only.
  */
-function toOutputs(resource: BotResource, previous: Props): Props {
-  const outs: Props = {};
-  for (const f of FIELD_NAMES) outs[f] = apiValue(resource, f) ?? previous[f];
-  outs.adopt = previous.adopt ?? false;
-  outs.botToken = resource.bot.bot_token ?? previous.botToken;
-  outs.botMetadata = resource.bot.bot_metadata ?? previous.botMetadata ?? {};
-  const createdAt = resource.created_at ?? previous.createdAt;
+export const diffSpec: DiffSpec = {
+  keys: [...FIELD_NAMES, "adopt"],
+  forceNew: FORCE_NEW,
+  uniqueKey: "botUserid",
+};
+
+function apiBody(values: Props): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const f of FIELD_NAMES) if (values[f] !== undefined) body[FIELDS[f].api] = values[f];
+  return body;
+}
+
+/** The bot's fields by input name, as Sendbird returned them (absent or null: undefined). */
+function fieldValues(resource: BotResource): Props {
+  const values: Props = {};
+  for (const f of FIELD_NAMES) {
+    const source: Record<string, unknown> = FIELDS[f].nested ? resource.bot : resource;
+    values[f] = source[FIELDS[f].api] ?? undefined;
+  }
+  return values;
+}
+
+function pick(props: Props, keys: readonly string[]): Props {
+  return Object.fromEntries(keys.map((k) => [k, props[k]]));
+}
+
+/** Outputs: the settled field values, what only Sendbird knows (token, metadata), and `adopt`. */
+function toOutputs(values: Props, resource: BotResource | undefined, previous: Props): Props {
+  const outs: Props = { ...pick(values, FIELD_NAMES), adopt: previous.adopt ?? false };
+  outs.botToken = resource?.bot.bot_token ?? previous.botToken;
+  outs.botMetadata = resource?.bot.bot_metadata ?? previous.botMetadata ?? {};
+  const createdAt = resource?.created_at ?? previous.createdAt;
   if (createdAt !== undefined) outs.createdAt = createdAt;
-  outs.__stateVersion = STATE_VERSION;
+  outs.__stateVersion = STATE.version;
   return outs;
 }
 
 /** The inputs a read implies: what a program declaring this bot as it is now would pass. */
 function inputsOf(outs: Props): Props {
-  const inputs: Props = { adopt: outs.adopt ?? false };
-  for (const f of FIELD_NAMES) inputs[f] = outs[f];
-  return inputs;
+  return { ...pick(outs, FIELD_NAMES), adopt: outs.adopt ?? false };
 }
 
-/** Brings state written by any earlier release to the current shape. Version 1 is the first. */
-function migrate(props: Props): Props {
-  return { ...props, __stateVersion: STATE_VERSION };
-}
-
-/** The fields whose value in Sendbird's answer differs from the declared inputs. */
-function differingFields(resource: BotResource, inputs: Props, fields: readonly Field[]): Field[] {
-  return fields.filter((f) => apiValue(resource, f) !== undefined && apiValue(resource, f) !== inputs[f]);
-}
+const describe = (id: unknown) => `Sendbird bot "${String(id)}"`;
 
 /**
- * PUTs `fields` as declared. The docs do not say whether PUT keeps the fields its body omits; if
- * Sendbird's answer shows any reset, the whole declared state is sent, which is right either way.
+ * Sends the fields of `changed` to the bot (contract rule 3: fields Sendbird resets although they
+ * were not sent get their live values from `before` back) and returns Sendbird's last answer.
  */
-async function putDeclared(
+async function updateFields(
   api: SendbirdApi,
   id: string,
-  fields: Field[],
-  inputs: Props,
+  changed: readonly string[],
+  declared: Props,
+  before: BotResource,
 ): Promise<BotResource> {
-  const resource = await api.updateBot(id, updateBody(fields, inputs));
-  const reset = differingFields(resource, inputs, UPDATABLE);
-  return reset.length > 0 ? api.updateBot(id, updateBody(UPDATABLE, inputs)) : resource;
+  let resource = before;
+  await applyUpdate({
+    changed,
+    updatable: UPDATABLE,
+    declared,
+    before: fieldValues(before),
+    what: describe(id),
+    send: async (values) => {
+      resource = await api.updateBot(id, apiBody(values) as BotUpdateBody);
+      return fieldValues(resource);
+    },
+  });
+  return resource;
 }
 
-/** Takes over an existing bot: refuses a bot_type that cannot change, then updates what differs. */
+/** Takes over an existing bot: refuses a botType that cannot change, then updates what differs. */
 async function adoptExisting(api: SendbirdApi, existing: BotResource, inputs: Props): Promise<BotResource> {
   const id = existing.bot.bot_userid;
-  if (differingFields(existing, inputs, ["botType"]).length > 0) {
+  if (settle(["botType"], inputs, fieldValues(existing)).differing.length > 0) {
     throw new InputError(
-      `cannot adopt Sendbird bot "${id}": its botType is "${existing.bot.bot_type}" but "${inputs.botType}" ` +
-        `is declared, and Sendbird cannot change botType; declare botType "${existing.bot.bot_type}" or use another botUserid`,
+      `cannot adopt ${describe(id)}: its botType differs from the declared one, and Sendbird cannot ` +
+        "change botType; declare the bot's botType or use another botUserid",
     );
   }
-  const differing = differingFields(existing, inputs, UPDATABLE);
-  return differing.length > 0 ? putDeclared(api, id, differing, inputs) : existing;
-}
-
-const MAX_CREATE_ROUNDS = 3;
-
-/**
- * POST the bot. A create whose outcome is unknown (lost response, timeout, 5xx) is never blindly
- * re-sent: look the bot up by its unique botUserid first, and only send again if it is not there.
- */
-async function createBot(api: SendbirdApi, inputs: Props): Promise<BotResource> {
-  const body = createBody(inputs);
-  let lastAmbiguous: AmbiguousRequestError | undefined;
-  for (let round = 1; round <= MAX_CREATE_ROUNDS; round++) {
-    try {
-      return await api.createBot(body);
-    } catch (err) {
-      if (err instanceof AmbiguousRequestError) {
-        lastAmbiguous = err;
-        const existing = await api.getBot(body.bot_userid);
-        if (!existing) continue;
-        // Exactly what we sent: our own create went through and only its answer was lost.
-        if (differingFields(existing, inputs, FIELD_NAMES).length === 0) return existing;
-        if (inputs.adopt === true) return adoptExisting(api, existing, inputs);
-        throw alreadyExists(body.bot_userid);
-      }
-      if (isAlreadyExists(err)) {
-        if (inputs.adopt !== true) throw alreadyExists(body.bot_userid);
-        const existing = await api.getBot(body.bot_userid);
-        if (existing) return adoptExisting(api, existing, inputs);
-        continue; // deleted in the meantime: create it after all
-      }
-      throw err;
-    }
-  }
-  throw lastAmbiguous ?? new Error(`creating Sendbird bot "${body.bot_userid}" did not settle`);
+  const differing = settle(UPDATABLE, inputs, fieldValues(existing)).differing;
+  return differing.length > 0 ? updateFields(api, id, differing, inputs, existing) : existing;
 }
 
 function alreadyExists(botUserid: string): InputError {
@@ -197,16 +172,14 @@ function alreadyExists(botUserid: string): InputError {
   );
 }
 
-/** Errors leave the provider redacted: no credential in any message the engine prints or stores. */
-async function redacting<T>(api: () => SendbirdApi, action: (api: SendbirdApi) => Promise<T>): Promise<T> {
-  const client = api();
-  try {
-    return await action(client);
-  } catch (err) {
-    if (err instanceof Error) err.message = client.redact(err.message);
-    throw err;
-  }
+function goneBeforeUpdate(id: string): InputError {
+  return new InputError(
+    `${describe(id)} no longer exists (deleted outside Pulumi, or never created): run \`pulumi refresh\` ` +
+      "to drop it from the stack, then `pulumi up` to create it again",
+  );
 }
+
+const migrate = (props: Props) => migrateState(STATE, props);
 
 export const botHandlers: ResourceHandlers = {
   async check(_olds, news) {
@@ -218,36 +191,64 @@ export const botHandlers: ResourceHandlers = {
   },
 
   async create(inputs) {
-    return redacting(sendbirdApi, async (api) => {
-      const resource = await createBot(api, inputs);
-      return { id: resource.bot.bot_userid, outs: toOutputs(resource, inputs) };
+    const api = sendbirdApi();
+    return api.redacting(async () => {
+      const id = String(inputs.botUserid);
+      const declared = pick(inputs, FIELD_NAMES);
+      const resource = await createReconciled<BotResource>({
+        what: describe(id),
+        send: () => api.createBot(apiBody(declared) as unknown as BotCreateBody),
+        lookup: () => api.getBot(id),
+        isOurs: (found) => settle(FIELD_NAMES, declared, fieldValues(found)).differing.length === 0,
+        isConflict: isAlreadyExists,
+        adopt: inputs.adopt === true ? (found) => adoptExisting(api, found, inputs) : undefined,
+        conflictError: () => alreadyExists(id),
+        // No token yet: the next `up` runs update, which reads it (see update below).
+        recordAs: () => ({ id, properties: toOutputs(declared, undefined, inputs) }),
+      });
+      const { values, differing } = settle(FIELD_NAMES, declared, fieldValues(resource));
+      await warnDiffering("Sendbird", describe(id), differing);
+      return { id, outs: toOutputs(values, resource, inputs) };
     });
   },
 
   async read(id, props) {
-    return redacting(sendbirdApi, async (api) => {
+    const api = sendbirdApi();
+    return api.redacting(async () => {
+      const previous = migrate(props);
       const resource = await api.getBot(id);
-      if (!resource) return {}; // deleted outside Pulumi: no id drops it from state
-      const outs = toOutputs(resource, migrate(props));
+      if (!resource) return {}; // Sendbird's own not-found code: deleted outside Pulumi
+      // Contract rule 5: the state's value stays wherever Sendbird's is the same.
+      const { values } = settle(FIELD_NAMES, previous, fieldValues(resource));
+      const outs = toOutputs(values, resource, previous);
       return { id, props: outs, inputs: inputsOf(outs) };
     });
   },
 
   async update(id, olds, news) {
-    return redacting(sendbirdApi, async (api) => {
-      const previous = migrate(olds);
-      const changed = changedKeys(UPDATABLE, previous, news);
-      if (changed.length === 0) {
+    const api = sendbirdApi();
+    return api.redacting(async () => {
+      const previous: Props = { ...migrate(olds), adopt: news.adopt ?? false };
+      // Contract rule 2: exactly the fields diff showed.
+      const changed = changedFields(UPDATABLE, previous, news);
+      // A create that failed half-way (ResourceInitError) left no token: read the bot to finish it.
+      if (changed.length === 0 && previous.botToken !== undefined) {
         const { __provider: _engineOwned, ...outs } = previous;
-        return { outs: { ...outs, adopt: news.adopt ?? false } };
+        return { outs };
       }
-      const resource = await putDeclared(api, id, changed as Field[], news);
-      return { outs: toOutputs(resource, { ...previous, adopt: news.adopt }) };
+      const before = await api.getBot(id);
+      if (!before) throw goneBeforeUpdate(id);
+      const resource = changed.length > 0 ? await updateFields(api, id, changed, news, before) : before;
+      const applied = settle(changed, news, fieldValues(resource));
+      await warnDiffering("Sendbird", describe(id), applied.differing);
+      // Contract rule 5: fields not sent keep their state values.
+      return { outs: toOutputs({ ...previous, ...applied.values }, resource, previous) };
     });
   },
 
   async delete(id) {
-    await redacting(sendbirdApi, (api) => api.deleteBot(id));
+    const api = sendbirdApi();
+    await api.redacting(() => api.deleteBot(id));
   },
 };
 

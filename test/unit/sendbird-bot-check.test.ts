@@ -23,10 +23,21 @@ describe("sendbird.Bot check", () => {
 
   test.each([
     ["botUserid", undefined, "botUserid is required"],
-    ["botUserid", "   ", "botUserid: expected a string of 1 to 80 characters, not blank"],
-    ["botUserid", "u".repeat(81), "botUserid: expected a string of 1 to 80 characters"],
+    ["botUserid", "   ", "botUserid: expected an identifier of 1 to 80 characters, not blank"],
+    ["botUserid", "u".repeat(81), "botUserid: expected an identifier of 1 to 80 characters"],
+    [
+      "botUserid",
+      "..",
+      'botUserid: expected an identifier of 1 to 80 characters, not blank, not "." or ".."',
+    ],
+    ["botUserid", ".", 'not "." or ".."'],
+    ["botUserid", "bot\u0000", "without control characters"],
+    ["botUserid", "bot\nname", "without control characters"],
     ["botNickname", "n".repeat(81), "botNickname: expected a string of 1 to 80 characters"],
-    ["botNickname", 42, "botNickname: expected a string of 1 to 80 characters, not blank, got 42"],
+    ["botNickname", 42, "botNickname: expected a string of 1 to 80 characters, not blank"],
+    ["botCallbackUrl", " https://example.com/cb ", "without spaces or control characters"],
+    ["botCallbackUrl", "https://example.com/c\tb", "without spaces or control characters"],
+    ["botCallbackUrl", "http:example.com", "written out in full (scheme://host/...)"],
     [
       "botProfileUrl",
       "avatar.png",
@@ -41,7 +52,7 @@ describe("sendbird.Bot check", () => {
     ],
     ["isPrivacyMode", undefined, "isPrivacyMode is required"],
     ["isPrivacyMode", "yes", "isPrivacyMode: expected boolean"],
-    ["channelInvitationPreference", 2, "channelInvitationPreference: expected one of 0, 1, got 2"],
+    ["channelInvitationPreference", 2, "channelInvitationPreference: expected one of 0, 1"],
     ["enableMarkAsRead", "true", "enableMarkAsRead: expected boolean"],
   ])("%s = %j fails: %s", async (property, value, reason) => {
     const r = await check({ ...valid, [property]: value });
@@ -58,6 +69,29 @@ describe("sendbird.Bot check", () => {
         reason: expect.stringContaining('unknown property "botNickName"; the properties are: botUserid'),
       },
     ]);
+  });
+
+  test.each(["constructor", "toString", "hasOwnProperty", "__proto__"])(
+    "an unknown property named like an Object member (%s) is reported, not dropped",
+    async (key) => {
+      // JSON.parse makes even "__proto__" an own key, as the engine's inputs are.
+      const r = await check({ ...valid, ...JSON.parse(`{"${key}": "x"}`) });
+      expect(r.failures).toEqual([expect.objectContaining({ property: key })]);
+    },
+  );
+
+  test("80 emoji make an 80-character nickname (code points, as Sendbird counts), 81 do not", async () => {
+    expect((await check({ ...valid, botNickname: "\u{1F916}".repeat(80) })).failures).toBeUndefined();
+    expect((await check({ ...valid, botNickname: "\u{1F916}".repeat(81) })).failures).toEqual([
+      expect.objectContaining({ property: "botNickname" }),
+    ]);
+  });
+
+  test("a failure never quotes the value: a secret callback URL is not printed", async () => {
+    const secret = "https://hooks.example.com/s3cr3t-t0ken-value\tx";
+    const r = await check({ ...valid, botCallbackUrl: secret, botNickname: { token: "s3cr3t-t0ken-value" } });
+    expect(r.failures).toHaveLength(2);
+    expect(JSON.stringify(r.failures)).not.toContain("s3cr3t");
   });
 
   test("reports every bad field at once", async () => {
@@ -85,13 +119,48 @@ describe("sendbird.Bot check", () => {
     });
   });
 
-  test("property: any non-blank nickname of 1..80 characters passes, anything longer fails naming the field", async () => {
+  test("property: any non-blank nickname of 1..80 characters (full Unicode) passes, anything longer fails naming the field", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 120 }), async (nickname) => {
+      fc.asyncProperty(fc.string({ unit: "binary", minLength: 1, maxLength: 120 }), async (nickname) => {
         const r = await check({ ...valid, botNickname: nickname });
-        const ok = nickname.length <= 80 && nickname.trim().length > 0;
+        const ok = [...nickname].length <= 80 && nickname.trim().length > 0;
         if (ok) expect(r.failures).toBeUndefined();
         else expect(r.failures).toEqual([expect.objectContaining({ property: "botNickname" })]);
+      }),
+    );
+  });
+
+  test("property: any botUserid (full Unicode) passes exactly when it can travel as one URL path segment", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ unit: "binary", maxLength: 90 }), fc.constantFrom(".", "..", "a\u0000", " ")),
+        async (id) => {
+          const r = await check({ ...valid, botUserid: id });
+          const ok =
+            [...id].length >= 1 &&
+            [...id].length <= 80 &&
+            id.trim() !== "" &&
+            id !== "." &&
+            id !== ".." &&
+            !/[\u0000-\u001f\u007f-\u009f]/.test(id); // eslint-disable-line no-control-regex
+          expect(r.failures === undefined).toBe(ok);
+        },
+      ),
+    );
+  });
+
+  test("property: no failure reason ever contains the value that failed", async () => {
+    const marker = "zq7Secret";
+    const values = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 200 }).map((s) => `${marker}${s}`),
+      fc.string({ unit: "binary", maxLength: 20 }).map((s) => ({ [marker]: s })),
+      fc.array(fc.constant(marker)),
+    );
+    const keys = Object.keys(valid).concat(["enableMarkAsRead", "showMember", "channelInvitationPreference"]);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...keys), values, async (key, value) => {
+        const r = await check({ ...valid, [key]: value });
+        expect(JSON.stringify(r.failures ?? [])).not.toContain(marker);
       }),
     );
   });
@@ -106,13 +175,16 @@ describe("sendbird.Bot check", () => {
       "extra",
     ];
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom(...keys), fc.jsonValue()), async (news) => {
-        const r = await check(news);
-        for (const f of r.failures ?? []) {
-          expect(keys).toContain(f.property);
-          expect(f.reason.length).toBeGreaterThan(0);
-        }
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ stringUnit: "binary" })),
+        async (news) => {
+          const r = await check(news);
+          for (const f of r.failures ?? []) {
+            expect(keys).toContain(f.property);
+            expect(f.reason.length).toBeGreaterThan(0);
+          }
+        },
+      ),
     );
   });
 });

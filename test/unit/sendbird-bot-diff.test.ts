@@ -63,8 +63,12 @@ describe("sendbird.Bot diff", () => {
     });
   });
 
-  test("adopt only matters at create: changing it is no change", async () => {
-    expect((await diff({ ...inputs, adopt: true })).changes).toBe(false);
+  test("adopt is never sent, but changing it is an update, so the output never goes stale", async () => {
+    expect(await diff({ ...inputs, adopt: true })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   test("an unknown in-place field is a change, an unknown force-new field a replacement", async () => {
@@ -81,8 +85,26 @@ describe("sendbird.Bot diff", () => {
     });
   });
 
-  test("state read back from Sendbird (values the API filled in) matches defaulted inputs", async () => {
-    const refreshed = { ...state, enableMarkAsRead: true, showMember: false, channelInvitationPreference: 0 };
-    expect((await diff(inputs, refreshed)).changes).toBe(false);
+  test("state refreshed from Sendbird differs only in what Sendbird owns: no change", async () => {
+    // Everything but the owned inputs differs from the state a create stored.
+    const refreshed = {
+      ...inputs,
+      botToken: "fedcba9876543210fedcba9876543210fedcba98",
+      botMetadata: { team: "support", region: "eu" },
+      createdAt: 1700000000,
+      __provider: "shim text of an older release",
+    };
+    expect(refreshed).not.toEqual(state);
+    expect(await diff(inputs, refreshed)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  test("state of a newer release is refused, naming both versions", async () => {
+    await expect(diff(inputs, { ...state, __stateVersion: 2 })).rejects.toThrow(
+      /written by a newer pulumi-chatbots \(state version 2\); the installed pulumi-chatbots \d+\.\d+\.\d+\S* reads state up to version 1/,
+    );
   });
 });
