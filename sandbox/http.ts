@@ -1,6 +1,7 @@
 /**
  * Shared plumbing for the vendor emulators ("sandboxes"): an HTTP server on loopback, request
- * body handling, JSON responses, fault injection, a fixed-window rate limiter and a request log.
+ * body handling, JSON responses, fault injection, a per-request latency, a fixed-window rate
+ * limiter and a request log.
  *
  * Nothing in here knows about a particular vendor. A vendor emulator supplies a request handler
  * and a few callbacks that render its own error bodies; see `startSandboxServer`.
@@ -52,7 +53,10 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON body if it parsed, otherwise the body text; absent when there was no body. */
   body?: unknown;
-  /** Final HTTP status; undefined when the connection was dropped or the response lost. */
+  /**
+   * The HTTP status the client saw (after any fault); undefined when the connection was dropped
+   * or reset, or the response lost.
+   */
   status?: number;
 }
 
@@ -61,9 +65,20 @@ export const REDACTED = "[REDACTED]";
 /** Sends `body` as JSON with the given status and extra headers. */
 export function sendJson(res: http.ServerResponse, response: SandboxResponse): void {
   const text = JSON.stringify(response.body === undefined ? {} : response.body);
-  res.writeHead(response.status, {
-    ...response.headers,
-    "Content-Type": "application/json; charset=utf-8",
+  sendText(res, response.status, "application/json; charset=utf-8", text, response.headers);
+}
+
+/** Sends `text` as the whole body, with the given status, Content-Type and extra headers. */
+export function sendText(
+  res: http.ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...headers,
+    "Content-Type": contentType,
     "Content-Length": Buffer.byteLength(text),
   });
   res.end(text);
@@ -117,13 +132,53 @@ export type Fault =
   /** Wait `ms`, then handle the request normally. */
   | { kind: "latency"; ms: number }
   /** Answer with this status and the vendor's error body, without touching state. */
-  | { kind: "status"; status: number; retryAfterSeconds?: number; code?: number }
+  | StatusFault
   /** Destroy the socket without processing the request. */
   | { kind: "drop" }
   /** Process the request fully (state changes), then destroy the socket instead of answering. */
-  | { kind: "lose-response" };
+  | { kind: "lose-response" }
+  | CommitThenStatusFault
+  | ResetThenCommitFault
+  | ForeignFault;
 
-export type StatusFault = Extract<Fault, { kind: "status" }>;
+export interface StatusFault {
+  kind: "status";
+  status: number;
+  retryAfterSeconds?: number;
+  code?: number;
+}
+
+/**
+ * Process the request fully (state changes), then answer with this status and the vendor's error
+ * body (as a `status` fault renders it) instead of the real answer.
+ */
+export interface CommitThenStatusFault {
+  kind: "commit-then-status";
+  status: number;
+  code?: number;
+}
+
+/**
+ * Reset the connection as soon as the body has been read, then process the request `delayMs`
+ * (default 0) later, as if it had arrived then; its answer goes nowhere. A commit still pending
+ * when the server stops is dropped, so nothing changes after `stop()`.
+ */
+export interface ResetThenCommitFault {
+  kind: "reset-then-commit";
+  delayMs?: number;
+}
+
+/**
+ * An answer that is not the vendor's at all (e.g. a proxy in front of a wrong base URL): `status`
+ * (default 404) with `body` (default a small HTML page naming the status) as `contentType`
+ * (default "text/html"). State is untouched.
+ */
+export interface ForeignFault {
+  kind: "foreign";
+  status?: number;
+  contentType?: string;
+  body?: string;
+}
 
 export interface FaultRule {
   fault: Fault;
@@ -185,17 +240,38 @@ function ruleMatches(rule: FaultRule, method: string, path: string): boolean {
 function validateFault(fault: Fault): void {
   switch (fault.kind) {
     case "latency":
-      if (!(Number.isFinite(fault.ms) && fault.ms >= 0)) throw new Error("Latency fault needs ms >= 0.");
+      if (!isDuration(fault.ms)) throw new Error("Latency fault needs ms >= 0.");
       return;
     case "status":
-      if (!(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
-        throw new Error("Status fault needs an integer HTTP status between 100 and 599.");
+    case "commit-then-status":
+      if (!isHttpStatus(fault.status)) {
+        throw new Error(`${fault.kind} fault needs an integer HTTP status between 100 and 599.`);
       }
-      if (fault.retryAfterSeconds !== undefined && !(fault.retryAfterSeconds >= 0)) {
+      if (
+        fault.kind === "status" &&
+        fault.retryAfterSeconds !== undefined &&
+        !(fault.retryAfterSeconds >= 0)
+      ) {
         throw new Error("Status fault retryAfterSeconds must be >= 0.");
       }
       if (fault.code !== undefined && !Number.isInteger(fault.code)) {
-        throw new Error("Status fault code must be an integer.");
+        throw new Error(`${fault.kind} fault code must be an integer.`);
+      }
+      return;
+    case "reset-then-commit":
+      if (fault.delayMs !== undefined && !isDuration(fault.delayMs)) {
+        throw new Error("reset-then-commit fault delayMs must be >= 0.");
+      }
+      return;
+    case "foreign":
+      if (fault.status !== undefined && !isHttpStatus(fault.status)) {
+        throw new Error("foreign fault status must be an integer HTTP status between 100 and 599.");
+      }
+      if (fault.contentType !== undefined && typeof fault.contentType !== "string") {
+        throw new Error("foreign fault contentType must be a string.");
+      }
+      if (fault.body !== undefined && typeof fault.body !== "string") {
+        throw new Error("foreign fault body must be a string.");
       }
       return;
     case "drop":
@@ -204,6 +280,21 @@ function validateFault(fault: Fault): void {
     default:
       throw new Error(`Unknown fault kind ${JSON.stringify((fault as { kind: unknown }).kind)}.`);
   }
+}
+
+function isHttpStatus(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599;
+}
+
+/** A finite number of milliseconds, >= 0 (rejects strings, NaN and Infinity). */
+function isDuration(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
+
+/** The body of a `foreign` fault that gives none: a web server's stock error page. */
+function foreignPage(status: number): string {
+  const title = `${status} ${http.STATUS_CODES[status] ?? "Error"}`;
+  return `<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${title}</h1>\n</body>\n</html>\n`;
 }
 
 /**
@@ -297,11 +388,13 @@ export interface SandboxServerOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free ephemeral port. */
   port?: number;
   maxBodyBytes?: number;
+  /** Milliseconds every API request waits before anything else happens to it; default 0. */
+  latencyMs?: number;
   /** Header names (any case) whose values are replaced by "[REDACTED]" in the request log. */
   secretHeaders: string[];
   /** The vendor API: auth, rate limiting, routing, validation. */
   handle(req: SandboxRequest): SandboxResponse | Promise<SandboxResponse>;
-  /** Renders a `status` fault in the vendor's error format. */
+  /** Renders a `status` (or `commit-then-status`) fault in the vendor's error format. */
   renderStatusFault(fault: StatusFault, req: SandboxRequest): SandboxResponse;
   /** Renders an unexpected exception thrown by `handle` in the vendor's error format. */
   renderInternalError(error: unknown): SandboxResponse;
@@ -320,24 +413,55 @@ export interface SandboxServer {
   readonly port: number;
   readonly faults: FaultInjector;
   readonly requests: ReadonlyArray<RecordedRequest>;
+  /** Changes `latencyMs` for requests that arrive from now on. */
+  setLatency(ms: number): void;
+  /**
+   * Closes the server; delayed `reset-then-commit` commits still pending are dropped. Calling it
+   * again returns the same promise.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Starts an HTTP server on 127.0.0.1 that runs every request through this pipeline:
  *  1. control requests (/__sandbox/...) are authorised and answered; they are not logged,
- *     rate limited or subject to faults;
- *  2. the request is appended to the log;
- *  3. the first matching fault rule, if any, fires: `drop` and `status` end the request here,
- *     `latency` waits first, `lose-response` lets the request run and then drops the answer;
- *  4. the vendor's `handle` produces the response.
+ *     delayed, rate limited or subject to faults;
+ *  2. the request is appended to the log and the first matching fault rule, if any, is taken;
+ *  3. the request waits `latencyMs` (plus the `ms` of a `latency` fault);
+ *  4. the fault fires: `drop` ends the request before its body is read; after the body is read,
+ *     `reset-then-commit` resets and hands the request to `handle` later, `status` and `foreign`
+ *     answer without calling `handle`; `lose-response` and `commit-then-status` let `handle` run
+ *     and then drop or replace its answer;
+ *  5. otherwise the vendor's `handle` produces the response.
  */
 export async function startSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const secretHeaders = new Set(options.secretHeaders.map((name) => name.toLowerCase()));
   const faults = new RuleBasedFaultInjector();
   const requests: RecordedRequest[] = [];
+  let latencyMs = checkedLatency(options.latencyMs ?? 0);
+  /** Timers of `reset-then-commit` requests not processed yet; cleared (dropped) by stop(). */
+  const pendingCommits = new Set<NodeJS.Timeout>();
   let stopped = false;
+  let stopping: Promise<void> | undefined;
+
+  async function runHandler(request: SandboxRequest): Promise<SandboxResponse> {
+    try {
+      return await options.handle(request);
+    } catch (error) {
+      return options.renderInternalError(error);
+    }
+  }
+
+  function commitLater(request: SandboxRequest, delayMs: number): void {
+    if (stopped) return; // stopped while the body was being read: dropped like a pending commit
+    const timer = setTimeout(() => {
+      pendingCommits.delete(timer);
+      // The client is gone: the answer is discarded, and so is any failure producing it.
+      runHandler(request).catch(() => undefined);
+    }, delayMs);
+    pendingCommits.add(timer);
+  }
 
   async function onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { path, query } = splitUrl(req.url ?? "/");
@@ -355,12 +479,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     requests.push(record);
 
     const fault = faults.take(method, path);
-    if (fault?.kind === "drop") {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === "latency") await sleep(fault.ms);
-    if (stopped) {
+    const delay = latencyMs + (fault?.kind === "latency" ? fault.ms : 0);
+    if (delay > 0) await sleep(delay);
+    if (stopped || fault?.kind === "drop") {
       req.socket.destroy();
       return;
     }
@@ -370,20 +491,33 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     const loggedBody = bodyForLog(body.rawBody, body.bodyTooLarge, maxBodyBytes);
     if (loggedBody !== undefined) record.body = loggedBody;
 
+    if (fault?.kind === "reset-then-commit") {
+      req.socket.destroy();
+      commitLater(request, fault.delayMs ?? 0);
+      return;
+    }
+    if (fault?.kind === "foreign") {
+      const status = fault.status ?? 404;
+      record.status = status;
+      sendText(res, status, fault.contentType ?? "text/html", fault.body ?? foreignPage(status));
+      return;
+    }
+
     let response: SandboxResponse;
     if (fault?.kind === "status") {
       response = options.renderStatusFault(fault, request);
     } else {
-      try {
-        response = await options.handle(request);
-      } catch (error) {
-        response = options.renderInternalError(error);
+      response = await runHandler(request);
+      if (fault?.kind === "lose-response") {
+        req.socket.destroy();
+        return;
       }
-    }
-
-    if (fault?.kind === "lose-response") {
-      req.socket.destroy();
-      return;
+      if (fault?.kind === "commit-then-status") {
+        response = options.renderStatusFault(
+          { kind: "status", status: fault.status, code: fault.code },
+          request,
+        );
+      }
     }
     record.status = response.status; // before sending, so the log is complete when the client sees it
     sendJson(res, response);
@@ -439,15 +573,29 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     port,
     faults,
     requests,
+    setLatency: (ms) => {
+      latencyMs = checkedLatency(ms);
+    },
     stop: () => {
       stopped = true;
-      return new Promise<void>((resolve, reject) => {
+      for (const timer of pendingCommits) clearTimeout(timer);
+      pendingCommits.clear();
+      // A second stop() (e.g. a test's own plus its afterEach) gets the first one's promise.
+      stopping ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive connections would otherwise hold close() open until they time out.
         server.closeAllConnections();
       });
+      return stopping;
     },
   };
+}
+
+function checkedLatency(ms: number): number {
+  if (!isDuration(ms)) {
+    throw new Error(`Latency must be a finite number of milliseconds >= 0, got ${String(ms)}.`);
+  }
+  return ms;
 }
 
 function splitUrl(url: string): { path: string; query: Record<string, string> } {

@@ -3,7 +3,17 @@ export {
   startSendbirdSandbox,
   SendbirdErrorCode,
   type SendbirdBotRecord,
+  type SendbirdRateLimit,
   type SendbirdSandbox,
   type SendbirdSandboxOptions,
 } from "./sendbird";
-export type { Fault, FaultInjector, FaultRule, RecordedRequest } from "./http";
+export type {
+  CommitThenStatusFault,
+  Fault,
+  FaultInjector,
+  FaultRule,
+  ForeignFault,
+  RecordedRequest,
+  ResetThenCommitFault,
+  StatusFault,
+} from "./http";

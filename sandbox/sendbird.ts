@@ -18,17 +18,33 @@ import {
   type StatusFault,
 } from "./http";
 
+/** Calls allowed per one-second window, per class of method (fact sheet 1.6). */
+export interface SendbirdRateLimit {
+  /** GET (and HEAD) calls; an integer >= 0. */
+  getPerSecond: number;
+  /** POST, PUT and DELETE calls; an integer >= 0. */
+  mutatePerSecond: number;
+}
+
 export interface SendbirdSandboxOptions {
-  /** The only Api-Token accepted. */
+  /** The master Api-Token, accepted from the start (see `addApiToken` for more). */
   apiToken: string;
   /** Default 0 (ephemeral); the host is always 127.0.0.1. */
   port?: number;
   /** If set: load bots from this JSON file at start (if it exists) and rewrite it after every mutation. */
   stateFile?: string;
   /** Default {getPerSecond: 10, mutatePerSecond: 5} (the documented free-trial plan); false disables. */
-  rateLimit?: { getPerSecond: number; mutatePerSecond: number } | false;
+  rateLimit?: SendbirdRateLimit | false;
   /** HTTP status used with code 400201; default 400 (docs: "all errors are 400 or 500"). */
   notFoundStatus?: 400 | 404;
+  /** HTTP status used with code 400401 (bad Api-Token); default 400 (docs: "all errors are 400 or 500"). */
+  badTokenStatus?: 400 | 401;
+  /** How long a list page token (`next`) stays valid, in milliseconds; default 60000. */
+  pageTokenTtlMs?: number;
+  /** If true, creating or deleting a bot expires every page token issued before. Default false. */
+  pageTokensExpireOnChange?: boolean;
+  /** Milliseconds every API request waits before being handled (for benchmarks); default 0. */
+  latencyMs?: number;
   /**
    * The other plausible reading of the silent PUT docs: fields the body omits go back to their
    * create defaults (enable_mark_as_read true, show_member false, channel_invitation_preference 0)
@@ -67,6 +83,24 @@ export interface SendbirdSandbox {
   bot(botUserid: string): SendbirdBotRecord | undefined;
   /** URLs of the channels the bot has joined (sorted), or undefined if there is no such bot. */
   channels(botUserid: string): string[] | undefined;
+  /** Accepts one more Api-Token (like a secondary token); the others stay valid. */
+  addApiToken(token: string): void;
+  /**
+   * Stops accepting a token: requests with it get the bad-token answer. Revoking a token that is
+   * not accepted does nothing; revoking the last accepted one throws (use `rotateApiToken`).
+   */
+  revokeApiToken(token: string): void;
+  /** Accepts `newToken` and revokes every other token, the master token included. */
+  rotateApiToken(newToken: string): void;
+  /** Expires every list page token issued so far (they answer 400109 from now on). */
+  expirePageTokens(): void;
+  /** How many requests the rate limiter refused with 429 (injected faults not counted). */
+  rateLimited(): number;
+  /** Replaces the rate limit (with fresh windows); false disables it. */
+  setRateLimit(rateLimit: SendbirdRateLimit | false): void;
+  /** Changes `latencyMs` for requests that arrive from now on. */
+  setLatency(ms: number): void;
+  /** Stops the server; a `reset-then-commit` request still waiting for its delay is dropped. */
   stop(): Promise<void>;
 }
 
@@ -91,7 +125,8 @@ export const SendbirdErrorCode = {
   rateLimitExceeded: 500910,
 } as const;
 
-const DEFAULT_RATE_LIMIT = { getPerSecond: 10, mutatePerSecond: 5 };
+const DEFAULT_RATE_LIMIT: SendbirdRateLimit = { getPerSecond: 10, mutatePerSecond: 5 };
+const DEFAULT_PAGE_TOKEN_TTL_MS = 60_000;
 const API_PREFIX = "v3";
 
 type FieldType = "string" | "boolean" | "0|1";
@@ -161,18 +196,24 @@ interface StateFile {
 }
 
 export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promise<SendbirdSandbox> {
-  if (typeof opts.apiToken !== "string" || opts.apiToken.length === 0) {
-    throw new Error("startSendbirdSandbox: apiToken must be a non-empty string.");
-  }
+  requireToken(opts.apiToken, "startSendbirdSandbox: apiToken");
   const notFoundStatus = opts.notFoundStatus ?? 400;
-  const rateLimit = opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit;
-  const limiter =
-    rateLimit === false
-      ? undefined
-      : new FixedWindowRateLimiter({ get: rateLimit.getPerSecond, mutate: rateLimit.mutatePerSecond }, 1000);
-  const expectedTokenDigest = sha256(opts.apiToken);
+  const badTokenStatus = opts.badTokenStatus ?? 400;
+  if (badTokenStatus !== 400 && badTokenStatus !== 401) {
+    throw new Error("startSendbirdSandbox: badTokenStatus must be 400 or 401.");
+  }
+  const pageTokenTtlMs = opts.pageTokenTtlMs ?? DEFAULT_PAGE_TOKEN_TTL_MS;
+  if (!(typeof pageTokenTtlMs === "number" && pageTokenTtlMs > 0)) {
+    throw new Error("startSendbirdSandbox: pageTokenTtlMs must be a number of milliseconds > 0.");
+  }
+  let limiter = rateLimiterFor(opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit);
+  let rateLimited = 0;
+  // Only digests are kept: the sandbox has no copy of a token that could leak into an answer or log.
+  let tokenDigests = [sha256(opts.apiToken)];
   // Page tokens are signed with a per-instance key so a garbled (or foreign) token is detected.
   const pageTokenKey = randomBytes(32);
+  // A page token is valid only in the generation it was issued in; a new generation expires all.
+  let pageTokenGeneration = 0;
 
   const bots = new Map<string, StoredBot>();
   let nextSeq = 1;
@@ -198,14 +239,48 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     writeFileAtomically(opts.stateFile, JSON.stringify(state, null, 2) + "\n");
   }
 
-  function isAuthorized(req: SandboxRequest): boolean {
-    const token = req.headers["api-token"];
-    // Compare digests so the comparison takes the same time whatever the token's length.
-    return token !== undefined && timingSafeEqual(sha256(token), expectedTokenDigest);
+  function isAccepted(token: string | undefined): boolean {
+    if (token === undefined) return false;
+    // Compare digests so each comparison takes the same time whatever the token's length, and
+    // compare with every accepted token (no early exit) so the time does not tell which matched.
+    const digest = sha256(token);
+    let accepted = false;
+    for (const expected of tokenDigests) accepted = timingSafeEqual(digest, expected) || accepted;
+    return accepted;
   }
 
-  const unauthorized = () =>
-    errorResponse(401, SendbirdErrorCode.invalidApiToken, 'Invalid value: "Api-Token".');
+  const isAuthorized = (req: SandboxRequest) => isAccepted(req.headers["api-token"]);
+
+  // silent: the docs give no HTTP status for a bad Api-Token. "All errors are 400 or 500" gives
+  // 400 (the default); badTokenStatus 401 is the other plausible reading.
+  const badToken = () =>
+    errorResponse(
+      badTokenStatus,
+      SendbirdErrorCode.invalidApiToken,
+      messageForCode(SendbirdErrorCode.invalidApiToken),
+    );
+
+  // Real Sendbird never revokes the master token; the sandbox can, to play "the configured token
+  // stopped working" (a revoked secondary token, or an application whose token was replaced).
+  function addApiToken(token: string): void {
+    requireToken(token, "addApiToken: token");
+    if (!isAccepted(token)) tokenDigests.push(sha256(token));
+  }
+
+  function revokeApiToken(token: string): void {
+    requireToken(token, "revokeApiToken: token");
+    const digest = sha256(token);
+    const remaining = tokenDigests.filter((expected) => !timingSafeEqual(digest, expected));
+    if (remaining.length === 0) {
+      throw new Error("revokeApiToken: refusing to revoke the last accepted token; use rotateApiToken.");
+    }
+    tokenDigests = remaining;
+  }
+
+  function rotateApiToken(newToken: string): void {
+    requireToken(newToken, "rotateApiToken: newToken");
+    tokenDigests = [sha256(newToken)];
+  }
 
   // ---- handlers -----------------------------------------------------------------------------
 
@@ -256,6 +331,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       created_at: Math.floor(Date.now() / 1000),
     };
     bots.set(botUserid, { seq: nextSeq++, record, channels: new Set() });
+    listChanged();
     saveState();
     return ok(record);
   }
@@ -309,6 +385,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   function deleteBot(botUserid: string): SandboxResponse {
     findBot(botUserid);
     bots.delete(botUserid);
+    listChanged();
     saveState();
     return ok({});
   }
@@ -348,11 +425,19 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
 
   // ---- page tokens --------------------------------------------------------------------------
 
+  // silent: the docs name ExpiredPageToken but not when a token expires; the sandbox expires it
+  // after pageTokenTtlMs, on expirePageTokens(), and (optionally) when the list changes.
+  function listChanged(): void {
+    if (opts.pageTokensExpireOnChange) pageTokenGeneration += 1;
+  }
+
   function writePageToken(afterSeq: number): string {
-    const payload = Buffer.from(`after:${afterSeq}`).toString("base64url");
+    const claims = `after:${afterSeq};issued:${Date.now()};generation:${pageTokenGeneration}`;
+    const payload = Buffer.from(claims).toString("base64url");
     return `${payload}.${sign(payload)}`;
   }
 
+  /** The sequence number the page starts after; a garbled or expired token answers 400109. */
   function readPageToken(token: string): number {
     const [payload, signature, ...rest] = token.split(".");
     const expired = new SendbirdError(
@@ -361,9 +446,12 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       "The page token is expired or invalid.",
     );
     if (rest.length > 0 || signature === undefined || signature !== sign(payload)) throw expired;
-    const match = /^after:(\d+)$/.exec(Buffer.from(payload, "base64url").toString("utf8"));
+    const claims = Buffer.from(payload, "base64url").toString("utf8");
+    const match = /^after:(\d+);issued:(\d+);generation:(\d+)$/.exec(claims);
     if (match === null) throw expired;
-    return Number(match[1]);
+    const [afterSeq, issued, generation] = match.slice(1).map(Number);
+    if (generation !== pageTokenGeneration || Date.now() - issued >= pageTokenTtlMs) throw expired;
+    return afterSeq;
   }
 
   function sign(payload: string): string {
@@ -406,10 +494,11 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   }
 
   function handle(req: SandboxRequest): SandboxResponse {
-    if (!isAuthorized(req)) return unauthorized();
+    if (!isAuthorized(req)) return badToken();
     const decision = limiter?.take(methodClass(req.method));
     let response: SandboxResponse;
     if (decision !== undefined && !decision.allowed) {
+      rateLimited += 1;
       response = tooManyRequests(Math.max(1, Math.ceil(decision.resetInMs / 1000)));
     } else {
       try {
@@ -441,29 +530,63 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     return response;
   }
 
+  // ---- control endpoints (/__sandbox/...) ----------------------------------------------------
+
+  function controlBots(req: SandboxRequest): SandboxResponse {
+    if (req.method !== "GET") return { status: 405, body: { error: "Use GET." }, headers: { Allow: "GET" } };
+    const stored = [...bots.values()];
+    return {
+      status: 200,
+      body: {
+        bots: stored.map((bot) => bot.record),
+        channels: Object.fromEntries(
+          stored.map((bot) => [bot.record.bot.bot_userid, [...bot.channels].sort()]),
+        ),
+      },
+    };
+  }
+
+  /**
+   * GET: how many tokens are accepted. POST {"add" | "revoke" | "rotate": token}: changes the
+   * accepted tokens like the methods of the same names. Answers carry the count, never a token.
+   */
+  function controlTokens(req: SandboxRequest): SandboxResponse {
+    const count = (): SandboxResponse => ({ status: 200, body: { tokens: tokenDigests.length } });
+    if (req.method === "GET") return count();
+    if (req.method !== "POST") {
+      return { status: 405, body: { error: "Use GET or POST." }, headers: { Allow: "GET, POST" } };
+    }
+    const parsed = parseJsonObjectBody(req);
+    if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
+    const actions = { add: addApiToken, revoke: revokeApiToken, rotate: rotateApiToken };
+    const given = Object.keys(parsed.value);
+    const name = given[0];
+    if (given.length !== 1 || !Object.hasOwn(actions, name)) {
+      return { status: 400, body: { error: 'Give exactly one of "add", "revoke" or "rotate".' } };
+    }
+    try {
+      actions[name as keyof typeof actions](parsed.value[name] as string);
+    } catch (error) {
+      return { status: 400, body: { error: (error as Error).message } }; // the messages name no token
+    }
+    return count();
+  }
+
+  const controlPaths: Record<string, (req: SandboxRequest) => SandboxResponse> = {
+    "/__sandbox/bots": controlBots,
+    "/__sandbox/tokens": controlTokens,
+  };
+
   const server = await startSandboxServer({
     port: opts.port ?? 0,
+    latencyMs: opts.latencyMs,
     secretHeaders: ["api-token"],
     handle,
     renderStatusFault,
     renderInternalError: () =>
       errorResponse(500, SendbirdErrorCode.internalError, messageForCode(SendbirdErrorCode.internalError)),
-    authorizeControl: (req) => (isAuthorized(req) ? undefined : unauthorized()),
-    handleControl: (req) => {
-      if (req.path !== "/__sandbox/bots") return undefined;
-      if (req.method !== "GET")
-        return { status: 405, body: { error: "Use GET." }, headers: { Allow: "GET" } };
-      const stored = [...bots.values()];
-      return {
-        status: 200,
-        body: {
-          bots: stored.map((bot) => bot.record),
-          channels: Object.fromEntries(
-            stored.map((bot) => [bot.record.bot.bot_userid, [...bot.channels].sort()]),
-          ),
-        },
-      };
-    },
+    authorizeControl: (req) => (isAuthorized(req) ? undefined : badToken()),
+    handleControl: (req) => (Object.hasOwn(controlPaths, req.path) ? controlPaths[req.path](req) : undefined),
   });
 
   return {
@@ -479,6 +602,17 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       const stored = bots.get(botUserid);
       return stored === undefined ? undefined : [...stored.channels].sort();
     },
+    addApiToken,
+    revokeApiToken,
+    rotateApiToken,
+    expirePageTokens: () => {
+      pageTokenGeneration += 1;
+    },
+    rateLimited: () => rateLimited,
+    setRateLimit: (rateLimit) => {
+      limiter = rateLimiterFor(rateLimit);
+    },
+    setLatency: (ms) => server.setLatency(ms),
     stop: () => server.stop(),
   };
 }
@@ -563,6 +697,23 @@ function decodePath(rawPath: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+function requireToken(token: unknown, what: string): void {
+  if (typeof token !== "string" || token.length === 0) throw new Error(`${what} must be a non-empty string.`);
+}
+
+function rateLimiterFor(
+  rateLimit: SendbirdRateLimit | false,
+): FixedWindowRateLimiter<"get" | "mutate"> | undefined {
+  if (rateLimit === false) return undefined;
+  const { getPerSecond, mutatePerSecond } = rateLimit;
+  for (const [name, value] of Object.entries({ getPerSecond, mutatePerSecond })) {
+    if (!(Number.isInteger(value) && value >= 0)) {
+      throw new Error(`rateLimit.${name} must be an integer >= 0.`);
+    }
+  }
+  return new FixedWindowRateLimiter({ get: getPerSecond, mutate: mutatePerSecond }, 1000);
 }
 
 function methodClass(method: string): "get" | "mutate" {

@@ -48,7 +48,8 @@ export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
         return await c.send();
       } catch (err) {
         if (mayHaveCreated(err)) uncertain = err as Error;
-        else if (!c.isConflict(err) || (!uncertain && !c.adopt)) throw err;
+        else if (!c.isConflict(err)) throw err;
+        else if (!uncertain && !c.adopt) throw c.conflictError();
       }
       const found = await c.lookup();
       if (!found) continue; // not there (yet, or deleted meanwhile): sending again is safe

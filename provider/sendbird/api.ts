@@ -100,6 +100,11 @@ export function isAlreadyExists(err: unknown): boolean {
 export class SendbirdApi {
   constructor(private readonly client: ApiClient) {}
 
+  /** Requests per second this client currently allows itself, per method class. */
+  pace(methodClass: "read" | "write"): number | undefined {
+    return this.client.rate(methodClass);
+  }
+
   /** Runs `action` with this client's credentials redacted from any error it throws. */
   redacting<T>(action: () => Promise<T>): Promise<T> {
     return this.client.redacting(action);

@@ -15,6 +15,7 @@ import {
   type SendbirdSandbox,
   type SendbirdSandboxOptions,
 } from "../../sandbox";
+import { parseArguments } from "../../sandbox/cli";
 
 const newToken = () => randomBytes(24).toString("hex");
 
@@ -50,6 +51,27 @@ function expectSendbirdError(response: AxiosResponse, status: number, code: numb
 
 const botPath = (botUserid: string) => `/bots/${encodeURIComponent(botUserid)}`;
 
+/** An axios client for the sandbox's control endpoints (/__sandbox/...). */
+function controlFor(sandbox: SendbirdSandbox, token: string): AxiosInstance {
+  return axios.create({
+    baseURL: sandbox.url.replace(/\/v3$/, "/__sandbox"),
+    headers: { "Api-Token": token },
+    validateStatus: () => true,
+    timeout: 10_000,
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every 10 ms until it holds; fails after `timeoutMs`. */
+async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
 async function startSandbox(
   options: Partial<SendbirdSandboxOptions> = {},
 ): Promise<{ sandbox: SendbirdSandbox; api: AxiosInstance; apiToken: string }> {
@@ -80,16 +102,16 @@ describe("Sendbird sandbox", () => {
     it.each([
       ["missing", undefined],
       ["wrong", "wrong-token"],
-    ])("rejects a %s Api-Token with 401 / 400401", async (_, token) => {
+    ])("rejects a %s Api-Token with 400 / 400401 (docs: all errors are 400 or 500)", async (_, token) => {
       const response = await clientFor(sandbox, token).get("/bots");
-      expectSendbirdError(response, 401, 400401);
+      expectSendbirdError(response, 400, 400401);
       expect(response.data.message).toBe('Invalid value: "Api-Token".');
     });
 
     it("never echoes a received token in a response or in the request log", async () => {
       const almostRight = apiToken.slice(0, -1) + "x";
       const response = await clientFor(sandbox, almostRight).get("/bots");
-      expect(response.status).toBe(401);
+      expect(response.status).toBe(400);
       expect(JSON.stringify(response.data)).not.toContain(almostRight);
       expect(JSON.stringify(response.headers)).not.toContain(almostRight);
 
@@ -106,6 +128,110 @@ describe("Sendbird sandbox", () => {
         validateStatus: () => true,
       });
       expect(response.status).toBe(200);
+    });
+
+    it("answers a bad token with HTTP 401 when badTokenStatus is 401, on the API and control paths", async () => {
+      const other = await startSandbox({ badTokenStatus: 401 });
+      try {
+        expectSendbirdError(await clientFor(other.sandbox, "wrong").get("/bots"), 401, 400401);
+        expectSendbirdError(await controlFor(other.sandbox, "wrong").get("/faults"), 401, 400401);
+        expect((await other.api.get("/bots")).status).toBe(200);
+      } finally {
+        await other.sandbox.stop();
+      }
+    });
+
+    it("refuses a badTokenStatus other than 400 or 401", async () => {
+      await expect(
+        startSendbirdSandbox({ apiToken: newToken(), badTokenStatus: 403 as never }),
+      ).rejects.toThrow(/badTokenStatus/);
+    });
+  });
+
+  describe("API tokens", () => {
+    let own: Awaited<ReturnType<typeof startSandbox>>;
+    beforeEach(async () => {
+      own = await startSandbox();
+    });
+    afterEach(() => own.sandbox.stop());
+
+    const statusWith = async (token: string) => (await clientFor(own.sandbox, token).get("/bots")).status;
+
+    it("accepts added tokens, refuses revoked ones and rotates to a single token", async () => {
+      const master = own.apiToken;
+      const secondary = newToken();
+      expect(await statusWith(secondary)).toBe(400);
+
+      own.sandbox.addApiToken(secondary);
+      expect(await statusWith(secondary)).toBe(200);
+      expect(await statusWith(master)).toBe(200);
+
+      own.sandbox.revokeApiToken(master);
+      expectSendbirdError(await clientFor(own.sandbox, master).get("/bots"), 400, 400401);
+      expect(await statusWith(secondary)).toBe(200);
+      own.sandbox.revokeApiToken(master); // not accepted any more: nothing to do
+      expect(() => own.sandbox.revokeApiToken(secondary)).toThrow(/last accepted token/);
+      expect(await statusWith(secondary)).toBe(200);
+
+      own.sandbox.addApiToken(master);
+      const rotated = newToken();
+      own.sandbox.rotateApiToken(rotated);
+      expect([await statusWith(master), await statusWith(secondary), await statusWith(rotated)]).toEqual([
+        400, 400, 200,
+      ]);
+
+      expect(() => own.sandbox.addApiToken("")).toThrow(/non-empty/);
+      expect(() => own.sandbox.rotateApiToken(undefined as never)).toThrow(/non-empty/);
+      const log = JSON.stringify(own.sandbox.requests);
+      for (const token of [master, secondary, rotated]) expect(log).not.toContain(token);
+    });
+
+    it("changes tokens over /__sandbox/tokens, authorised by a valid token, never echoing one", async () => {
+      const master = own.apiToken;
+      const secondary = newToken();
+      const third = newToken();
+      const answers: AxiosResponse[] = [];
+      const control = async (token: string, body: unknown) => {
+        const response = await controlFor(own.sandbox, token).post("/tokens", body);
+        answers.push(response);
+        return response;
+      };
+
+      expectSendbirdError(await control("wrong", { add: secondary }), 400, 400401);
+      expect(await statusWith(secondary)).toBe(400);
+
+      expect((await controlFor(own.sandbox, master).get("/tokens")).data).toEqual({ tokens: 1 });
+      expect(await control(master, { add: secondary })).toMatchObject({ status: 200, data: { tokens: 2 } });
+      expect(await statusWith(secondary)).toBe(200);
+
+      // A caller may revoke the very token it authenticates with; the answer still arrives.
+      expect(await control(master, { revoke: master })).toMatchObject({ status: 200, data: { tokens: 1 } });
+      expect(await statusWith(master)).toBe(400);
+      expectSendbirdError(await control(master, { add: master }), 400, 400401);
+
+      expect(await control(secondary, { rotate: third })).toMatchObject({ status: 200, data: { tokens: 1 } });
+      expect([await statusWith(secondary), await statusWith(third)]).toEqual([400, 200]);
+
+      for (const bad of [
+        {},
+        { add: newToken(), revoke: third },
+        { add: 5 },
+        { add: "" },
+        { toString: "x" },
+        { revoke: third }, // the last accepted token
+      ]) {
+        const refused = await control(third, bad);
+        expect(refused.status).toBe(400);
+        expect(refused.data).toEqual({ error: expect.any(String) });
+      }
+      expect(await statusWith(third)).toBe(200);
+      expect((await controlFor(own.sandbox, third).delete("/tokens")).status).toBe(405);
+
+      const echoed = JSON.stringify(answers.map((response) => [response.data, response.headers]));
+      for (const token of [master, secondary, third]) expect(echoed).not.toContain(token);
+      expect(own.sandbox.requests.every((request) => request.path.startsWith("/v3/"))).toBe(true);
+      const log = JSON.stringify(own.sandbox.requests);
+      for (const token of [master, secondary, third]) expect(log).not.toContain(token);
     });
   });
 
@@ -396,6 +522,81 @@ describe("Sendbird sandbox", () => {
     it.each(["0", "101", "-1", "abc", "2.5", ""])("rejects limit=%j with 400111", async (limit) => {
       expectSendbirdError(await api.get(`/bots?limit=${limit}`), 400, 400111);
     });
+
+    describe("page token expiry", () => {
+      /** A sandbox holding three bots, and a function that fetches the second page with a token. */
+      async function pagedSandbox(options: Partial<SendbirdSandboxOptions> = {}) {
+        const paging = await startSandbox(options);
+        for (const id of ["p1", "p2", "p3"]) await paging.api.post("/bots", botBody(id));
+        const firstPageToken = async (): Promise<string> =>
+          (await paging.api.get("/bots", { params: { limit: 1 } })).data.next;
+        const secondPage = (token: string) => paging.api.get("/bots", { params: { limit: 1, token } });
+        return { ...paging, firstPageToken, secondPage };
+      }
+
+      it("expires a page token after pageTokenTtlMs", async () => {
+        const paging = await pagedSandbox({ pageTokenTtlMs: 200 });
+        try {
+          const token = await paging.firstPageToken();
+          expect((await paging.secondPage(token)).data.bots[0].bot.bot_userid).toBe("p2");
+          await sleep(250);
+          expectSendbirdError(await paging.secondPage(token), 400, 400109);
+          expect((await paging.secondPage(await paging.firstPageToken())).status).toBe(200);
+        } finally {
+          await paging.sandbox.stop();
+        }
+      });
+
+      it("keeps page tokens for 60 s by default, across creates and deletes", async () => {
+        const token: string = (await api.get("/bots", { params: { limit: 1 } })).data.next;
+        expect(token).not.toBe("");
+        const id = uniqueId();
+        await api.post("/bots", botBody(id));
+        await api.delete(botPath(id));
+        expect((await api.get("/bots", { params: { limit: 1, token } })).status).toBe(200);
+      });
+
+      it("expirePageTokens() expires every token issued so far, not later ones", async () => {
+        const paging = await pagedSandbox();
+        try {
+          const before = [await paging.firstPageToken(), await paging.firstPageToken()];
+          paging.sandbox.expirePageTokens();
+          for (const token of before) expectSendbirdError(await paging.secondPage(token), 400, 400109);
+          expect((await paging.secondPage(await paging.firstPageToken())).status).toBe(200);
+        } finally {
+          await paging.sandbox.stop();
+        }
+      });
+
+      it("with pageTokensExpireOnChange, a create or delete expires tokens; updates and joins do not", async () => {
+        const paging = await pagedSandbox({ pageTokensExpireOnChange: true });
+        try {
+          let token = await paging.firstPageToken();
+          await paging.api.put(botPath("p1"), { bot_nickname: "renamed" });
+          await paging.api.post(`${botPath("p1")}/channels`, { channel_urls: ["c"] });
+          expect((await paging.secondPage(token)).status).toBe(200);
+
+          await paging.api.post("/bots", botBody("p4"));
+          expectSendbirdError(await paging.secondPage(token), 400, 400109);
+
+          token = await paging.firstPageToken();
+          expectSendbirdError(await paging.api.delete(botPath("absent")), 400, 400201); // no change
+          expect((await paging.secondPage(token)).status).toBe(200);
+          await paging.api.delete(botPath("p4"));
+          expectSendbirdError(await paging.secondPage(token), 400, 400109);
+        } finally {
+          await paging.sandbox.stop();
+        }
+      });
+
+      it("refuses a pageTokenTtlMs that is not > 0", async () => {
+        for (const pageTokenTtlMs of [0, -1, NaN]) {
+          await expect(startSendbirdSandbox({ apiToken: newToken(), pageTokenTtlMs })).rejects.toThrow(
+            /pageTokenTtlMs/,
+          );
+        }
+      });
+    });
   });
 
   describe("update", () => {
@@ -563,6 +764,109 @@ describe("Sendbird sandbox", () => {
       expectSendbirdError(await api.post("/bots", botBody(id)), 400, 400202);
     });
 
+    it("commits, then answers the injected status: the bot IS stored and the log shows that status", async () => {
+      const id = uniqueId();
+      sandbox.faults.inject({
+        fault: { kind: "commit-then-status", status: 500 },
+        method: "POST",
+        path: "/v3/bots",
+      });
+      const response = await api.post("/bots", botBody(id));
+      expectSendbirdError(response, 500, 500901);
+      expect(JSON.stringify(response.data)).not.toContain(id); // not the real answer
+      expect(sandbox.bot(id)).toBeDefined();
+      expect(sandbox.requests.at(-1)).toMatchObject({
+        method: "POST",
+        path: "/v3/bots",
+        body: { bot_userid: id },
+        status: 500,
+      });
+      // A naive retry of the create now collides with the bot the failed-looking request created.
+      expectSendbirdError(await api.post("/bots", botBody(id)), 400, 400202);
+
+      sandbox.faults.inject({
+        fault: { kind: "commit-then-status", status: 503, code: 403100 },
+        method: "DELETE",
+      });
+      expectSendbirdError(await api.delete(botPath(id)), 503, 403100);
+      expect(sandbox.bot(id)).toBeUndefined();
+      expect(sandbox.requests.at(-1)?.status).toBe(503);
+    });
+
+    it("commits, then answers an injected 429 with the rate-limit headers", async () => {
+      const id = uniqueId();
+      sandbox.faults.inject({ fault: { kind: "commit-then-status", status: 429 }, method: "POST" });
+      const response = await api.post("/bots", botBody(id));
+      expectSendbirdError(response, 429, 500910);
+      expect(response.headers["x-ratelimit-retryafter"]).toBe("1");
+      expect(response.headers["x-ratelimit-limit"]).toBe("5;w=1");
+      expect(sandbox.bot(id)).toBeDefined();
+    });
+
+    it("resets the connection, then commits delayMs later as if the request arrived then", async () => {
+      const id = uniqueId();
+      sandbox.faults.inject({
+        fault: { kind: "reset-then-commit", delayMs: 300 },
+        method: "POST",
+        path: "/v3/bots",
+      });
+      await expect(api.post("/bots", botBody(id))).rejects.toMatchObject({ code: "ECONNRESET" });
+      const resetAt = Date.now();
+      const record = sandbox.requests.at(-1);
+      expect(record).toMatchObject({ method: "POST", path: "/v3/bots", body: { bot_userid: id } });
+      expect(record?.status).toBeUndefined();
+
+      // A client that looks right after the reset does not find the bot yet...
+      expectSendbirdError(await api.get(botPath(id)), 400, 400201);
+      expect(sandbox.bot(id)).toBeUndefined();
+      // ...and finds it once the delayed commit has run.
+      await waitUntil(() => sandbox.bot(id) !== undefined);
+      expect(Date.now() - resetAt).toBeGreaterThanOrEqual(200);
+      expect((await api.get(botPath(id))).status).toBe(200);
+      expect(record?.status).toBeUndefined(); // the client never saw an answer
+    });
+
+    it("commits right after the reset when reset-then-commit has no delayMs", async () => {
+      const id = uniqueId();
+      sandbox.faults.inject({ fault: { kind: "reset-then-commit" }, method: "POST" });
+      await expect(api.post("/bots", botBody(id))).rejects.toMatchObject({ code: "ECONNRESET" });
+      await waitUntil(() => sandbox.bot(id) !== undefined, 500);
+    });
+
+    it("answers a foreign 404 HTML page, with no vendor code, without touching state", async () => {
+      const id = uniqueId();
+      sandbox.faults.inject({ fault: { kind: "foreign" }, method: "POST", path: "/v3/bots" });
+      const response = await api.post("/bots", botBody(id));
+      expect(response.status).toBe(404);
+      expect(response.headers["content-type"]).toBe("text/html");
+      expect(typeof response.data).toBe("string");
+      expect(response.data).toMatch(/^<html>[\s\S]*404 Not Found[\s\S]*<\/html>\s*$/);
+      expect(response.headers["x-ratelimit-limit"]).toBeUndefined();
+      expect(sandbox.bot(id)).toBeUndefined();
+      expect(sandbox.requests.at(-1)).toMatchObject({
+        path: "/v3/bots",
+        body: { bot_userid: id },
+        status: 404,
+      });
+    });
+
+    it("answers a foreign status, content type and body as given", async () => {
+      const id = uniqueId();
+      await api.post("/bots", botBody(id));
+      const before = sandbox.bots();
+      sandbox.faults.inject({
+        fault: { kind: "foreign", status: 502, contentType: "text/plain", body: "upstream said no" },
+      });
+      const response = await api.delete(botPath(id));
+      expect(response.status).toBe(502);
+      expect(response.headers["content-type"]).toBe("text/plain");
+      expect(response.data).toBe("upstream said no");
+      expect(sandbox.bots()).toEqual(before);
+
+      sandbox.faults.inject({ fault: { kind: "foreign", status: 503 } });
+      expect((await api.get("/bots")).data).toContain("503 Service Unavailable");
+    });
+
     it("applies a rule `times` times, to matching requests only, in insertion order", async () => {
       const id = uniqueId();
       await api.post("/bots", botBody(id));
@@ -596,6 +900,21 @@ describe("Sendbird sandbox", () => {
       expect(sandbox.faults.pending()).toBe(0);
     });
 
+    it.each([
+      { kind: "commit-then-status", status: 99 },
+      { kind: "commit-then-status", status: "500" },
+      { kind: "commit-then-status", status: 500, code: 1.5 },
+      { kind: "reset-then-commit", delayMs: -1 },
+      { kind: "reset-then-commit", delayMs: "5" },
+      { kind: "reset-then-commit", delayMs: Infinity },
+      { kind: "foreign", status: 700 },
+      { kind: "foreign", contentType: 1 },
+      { kind: "foreign", body: { html: true } },
+    ])("rejects the malformed fault %j", (fault) => {
+      expect(() => sandbox.faults.inject({ fault: fault as never })).toThrow(fault.kind);
+      expect(sandbox.faults.pending()).toBe(0);
+    });
+
     it("can be controlled over HTTP, with the same token, without being logged", async () => {
       const control = axios.create({
         baseURL: sandbox.url.replace(/\/v3$/, "/__sandbox"),
@@ -609,7 +928,7 @@ describe("Sendbird sandbox", () => {
         { fault: { kind: "drop" } },
         { validateStatus: () => true },
       );
-      expectSendbirdError(unauthorized, 401, 400401);
+      expectSendbirdError(unauthorized, 400, 400401);
 
       const injected = await control.post("/faults", {
         fault: { kind: "status", status: 503 },
@@ -637,6 +956,25 @@ describe("Sendbird sandbox", () => {
 
       expect(sandbox.requests.length - logged).toBe(3); // the three API calls above
       expect(sandbox.requests.every((request) => !request.path.startsWith("/__sandbox"))).toBe(true);
+    });
+
+    it("takes the new fault kinds over HTTP", async () => {
+      const control = controlFor(sandbox, apiToken);
+      const id = uniqueId();
+      for (const fault of [
+        { kind: "foreign", status: 404, body: "<html>nope</html>" },
+        { kind: "commit-then-status", status: 500 },
+        { kind: "reset-then-commit", delayMs: 0 },
+      ]) {
+        expect((await control.post("/faults", { fault, method: "POST" })).status).toBe(200);
+      }
+      expect((await control.post("/faults", { fault: { kind: "foreign", status: "404" } })).status).toBe(400);
+
+      expect((await api.post("/bots", botBody(id))).data).toBe("<html>nope</html>");
+      expect(sandbox.bot(id)).toBeUndefined();
+      expect((await api.post("/bots", botBody(id))).status).toBe(500);
+      expect(sandbox.bot(id)).toBeDefined();
+      await expect(api.post("/bots", botBody(uniqueId()))).rejects.toMatchObject({ code: "ECONNRESET" });
     });
 
     it("lists stored bots and their channels over HTTP", async () => {
@@ -686,6 +1024,7 @@ describe("Sendbird sandbox rate limiting", () => {
 
       const limited = burst.find((response) => response.status === 429);
       expect(limited).toBeDefined();
+      expect(sandbox.rateLimited()).toBe(burst.filter((response) => response.status === 429).length);
       expectSendbirdError(limited!, 429, 500910);
       expect(limited!.data.message).toBe("Too many requests.");
       expect(limited!.headers["x-ratelimit-limit"]).toBe("3;w=1");
@@ -713,7 +1052,7 @@ describe("Sendbird sandbox rate limiting", () => {
       const anonymous = clientFor(sandbox, undefined);
       for (let i = 0; i < 3; i++) {
         const response = await anonymous.get("/bots");
-        expect(response.status).toBe(401);
+        expect(response.status).toBe(400);
         expect(response.headers["x-ratelimit-limit"]).toBeUndefined();
       }
     } finally {
@@ -727,9 +1066,77 @@ describe("Sendbird sandbox rate limiting", () => {
     try {
       const response = await clientFor(sandbox, apiToken).get("/bots");
       expect(response.headers["x-ratelimit-limit"]).toBe("10;w=1");
+      expect(sandbox.rateLimited()).toBe(0);
     } finally {
       await sandbox.stop();
     }
+  });
+
+  it("counts the limiter's refusals but not injected 429s, and takes a new limit at run time", async () => {
+    const { sandbox, api } = await startSandbox();
+    try {
+      sandbox.faults.inject({ fault: { kind: "status", status: 429 } });
+      expect((await api.get("/bots")).status).toBe(429);
+      expect(sandbox.rateLimited()).toBe(0);
+
+      // A limit of 0 refuses every call of its class, whatever the window: deterministic.
+      sandbox.setRateLimit({ getPerSecond: 0, mutatePerSecond: 50 });
+      const refused = await api.get("/bots");
+      expectSendbirdError(refused, 429, 500910);
+      expect(refused.headers["x-ratelimit-limit"]).toBe("0;w=1");
+      expect(refused.headers["x-ratelimit-remaining"]).toBe("0");
+      expect(refused.headers["x-ratelimit-retryafter"]).toMatch(/^[1-9]\d*$/);
+      expect(sandbox.rateLimited()).toBe(1);
+      const mutation = await api.delete(botPath("absent"));
+      expect(mutation.status).toBe(400);
+      expect(mutation.headers["x-ratelimit-limit"]).toBe("50;w=1");
+
+      sandbox.setRateLimit(false);
+      const free = await api.get("/bots");
+      expect(free.status).toBe(200);
+      expect(free.headers["x-ratelimit-limit"]).toBeUndefined();
+      expect(sandbox.rateLimited()).toBe(1);
+
+      for (const bad of [
+        { getPerSecond: -1, mutatePerSecond: 1 },
+        { getPerSecond: 1, mutatePerSecond: 1.5 },
+      ]) {
+        expect(() => sandbox.setRateLimit(bad)).toThrow(/rateLimit\./);
+      }
+      expect((await api.get("/bots")).headers["x-ratelimit-limit"]).toBeUndefined(); // unchanged
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
+
+describe("Sendbird sandbox latency", () => {
+  it("delays every API request by latencyMs, changeable at run time; control requests are not delayed", async () => {
+    const { sandbox, api, apiToken } = await startSandbox({ latencyMs: 300 });
+    const timed = async (call: () => Promise<AxiosResponse>) => {
+      const started = Date.now();
+      const response = await call();
+      return { status: response.status, ms: Date.now() - started };
+    };
+    try {
+      const slow = await timed(() => api.get("/bots"));
+      expect(slow.status).toBe(200);
+      expect(slow.ms).toBeGreaterThanOrEqual(290);
+      const control = await timed(() => controlFor(sandbox, apiToken).get("/faults"));
+      expect(control).toMatchObject({ status: 200, ms: expect.any(Number) });
+      expect(control.ms).toBeLessThan(250);
+
+      sandbox.setLatency(0);
+      expect((await timed(() => api.get("/bots"))).ms).toBeLessThan(250);
+      expect(() => sandbox.setLatency(-1)).toThrow(/Latency/);
+      expect(() => sandbox.setLatency(Infinity)).toThrow(/Latency/);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it("refuses a negative latencyMs at start", async () => {
+    await expect(startSendbirdSandbox({ apiToken: newToken(), latencyMs: -5 })).rejects.toThrow(/Latency/);
   });
 });
 
@@ -877,4 +1284,96 @@ describe("Sendbird sandbox CLI", () => {
     expect(await run.exited).toBe(2);
     expect(run.output().stderr).toContain("usage:");
   }, 20_000);
+
+  it("applies --bad-token-status, --rate-limit, --page-token-ttl-ms and --latency-ms", async () => {
+    const apiToken = newToken();
+    const run = runCli(
+      [
+        "sendbird",
+        ...["--bad-token-status", "401", "--rate-limit", "7,3"],
+        ...["--page-token-ttl-ms", "150", "--latency-ms", "100"],
+      ],
+      { SENDBIRD_API_TOKEN: apiToken },
+    );
+    try {
+      const { url } = JSON.parse(await run.firstLine);
+      const api = axios.create({
+        baseURL: url,
+        headers: { "Api-Token": apiToken },
+        validateStatus: () => true,
+      });
+
+      const refused = await axios.get(`${url}/bots`, { validateStatus: () => true });
+      expectSendbirdError(refused, 401, 400401);
+
+      for (const id of ["cli-1", "cli-2"]) {
+        const created = await api.post("/bots", botBody(id));
+        expect(created.status).toBe(200);
+        expect(created.headers["x-ratelimit-limit"]).toBe("3;w=1");
+      }
+      const started = Date.now();
+      const firstPage = await api.get("/bots", { params: { limit: 1 } });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+      expect(firstPage.headers["x-ratelimit-limit"]).toBe("7;w=1");
+
+      await sleep(200);
+      const expired = await api.get("/bots", { params: { limit: 1, token: firstPage.data.next } });
+      expectSendbirdError(expired, 400, 400109);
+    } finally {
+      run.child.kill("SIGTERM");
+      expect(await run.exited).toBe(0);
+    }
+  }, 20_000);
+
+  it("documents the new flags in its usage text and exits 2 on a bad value", async () => {
+    const run = runCli(["sendbird", "--latency-ms", "-5"], { SENDBIRD_API_TOKEN: newToken() });
+    expect(await run.exited).toBe(2);
+    const { stdout, stderr } = run.output();
+    expect(stdout).toBe("");
+    expect(stderr).toContain("--latency-ms must be an integer >= 0");
+    for (const flag of [
+      "--bad-token-status 400|401",
+      "--latency-ms N",
+      "--rate-limit GET,MUTATE",
+      "--page-token-ttl-ms N",
+    ]) {
+      expect(stderr).toContain(flag);
+    }
+  }, 20_000);
+
+  it("parses the new flags", () => {
+    expect(
+      parseArguments([
+        "sendbird",
+        ...["--bad-token-status", "401", "--rate-limit", "0,12"],
+        ...["--page-token-ttl-ms", "5000", "--latency-ms", "0"],
+      ]),
+    ).toEqual({
+      platform: "sendbird",
+      port: 0,
+      badTokenStatus: 401,
+      rateLimit: { getPerSecond: 0, mutatePerSecond: 12 },
+      pageTokenTtlMs: 5000,
+      latencyMs: 0,
+    });
+    expect(parseArguments(["sendbird", "--no-rate-limit"])).toEqual({
+      platform: "sendbird",
+      port: 0,
+      rateLimit: false,
+    });
+    expect(parseArguments(["sendbird"])).toEqual({ platform: "sendbird", port: 0 });
+  });
+
+  it.each([
+    [["--bad-token-status", "403"], /--bad-token-status must be 400 or 401/],
+    [["--bad-token-status"], /--bad-token-status needs a value/],
+    [["--latency-ms", "1.5"], /--latency-ms must be an integer >= 0/],
+    [["--page-token-ttl-ms", "0"], /--page-token-ttl-ms must be an integer >= 1/],
+    [["--rate-limit", "10"], /--rate-limit must be GET_PER_SECOND,MUTATE_PER_SECOND/],
+    [["--rate-limit", "1,x"], /--rate-limit must be an integer >= 0/],
+    [["--rate-limit", "1,1", "--no-rate-limit"], /not both/],
+    [["--port", "70000"], /--port must be 0..65535/],
+  ])("refuses %j", (flags, message) => {
+    expect(() => parseArguments(["sendbird", ...flags])).toThrow(message);
+  });
 });

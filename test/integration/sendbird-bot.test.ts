@@ -5,15 +5,19 @@
 import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { startSendbirdSandbox, type SendbirdSandbox } from "../../sandbox";
+import { startSendbirdSandbox, type SendbirdSandbox, type SendbirdSandboxOptions } from "../../sandbox";
 import { botHandlers } from "../../provider/sendbird/bot";
+import { sendbirdApi } from "../../provider/sendbird/api";
 import { configure, resetConfiguration } from "../../provider/core/credentials";
+import { ResourceInitError } from "../../provider/core/errors";
+import { setWarningSink } from "../../provider/core/log";
 import { sendbirdBotArgs } from "../fixtures";
 
 const declared = sendbirdBotArgs;
 
 let sandbox: SendbirdSandbox;
 let apiToken: string;
+let warnings: string[];
 
 async function checked(news: Record<string, unknown>): Promise<Record<string, unknown>> {
   const r = await botHandlers.check({}, news);
@@ -21,25 +25,56 @@ async function checked(news: Record<string, unknown>): Promise<Record<string, un
   return r.inputs as Record<string, unknown>;
 }
 
-function useSandbox(sb: SendbirdSandbox, token: string): void {
-  sandbox = sb;
-  apiToken = token;
-  process.env.SENDBIRD_API_URL = sb.url;
-  process.env.SENDBIRD_API_TOKEN = token;
+async function useSandbox(opts: Partial<SendbirdSandboxOptions> = {}): Promise<void> {
+  await sandbox?.stop();
+  apiToken = randomBytes(20).toString("hex");
+  sandbox = await startSendbirdSandbox({ apiToken, ...opts });
+  process.env.SENDBIRD_API_URL = sandbox.url;
+  process.env.SENDBIRD_API_TOKEN = apiToken;
+}
+
+/** The error a promise rejects with (fails the test if it resolves). */
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (e: Error) => e,
+  );
+}
+
+/** A change made in Sendbird's dashboard, behind Pulumi's back. */
+async function changeByHand(botUserid: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${sandbox.url}/bots/${botUserid}`, {
+    method: "PUT",
+    headers: { "Api-Token": apiToken, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
 }
 
 const posts = () => sandbox.requests.filter((r) => r.method === "POST" && r.path === "/v3/bots");
+const puts = () => sandbox.requests.filter((r) => r.method === "PUT");
+const lookups = (id = "helper_bot") =>
+  sandbox.requests.filter((r) => r.method === "GET" && r.path === `/v3/bots/${id}`);
 
 beforeEach(async () => {
-  const token = randomBytes(20).toString("hex");
-  useSandbox(await startSendbirdSandbox({ apiToken: token }), token);
+  warnings = [];
+  setWarningSink((m) => warnings.push(m));
+  await useSandbox();
 });
 
 afterEach(async () => {
   await sandbox.stop();
   resetConfiguration();
-  delete process.env.SENDBIRD_API_URL;
-  delete process.env.SENDBIRD_API_TOKEN;
+  setWarningSink(undefined);
+  for (const name of [
+    "SENDBIRD_API_URL",
+    "SENDBIRD_API_TOKEN",
+    "SENDBIRD_READS_PER_SECOND",
+    "SENDBIRD_WRITES_PER_SECOND",
+  ])
+    delete process.env[name];
 });
 
 describe("lifecycle", () => {
@@ -68,9 +103,9 @@ describe("lifecycle", () => {
       showMember: true,
       botToken: stored?.bot.bot_token,
     });
-    const put = sandbox.requests.find((r) => r.method === "PUT");
     // Only the changed fields are sent.
-    expect(put?.body).toEqual({ bot_nickname: "Helper 2", show_member: true });
+    expect(puts().map((r) => r.body)).toEqual([{ bot_nickname: "Helper 2", show_member: true }]);
+    expect(warnings).toEqual([]);
 
     await botHandlers.delete("helper_bot", updated.outs ?? {});
     expect(sandbox.bots()).toHaveLength(0);
@@ -101,31 +136,80 @@ describe("lifecycle", () => {
 
   test("drift made outside Pulumi shows in read, in props and inputs", async () => {
     const created = await botHandlers.create(await checked(declared));
-    const res = await fetch(`${sandbox.url}/bots/helper_bot`, {
-      method: "PUT",
-      headers: { "Api-Token": apiToken, "Content-Type": "application/json" },
-      body: JSON.stringify({ bot_nickname: "Changed by hand" }),
-    });
-    expect(res.status).toBe(200);
+    await changeByHand("helper_bot", { bot_nickname: "Changed by hand" });
     const read = await botHandlers.read("helper_bot", created.outs);
     expect(read.props?.botNickname).toBe("Changed by hand");
     expect(read.inputs?.botNickname).toBe("Changed by hand");
   });
 
-  test("updating a bot deleted outside Pulumi fails with Sendbird's not-found code", async () => {
+  test("updating a bot deleted outside Pulumi says to refresh, and sends no PUT", async () => {
     const created = await botHandlers.create(await checked(declared));
     await botHandlers.delete("helper_bot", created.outs);
-    await expect(
+    const err = await failure(
       botHandlers.update("helper_bot", created.outs, await checked({ ...declared, botNickname: "x" })),
-    ).rejects.toThrow(/PUT \/bots\/helper_bot failed with HTTP 400 code 400201/);
+    );
+    expect(err.message).toContain('Sendbird bot "helper_bot" no longer exists');
+    expect(err.message).toContain("run `pulumi refresh`");
+    expect(puts()).toHaveLength(0);
+  });
+
+  test("changing only adopt updates the state and calls Sendbird not at all", async () => {
+    const created = await botHandlers.create(await checked(declared));
+    const before = sandbox.requests.length;
+    const updated = await botHandlers.update(
+      "helper_bot",
+      created.outs,
+      await checked({ ...declared, adopt: true }),
+    );
+    expect(updated.outs).toEqual({ ...created.outs, adopt: true });
+    expect(sandbox.requests).toHaveLength(before);
+  });
+
+  test("state written by a newer release is refused, not misread", async () => {
+    const created = await botHandlers.create(await checked(declared));
+    const err = await failure(botHandlers.read("helper_bot", { ...created.outs, __stateVersion: 7 }));
+    expect(err.message).toMatch(/newer pulumi-chatbots \(state version 7\).*reads state up to version 1/);
   });
 });
 
-describe("PUT semantics the docs leave open", () => {
-  test("if PUT resets the fields it omits, the whole declared state is sent again", async () => {
-    await sandbox.stop();
-    const token = randomBytes(20).toString("hex");
-    useSandbox(await startSendbirdSandbox({ apiToken: token, updateResetsOmittedFields: true }), token);
+describe("the preview is what up does", () => {
+  // ignoreChanges: ["botNickname"], the nickname changed in the dashboard, and an unrelated change:
+  // the engine passes the old nickname, diff shows only botCallbackUrl, and up must change only that.
+  test.each([
+    ["keeps the fields it omits", false],
+    ["resets the fields it omits", true],
+  ])("an update never rewrites a field the preview did not show (PUT %s)", async (_, resets) => {
+    await useSandbox({ updateResetsOmittedFields: resets });
+    const created = await botHandlers.create(await checked({ ...declared, showMember: true }));
+    await changeByHand("helper_bot", { bot_nickname: "Changed in the dashboard" });
+    const live = sandbox.bot("helper_bot");
+    const putsBefore = puts().length;
+
+    const news = await checked({
+      ...declared,
+      showMember: true,
+      botCallbackUrl: "https://example.com/other",
+    });
+    expect((await botHandlers.diff("helper_bot", created.outs, news)).changes).toBe(true);
+    const updated = await botHandlers.update("helper_bot", created.outs, news);
+
+    expect(sandbox.bot("helper_bot")).toMatchObject({
+      bot: { bot_nickname: "Changed in the dashboard" },
+      bot_callback_url: "https://example.com/other",
+      // Where the dashboard's PUT reset it, it stays as it was live: declared true is not sent.
+      show_member: live?.show_member,
+    });
+    expect(puts().slice(putsBefore)[0].body).toEqual({ bot_callback_url: "https://example.com/other" });
+    // A field not sent keeps its state value; refresh is what brings in the dashboard's.
+    expect(updated.outs).toMatchObject({
+      botNickname: "Helper",
+      botCallbackUrl: "https://example.com/other",
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test("if PUT resets the fields it omits, they get their live values back, not the declared ones", async () => {
+    await useSandbox({ updateResetsOmittedFields: true });
     const created = await botHandlers.create(
       await checked({ ...declared, showMember: true, enableMarkAsRead: false }),
     );
@@ -140,15 +224,45 @@ describe("PUT semantics the docs leave open", () => {
       bot: { bot_nickname: "Helper 2" },
       show_member: true,
       enable_mark_as_read: false,
+      channel_invitation_preference: 0,
     });
     expect(updated.outs).toMatchObject({
       botNickname: "Helper 2",
       showMember: true,
       enableMarkAsRead: false,
     });
-    expect(
-      sandbox.requests.filter((r) => r.method === "PUT").map((r) => Object.keys(r.body as object).length),
-    ).toEqual([1, 7]);
+    // The second PUT restores only what the first one reset.
+    expect(puts().map((r) => r.body)).toEqual([
+      { bot_nickname: "Helper 2" },
+      { bot_nickname: "Helper 2", enable_mark_as_read: false, show_member: true },
+    ]);
+  });
+
+  test("a value Sendbird stores otherwise than sent is stored as Sendbird has it, with a warning naming the field", async () => {
+    // A Sendbird that trims nicknames (not documented; any such vendor canonicalisation).
+    const proxy = await rewritingProxy(sandbox.url, (body) => {
+      const bot = (body as { bot?: { bot_nickname?: string } }).bot;
+      if (bot?.bot_nickname) bot.bot_nickname = bot.bot_nickname.trim();
+    });
+    try {
+      process.env.SENDBIRD_API_URL = proxy.url;
+      const created = await botHandlers.create(await checked({ ...declared, botNickname: "Helper  " }));
+      expect(created.outs.botNickname).toBe("Helper");
+      expect(warnings).toEqual([
+        expect.stringContaining(
+          'Sendbird stored botNickname of Sendbird bot "helper_bot" differently from what was sent',
+        ),
+      ]);
+      // So the next preview shows the difference instead of hiding it.
+      const diff = await botHandlers.diff(
+        "helper_bot",
+        created.outs,
+        await checked({ ...declared, botNickname: "Helper  " }),
+      );
+      expect(diff.changes).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 
@@ -170,42 +284,100 @@ describe("adopting an existing bot", () => {
     expect(created.outs).toMatchObject({ botNickname: "Helper", showMember: true, adopt: true });
     expect(sandbox.bots()).toHaveLength(1);
     expect(sandbox.bot("helper_bot")).toMatchObject({ bot: { bot_nickname: "Helper" }, show_member: true });
+    expect(puts().map((r) => r.body)).toEqual([{ bot_nickname: "Helper", show_member: true }]);
   });
 
   test("adopt refuses a bot whose botType differs (Sendbird cannot change it)", async () => {
     await expect(
       botHandlers.create(await checked({ ...declared, adopt: true, botType: "sales" })),
-    ).rejects.toThrow(
-      /cannot adopt Sendbird bot "helper_bot": its botType is "support" but "sales" is declared/,
-    );
+    ).rejects.toThrow('cannot adopt Sendbird bot "helper_bot": its botType differs from the declared one');
+    expect(puts()).toHaveLength(0);
   });
 });
 
-describe("reliability", () => {
-  test("a create whose response is lost after the bot was stored yields one bot, not two", async () => {
+describe("a create is never lost and never doubled", () => {
+  test("answer lost after the bot was stored: looked up, one bot, not sent again", async () => {
     sandbox.faults.inject({ method: "POST", path: "/v3/bots", fault: { kind: "lose-response" } });
     const created = await botHandlers.create(await checked(declared));
     expect(created.id).toBe("helper_bot");
     expect(created.outs.botToken).toBe(sandbox.bot("helper_bot")?.bot.bot_token);
     expect(sandbox.bots()).toHaveLength(1);
-    // Sent once; the handler then looked the bot up instead of sending again.
     expect(posts()).toHaveLength(1);
-    expect(sandbox.requests.some((r) => r.method === "GET" && r.path === "/v3/bots/helper_bot")).toBe(true);
+    expect(lookups()).toHaveLength(1);
   });
 
-  test("a create dropped before Sendbird acted on it is looked up, then sent again", async () => {
+  test("a 5xx after the bot was stored: looked up, one bot, not sent again", async () => {
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/v3/bots",
+      fault: { kind: "commit-then-status", status: 500 },
+    });
+    const created = await botHandlers.create(await checked(declared));
+    expect(created.outs.botToken).toBe(sandbox.bot("helper_bot")?.bot.bot_token);
+    expect(posts()).toHaveLength(1);
+    expect(lookups()).toHaveLength(1);
+  });
+
+  test("dropped before Sendbird acted on it: looked up, then sent again", async () => {
     sandbox.faults.inject({ method: "POST", path: "/v3/bots", fault: { kind: "drop" } });
     const created = await botHandlers.create(await checked(declared));
     expect(created.id).toBe("helper_bot");
     expect(posts()).toHaveLength(2);
+    expect(lookups()).toHaveLength(1);
     expect(sandbox.bots()).toHaveLength(1);
   });
 
-  test("a 5xx on create is ambiguous too: reconciled, no duplicate", async () => {
-    sandbox.faults.inject({ method: "POST", path: "/v3/bots", fault: { kind: "status", status: 503 } });
-    await botHandlers.create(await checked(declared));
+  test("our first attempt commits after the lookup missed it: the 'already exists' is recognised as ours", async () => {
+    // Space the writes so the late commit lands between the lookup and the second POST.
+    process.env.SENDBIRD_WRITES_PER_SECOND = "1";
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/v3/bots",
+      fault: { kind: "reset-then-commit", delayMs: 300 },
+    });
+    const created = await botHandlers.create(await checked(declared));
+    expect(created.outs.botToken).toBe(sandbox.bot("helper_bot")?.bot.bot_token);
     expect(sandbox.bots()).toHaveLength(1);
+    // POST (reset), lookup (not there yet), POST (400202: it landed), lookup (it is ours).
+    expect(posts().map((r) => r.status)).toEqual([undefined, 400]);
+    expect(lookups().map((r) => r.status)).toEqual([400, 200]);
   });
+
+  test("a bot made by someone else between our attempts is not taken for ours", async () => {
+    process.env.SENDBIRD_WRITES_PER_SECOND = "1";
+    sandbox.faults.inject({ method: "POST", path: "/v3/bots", fault: { kind: "drop" } });
+    const pending = botHandlers.create(await checked(declared));
+    // While our create waits for its second try, someone creates the same botUserid differently.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await createByHand({ ...declared, botNickname: "Someone else's" });
+    const err = await failure(pending);
+    expect(err.message).toContain("already exists. To manage it with Pulumi, set `adopt: true`");
+    expect(err).not.toBeInstanceOf(ResourceInitError);
+  });
+
+  test("an unreadable answer and a failing lookup: the error carries id and properties, so Pulumi records the bot", async () => {
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/v3/bots",
+      fault: { kind: "commit-then-status", status: 200 },
+    });
+    sandbox.faults.inject({ method: "GET", fault: { kind: "status", status: 503 }, times: Infinity });
+    const inputs = await checked(declared);
+    const err = await failure(botHandlers.create(inputs));
+    expect(err).toBeInstanceOf(ResourceInitError);
+    const init = err as ResourceInitError;
+    expect(init.id).toBe("helper_bot");
+    expect(init.properties).toMatchObject({ botNickname: "Helper", botCallbackUrl: declared.botCallbackUrl });
+    expect(init.properties.botToken).toBeUndefined();
+    expect(init.message).toContain("Pulumi keeps it in the stack");
+    expect(posts()).toHaveLength(1);
+
+    // The next `up` runs update on the recorded resource: it reads the bot and completes the outputs.
+    sandbox.faults.clear();
+    const finished = await botHandlers.update("helper_bot", init.properties, inputs);
+    expect(finished.outs?.botToken).toBe(sandbox.bot("helper_bot")?.bot.bot_token);
+    expect(puts()).toHaveLength(0);
+  }, 60_000);
 
   test("429 on create is retried after the vendor's X-RateLimit-RetryAfter", async () => {
     sandbox.faults.inject({
@@ -218,7 +390,9 @@ describe("reliability", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(posts().map((r) => r.status)).toEqual([429, 200]);
   });
+});
 
+describe("reads and errors", () => {
   test("5xx and dropped connections on reads are retried", async () => {
     const created = await botHandlers.create(await checked(declared));
     sandbox.faults.inject({ method: "GET", fault: { kind: "status", status: 502 } });
@@ -232,8 +406,7 @@ describe("reliability", () => {
     await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(
       `Sendbird API GET /bots/helper_bot failed after 5 attempts: network error ECONNREFUSED reaching ${url}`,
     );
-    const token = randomBytes(20).toString("hex");
-    useSandbox(await startSendbirdSandbox({ apiToken: token }), token); // for afterEach
+    await useSandbox(); // for afterEach
   }, 60_000);
 
   test("gives up after a bounded number of tries with a clear error", async () => {
@@ -244,7 +417,33 @@ describe("reliability", () => {
     expect(sandbox.requests.filter((r) => r.method === "GET")).toHaveLength(5);
   }, 60_000);
 
-  test("many bots at once stay under the rate limit or recover from it", async () => {
+  test("only Sendbird's code 400201 means gone, even with HTTP 404", async () => {
+    await useSandbox({ notFoundStatus: 404 });
+    expect(await botHandlers.read("nobody", {})).toEqual({});
+    await expect(botHandlers.delete("nobody", {})).resolves.toBeUndefined();
+  });
+
+  test("a 404 that is not Sendbird's (a proxy page) fails refresh and destroy, naming the base URL setting", async () => {
+    const created = await botHandlers.create(await checked(declared));
+    sandbox.faults.inject({ fault: { kind: "foreign", status: 404 }, times: 2 });
+    const read = await failure(botHandlers.read("helper_bot", created.outs));
+    expect(read.message).toContain("HTTP 404");
+    expect(read.message).toContain(`did not come from the Sendbird API; check the base URL ${sandbox.url}`);
+    expect(read.message).toContain("sendbird:apiUrl or SENDBIRD_API_URL");
+    await expect(botHandlers.delete("helper_bot", created.outs)).rejects.toThrow(
+      /did not come from the Sendbird API/,
+    );
+    expect(sandbox.bots()).toHaveLength(1);
+  });
+
+  test("a wrong base URL is an error, so refresh never drops every bot", async () => {
+    process.env.SENDBIRD_API_URL = sandbox.url.replace(/\/v3$/, "/v2");
+    await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(/failed with HTTP 404 code 400404/);
+  });
+});
+
+describe("pacing", () => {
+  test("many creates at once: no request is throttled, all bots made", async () => {
     const ids = Array.from({ length: 12 }, (_, i) => `bulk_${i}`);
     await Promise.all(
       ids.map(async (id) => botHandlers.create(await checked({ ...declared, botUserid: id }))),
@@ -255,21 +454,43 @@ describe("reliability", () => {
         .map((b) => b.bot.bot_userid)
         .sort(),
     ).toEqual([...ids].sort());
+    expect(sandbox.rateLimited()).toBe(0);
   }, 60_000);
-});
 
-describe("not found", () => {
-  test("a 404 carrying 400201 means gone", async () => {
-    await sandbox.stop();
-    const token = randomBytes(20).toString("hex");
-    useSandbox(await startSendbirdSandbox({ apiToken: token, notFoundStatus: 404 }), token);
-    expect(await botHandlers.read("nobody", {})).toEqual({});
-    await expect(botHandlers.delete("nobody", {})).resolves.toBeUndefined();
+  test("two tokens of one application share one pace: rotation does not double the rate", async () => {
+    const second = randomBytes(20).toString("hex");
+    sandbox.addApiToken(second);
+    const creates = Array.from({ length: 12 }, (_, i) => {
+      process.env.SENDBIRD_API_TOKEN = i % 2 === 0 ? apiToken : second;
+      return botHandlers.create({
+        ...declared,
+        botUserid: `bulk_${i}`,
+        enableMarkAsRead: true,
+        showMember: false,
+        channelInvitationPreference: 0,
+        adopt: false,
+      });
+    });
+    await Promise.all(creates);
+    expect(sandbox.bots()).toHaveLength(12);
+    expect(sandbox.rateLimited()).toBe(0);
+  }, 60_000);
+
+  test("the pace follows the limit Sendbird advertises, unless a setting fixes it", async () => {
+    sandbox.setRateLimit({ getPerSecond: 100, mutatePerSecond: 40 });
+    await botHandlers.read("nobody", {});
+    expect(sendbirdApi().pace("read")).toBeCloseTo(95);
+    await useSandbox({ rateLimit: { getPerSecond: 100, mutatePerSecond: 40 } });
+    process.env.SENDBIRD_READS_PER_SECOND = "3";
+    await botHandlers.read("nobody", {});
+    expect(sendbirdApi().pace("read")).toBe(3);
   });
 
-  test("a 404 for a wrong base URL is an error, so refresh never drops every bot", async () => {
-    process.env.SENDBIRD_API_URL = sandbox.url.replace(/\/v3$/, "/v2");
-    await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(/failed with HTTP 404 code 400404/);
+  test("a rate setting that is not a positive number names the setting", async () => {
+    process.env.SENDBIRD_WRITES_PER_SECOND = "fast";
+    await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(
+      "sendbird:writesPerSecond (or SENDBIRD_WRITES_PER_SECOND) must be a positive number of requests per second",
+    );
   });
 });
 
@@ -287,15 +508,26 @@ describe("credentials", () => {
     );
   });
 
-  test("a rejected token is reported without the token", async () => {
+  test("a rejected token (HTTP 400, code 400401) says which setting to check, without the token", async () => {
     const wrong = randomBytes(20).toString("hex");
     process.env.SENDBIRD_API_TOKEN = wrong;
-    const err: Error = await botHandlers.read("helper_bot", {}).then(
-      () => new Error("expected a failure"),
-      (e: Error) => e,
+    const err = await failure(botHandlers.read("helper_bot", {}));
+    expect(err.message).toMatch(/HTTP 400 code 400401/);
+    expect(err.message).toContain(
+      "Sendbird rejected the API token: check sendbird:apiToken (or SENDBIRD_API_TOKEN)",
     );
-    expect(err.message).toMatch(/HTTP 401 code 400401/);
     expect(err.message).not.toContain(wrong);
+  });
+
+  test("a rotated token: the new one is read at call time, the revoked one is refused", async () => {
+    const created = await botHandlers.create(await checked(declared));
+    const next = randomBytes(20).toString("hex");
+    sandbox.rotateApiToken(next);
+    const refused = await failure(botHandlers.read("helper_bot", created.outs));
+    expect(refused.message).toContain("Sendbird rejected the API token");
+    expect(refused.message).not.toContain(apiToken);
+    process.env.SENDBIRD_API_TOKEN = next;
+    expect((await botHandlers.read("helper_bot", created.outs)).id).toBe("helper_bot");
   });
 
   test("a vendor message that echoes the token is redacted", async () => {
@@ -311,10 +543,7 @@ describe("credentials", () => {
     try {
       process.env.SENDBIRD_API_URL = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/v3`;
       process.env.SENDBIRD_API_TOKEN = token;
-      const err: Error = await botHandlers.read("helper_bot", {}).then(
-        () => new Error("expected a failure"),
-        (e: Error) => e,
-      );
+      const err = await failure(botHandlers.read("helper_bot", {}));
       expect(err.message).toContain("bad token [REDACTED]");
       expect(err.message).not.toContain(token);
     } finally {
@@ -322,3 +551,46 @@ describe("credentials", () => {
     }
   });
 });
+
+/** Creates a bot directly in the sandbox, as someone in the dashboard would. */
+async function createByHand(args: typeof declared & Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${sandbox.url}/bots`, {
+    method: "POST",
+    headers: { "Api-Token": apiToken, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      bot_userid: args.botUserid,
+      bot_nickname: args.botNickname,
+      bot_profile_url: args.botProfileUrl,
+      bot_type: args.botType,
+      bot_callback_url: args.botCallbackUrl,
+      is_privacy_mode: args.isPrivacyMode,
+    }),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** A proxy in front of the sandbox that rewrites the JSON of successful answers. */
+async function rewritingProxy(
+  target: string,
+  rewrite: (body: unknown) => void,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const upstream = await fetch(`${new URL(target).origin}${req.url}`, {
+      method: req.method,
+      headers: { "Api-Token": String(req.headers["api-token"]), "Content-Type": "application/json" },
+      body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+    });
+    const body = await upstream.json();
+    if (upstream.ok) rewrite(body);
+    res.writeHead(upstream.status, { "Content-Type": "application/json" });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
