@@ -51,6 +51,11 @@ export interface SendbirdSandboxOptions {
    * instead of keeping their values. Default false.
    */
   updateResetsOmittedFields?: boolean;
+  /**
+   * Rewrites a bot as it is stored after a create or update, for tests of a vendor that stores a
+   * value otherwise than sent (Sendbird documents no such normalisation).
+   */
+  canonicalize?: (record: SendbirdBotRecord) => void;
 }
 
 /** A bot as the API returns it (snake_case, as on the wire). */
@@ -330,6 +335,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       channel_invitation_preference: (body.channel_invitation_preference as 0 | 1 | undefined) ?? 0,
       created_at: Math.floor(Date.now() / 1000),
     };
+    opts.canonicalize?.(record);
     bots.set(botUserid, { seq: nextSeq++, record, channels: new Set() });
     listChanged();
     saveState();
@@ -378,6 +384,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     if (body.channel_invitation_preference !== undefined) {
       record.channel_invitation_preference = body.channel_invitation_preference as 0 | 1;
     }
+    opts.canonicalize?.(record);
     saveState();
     return ok(record);
   }

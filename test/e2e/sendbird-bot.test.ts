@@ -74,7 +74,12 @@ async function expectNoPlaintextSecrets(): Promise<void> {
 }
 
 beforeAll(async () => {
-  sandbox = await startSendbirdSandbox({ apiToken });
+  // A Sendbird that trims nicknames as it stores them (not documented: a stand-in for any vendor
+  // canonicalisation), to see that the user is warned rather than surprised.
+  sandbox = await startSendbirdSandbox({
+    apiToken,
+    canonicalize: (bot) => (bot.bot.bot_nickname = bot.bot.bot_nickname.trim()),
+  });
   ws = pulumiWorkspace();
   await pulumi(["stack", "init", stack]);
   // The credential reaches the provider through `configure`, as an encrypted stack secret.
@@ -168,7 +173,54 @@ test("up, no-op preview and refresh, update, replace, drift, out-of-band delete,
   expect(sandbox.bots().map((b) => b.bot.bot_userid)).toEqual(["helper_bot"]);
   await onStack(["preview", "--expect-no-changes"]);
 
-  // 7. Bot.get reads the bot from another stack without managing it.
+  // 7. ignoreChanges holds: a nickname edited in the dashboard survives an unrelated change.
+  expect(await sendbird("PUT", "helper_bot", { bot_nickname: "Edited in the dashboard" })).toBe(200);
+  await onStack(["config", "set", "ignoreNickname", "true"]);
+  await onStack(["config", "set", "botCallbackUrl", "https://example.com/sendbird/v2"]);
+  steps = await previewSteps();
+  expect(steps.map((s) => [s.op, s.changed])).toEqual([["update", ["botCallbackUrl"]]]);
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bot("helper_bot")).toMatchObject({
+    bot: { bot_nickname: "Edited in the dashboard" },
+    bot_callback_url: "https://example.com/sendbird/v2",
+  });
+  await onStack(["refresh", "--yes"]);
+  await onStack(["preview", "--expect-no-changes"]);
+  await onStack(["config", "rm", "ignoreNickname"]);
+  steps = await previewSteps();
+  expect(steps.map((s) => [s.op, s.changed])).toEqual([["update", ["botNickname"]]]);
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bot("helper_bot")?.bot.bot_nickname).toBe("Helper 2");
+
+  // 8. A value the vendor stores otherwise than sent: up warns naming the field (not the value),
+  // and the next preview shows the difference instead of hiding it.
+  await onStack(["config", "set", "botNickname", "Helper 2  "]);
+  const warned = await onStack(["up", "--yes"]);
+  expect(warned.stdout).toMatch(
+    /warning: pulumi-chatbots: Sendbird stored botNickname of Sendbird bot "helper_bot" differently/,
+  );
+  steps = await previewSteps();
+  expect(steps.map((s) => [s.op, s.changed])).toEqual([["update", ["botNickname"]]]);
+  await onStack(["config", "set", "botNickname", "Helper 2"]);
+  await onStack(["preview", "--expect-no-changes"]);
+
+  // 9. A wrong base URL never empties the state: refresh fails and keeps the bot; so does destroy
+  // behind a proxy that answers 404 pages of its own.
+  await onStack(["config", "set", "sendbird:apiUrl", sandbox.url.replace(/\/v3$/, "/v2")]);
+  const wrongUrl = await onStack(["refresh", "--yes"], { allowFailure: true });
+  expect(wrongUrl.code).not.toBe(0);
+  expect(wrongUrl.stdout + wrongUrl.stderr).toMatch(/failed with HTTP 404 code 400404/);
+  await onStack(["config", "set", "sendbird:apiUrl", sandbox.url]);
+  sandbox.faults.inject({ fault: { kind: "foreign", status: 404 }, times: Infinity });
+  const proxied = await onStack(["destroy", "--yes"], { allowFailure: true });
+  sandbox.faults.clear();
+  expect(proxied.code).not.toBe(0);
+  expect(proxied.stdout + proxied.stderr).toContain("did not come from the Sendbird API; check the base URL");
+  expect((await exportedState()).bots).toHaveLength(1);
+  expect(sandbox.bots()).toHaveLength(1);
+  await onStack(["refresh", "--yes", "--expect-no-changes"]);
+
+  // 10. Bot.get reads the bot from another stack without managing it.
   await pulumi(["stack", "init", getStack]);
   await pulumi(["config", "set", "--secret", "sendbird:apiToken", apiToken, "--stack", getStack]);
   await pulumi(["config", "set", "sendbird:apiUrl", sandbox.url, "--stack", getStack]);
@@ -179,7 +231,7 @@ test("up, no-op preview and refresh, update, replace, drift, out-of-band delete,
   await pulumi(["destroy", "--yes", "--stack", getStack]);
   expect(sandbox.bots()).toHaveLength(1);
 
-  // 8. destroy leaves no bot behind, and the state never held a secret in plaintext.
+  // 11. destroy leaves no bot behind, and the state never held a secret in plaintext.
   await expectNoPlaintextSecrets();
   await onStack(["destroy", "--yes"]);
   expect(sandbox.bots()).toHaveLength(0);

@@ -240,29 +240,17 @@ describe("the preview is what up does", () => {
 
   test("a value Sendbird stores otherwise than sent is stored as Sendbird has it, with a warning naming the field", async () => {
     // A Sendbird that trims nicknames (not documented; any such vendor canonicalisation).
-    const proxy = await rewritingProxy(sandbox.url, (body) => {
-      const bot = (body as { bot?: { bot_nickname?: string } }).bot;
-      if (bot?.bot_nickname) bot.bot_nickname = bot.bot_nickname.trim();
-    });
-    try {
-      process.env.SENDBIRD_API_URL = proxy.url;
-      const created = await botHandlers.create(await checked({ ...declared, botNickname: "Helper  " }));
-      expect(created.outs.botNickname).toBe("Helper");
-      expect(warnings).toEqual([
-        expect.stringContaining(
-          'Sendbird stored botNickname of Sendbird bot "helper_bot" differently from what was sent',
-        ),
-      ]);
-      // So the next preview shows the difference instead of hiding it.
-      const diff = await botHandlers.diff(
-        "helper_bot",
-        created.outs,
-        await checked({ ...declared, botNickname: "Helper  " }),
-      );
-      expect(diff.changes).toBe(true);
-    } finally {
-      await proxy.stop();
-    }
+    await useSandbox({ canonicalize: (bot) => (bot.bot.bot_nickname = bot.bot.bot_nickname.trim()) });
+    const created = await botHandlers.create(await checked({ ...declared, botNickname: "Helper  " }));
+    expect(created.outs.botNickname).toBe("Helper");
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'Sendbird stored botNickname of Sendbird bot "helper_bot" differently from what was sent',
+      ),
+    ]);
+    // So the next preview shows the difference instead of hiding it.
+    const news = await checked({ ...declared, botNickname: "Helper  " });
+    expect((await botHandlers.diff("helper_bot", created.outs, news)).changes).toBe(true);
   });
 });
 
@@ -567,30 +555,4 @@ async function createByHand(args: typeof declared & Record<string, unknown>): Pr
     }),
   });
   expect(res.status).toBe(200);
-}
-
-/** A proxy in front of the sandbox that rewrites the JSON of successful answers. */
-async function rewritingProxy(
-  target: string,
-  rewrite: (body: unknown) => void,
-): Promise<{ url: string; stop(): Promise<void> }> {
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const upstream = await fetch(`${new URL(target).origin}${req.url}`, {
-      method: req.method,
-      headers: { "Api-Token": String(req.headers["api-token"]), "Content-Type": "application/json" },
-      body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-    });
-    const body = await upstream.json();
-    if (upstream.ok) rewrite(body);
-    res.writeHead(upstream.status, { "Content-Type": "application/json" });
-    res.end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }

@@ -1,0 +1,283 @@
+/** The core's state contract, reconciled create and versioned state, with fakes for the vendor. */
+import * as pulumi from "@pulumi/pulumi";
+import { applyUpdate, changedFields, settle, warnDiffering } from "../../provider/core/contract";
+import { createReconciled, type ReconciledCreate } from "../../provider/core/create";
+import {
+  AmbiguousRequestError,
+  ApiError,
+  ResourceInitError,
+  StateVersionError,
+  UnexpectedResponseError,
+} from "../../provider/core/errors";
+import { migrateState } from "../../provider/core/state";
+import { setWarningSink } from "../../provider/core/log";
+import { advertisedRate } from "../../provider/core/http";
+
+const trimmed = (a: unknown, b: unknown) => String(a).trim() === String(b).trim();
+
+describe("changedFields", () => {
+  test("compares each field by its rule; an unknown is a change", () => {
+    const olds = { name: "Helper", url: "https://a", n: 1 };
+    expect(changedFields(["name", "url", "n"], olds, { ...olds, name: " Helper " })).toEqual(["name"]);
+    expect(changedFields(["name"], olds, { name: " Helper " }, { name: trimmed })).toEqual([]);
+    expect(changedFields(["n"], olds, { n: pulumi.runtime.unknownValue })).toEqual(["n"]);
+    expect(
+      changedFields(["name"], olds, { name: pulumi.runtime.unknownValue }, { name: () => true }),
+    ).toEqual(["name"]);
+  });
+});
+
+describe("settle", () => {
+  test("keeps the expected value where the answer agrees or is silent, takes the answer's otherwise", () => {
+    const { values, differing } = settle(
+      ["a", "b", "c", "d"],
+      { a: "x", b: "y ", c: 1, d: true },
+      { a: "x", b: "y", c: 2 },
+      { b: trimmed },
+    );
+    expect(values).toEqual({ a: "x", b: "y ", c: 2, d: true });
+    expect(differing).toEqual(["c"]);
+  });
+});
+
+test("warnDiffering names the fields, never the values, and says nothing when nothing differs", async () => {
+  const warnings: string[] = [];
+  setWarningSink((m) => warnings.push(m));
+  try {
+    await warnDiffering("Vendor", 'bot "b"', []);
+    await warnDiffering("Vendor", 'bot "b"', ["name", "url"]);
+    expect(warnings).toEqual([
+      'pulumi-chatbots: Vendor stored name, url of bot "b" differently from what was sent; the state holds ' +
+        "Vendor's values, so the next preview shows the difference",
+    ]);
+  } finally {
+    setWarningSink(undefined);
+  }
+});
+
+describe("applyUpdate", () => {
+  const updatable = ["name", "flag", "count"];
+  const before = { name: "old", flag: true, count: 3 };
+
+  /** A vendor whose update sets what it is sent and, if `resets`, puts omitted fields to defaults. */
+  function vendor(resets: boolean) {
+    const state: Record<string, unknown> = { ...before };
+    const bodies: Record<string, unknown>[] = [];
+    return {
+      state,
+      bodies,
+      send: async (values: Record<string, unknown>) => {
+        bodies.push(values);
+        if (resets) Object.assign(state, { flag: false, count: 0 });
+        Object.assign(state, values);
+        return { ...state };
+      },
+    };
+  }
+
+  test("sends only the changed fields when the vendor keeps the rest", async () => {
+    const v = vendor(false);
+    const answer = await applyUpdate({
+      changed: ["name"],
+      updatable,
+      declared: { name: "new", flag: false, count: 9 },
+      before,
+      send: v.send,
+      what: "bot",
+    });
+    expect(v.bodies).toEqual([{ name: "new" }]);
+    expect(answer).toEqual({ name: "new", flag: true, count: 3 });
+  });
+
+  test("restores fields the vendor reset to their live values from before, not the declared ones", async () => {
+    const v = vendor(true);
+    await applyUpdate({
+      changed: ["name"],
+      updatable,
+      declared: { name: "new", flag: false, count: 9 },
+      before,
+      send: v.send,
+      what: "bot",
+    });
+    expect(v.bodies).toEqual([{ name: "new" }, { name: "new", flag: true, count: 3 }]);
+    expect(v.state).toEqual({ name: "new", flag: true, count: 3 });
+  });
+
+  test("a field already at the vendor's reset value needs no second request", async () => {
+    const v = vendor(true);
+    await applyUpdate({
+      changed: ["name"],
+      updatable,
+      declared: { name: "new" },
+      before: { name: "old", flag: false, count: 0 },
+      send: v.send,
+      what: "bot",
+    });
+    expect(v.bodies).toHaveLength(1);
+  });
+
+  test("a vendor that keeps changing an unsent field is an error naming the field", async () => {
+    let n = 0;
+    const send = jest.fn(async (values: Record<string, unknown>) => ({ ...values, count: n++ + 10 }));
+    await expect(
+      applyUpdate({ changed: ["name"], updatable, declared: { name: "new" }, before, send, what: 'bot "b"' }),
+    ).rejects.toThrow('updating bot "b" keeps changing count, which were not part of the change');
+    expect(send).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe("createReconciled", () => {
+  const details = { platform: "V", method: "POST", path: "/bots", attempts: 1 };
+  const ambiguous = () => new AmbiguousRequestError(details, "timeout");
+  const conflict = () => new ApiError({ ...details, status: 400, vendorCode: "exists" });
+  const ours = { id: "b", name: "declared" };
+  const theirs = { id: "b", name: "someone else's" };
+
+  function plan(
+    sends: Array<() => unknown>,
+    lookups: Array<() => unknown>,
+    extra: Partial<ReconciledCreate<typeof ours>> = {},
+  ) {
+    const calls: string[] = [];
+    const c: ReconciledCreate<typeof ours> = {
+      what: 'bot "b"',
+      send: async () => {
+        calls.push("send");
+        const next = sends.shift();
+        if (!next) throw new Error("unexpected send");
+        return next() as typeof ours;
+      },
+      lookup: async () => {
+        calls.push("lookup");
+        const next = lookups.shift();
+        if (!next) throw new Error("unexpected lookup");
+        return next() as typeof ours | undefined;
+      },
+      isOurs: (found) => found.name === "declared",
+      isConflict: (err) => err instanceof ApiError && err.vendorCode === "exists",
+      conflictError: () => new Error("already exists; set adopt"),
+      recordAs: () => ({ id: "b", properties: { name: "declared" } }),
+      ...extra,
+    };
+    return { c, calls };
+  }
+  const fail = (e: () => Error) => () => {
+    throw e();
+  };
+
+  test("a plain success sends once and looks nothing up", async () => {
+    const { c, calls } = plan([() => ours], []);
+    await expect(createReconciled(c)).resolves.toBe(ours);
+    expect(calls).toEqual(["send"]);
+  });
+
+  test.each([
+    ["an ambiguous failure", ambiguous],
+    ["an unreadable success", () => new UnexpectedResponseError("unexpected response")],
+  ])("after %s, finding our resource ends it without sending again", async (_, error) => {
+    const { c, calls } = plan([fail(error)], [() => ours]);
+    await expect(createReconciled(c)).resolves.toBe(ours);
+    expect(calls).toEqual(["send", "lookup"]);
+  });
+
+  test("after an ambiguous failure and an empty lookup, it is sent again", async () => {
+    const { c, calls } = plan([fail(ambiguous), () => ours], [() => undefined]);
+    await expect(createReconciled(c)).resolves.toBe(ours);
+    expect(calls).toEqual(["send", "lookup", "send"]);
+  });
+
+  test("'already exists' after an ambiguous attempt is checked: ours is accepted", async () => {
+    const { c, calls } = plan([fail(ambiguous), fail(conflict)], [() => undefined, () => ours]);
+    await expect(createReconciled(c)).resolves.toBe(ours);
+    expect(calls).toEqual(["send", "lookup", "send", "lookup"]);
+  });
+
+  test("'already exists' without an earlier attempt and without adopt: the conflict error, no lookup", async () => {
+    const { c, calls } = plan([fail(conflict)], []);
+    await expect(createReconciled(c)).rejects.toThrow("already exists; set adopt");
+    expect(calls).toEqual(["send"]);
+  });
+
+  test("'already exists' with adopt: the existing resource is adopted", async () => {
+    const adopt = jest.fn(async () => ours);
+    const { c } = plan([fail(conflict)], [() => theirs], { adopt });
+    await expect(createReconciled(c)).resolves.toBe(ours);
+    expect(adopt).toHaveBeenCalledWith(theirs);
+  });
+
+  test("someone else's resource after an ambiguous attempt: the conflict error, nothing recorded", async () => {
+    const { c } = plan([fail(ambiguous)], [() => theirs]);
+    const err = await createReconciled(c).catch((e: Error) => e);
+    expect(err).toEqual(new Error("already exists; set adopt"));
+    expect(err).not.toBeInstanceOf(ResourceInitError);
+  });
+
+  test("a failing lookup after an ambiguous attempt: ResourceInitError with id and properties", async () => {
+    const { c } = plan([fail(ambiguous)], [fail(() => new Error("lookup failed"))]);
+    const err = (await createReconciled(c).catch((e: Error) => e)) as ResourceInitError;
+    expect(err).toBeInstanceOf(ResourceInitError);
+    expect(err.id).toBe("b");
+    expect(err.properties).toEqual({ name: "declared" });
+    expect(err.reasons).toEqual(["lookup failed"]);
+    expect(err.message).toContain('bot "b" may exist: Pulumi keeps it in the stack');
+  });
+
+  test("a definite failure without any ambiguity is passed through as it is", async () => {
+    const definite = new ApiError({ ...details, status: 400, vendorCode: "bad" });
+    const { c } = plan([() => Promise.reject(definite)], []);
+    await expect(createReconciled(c)).rejects.toBe(definite);
+  });
+
+  test("three ambiguous rounds that never show the resource: recorded, not forgotten", async () => {
+    const { c, calls } = plan(
+      [fail(ambiguous), fail(ambiguous), fail(ambiguous)],
+      [() => undefined, () => undefined, () => undefined],
+    );
+    await expect(createReconciled(c)).rejects.toBeInstanceOf(ResourceInitError);
+    expect(calls.filter((x) => x === "send")).toHaveLength(3);
+  });
+});
+
+describe("migrateState", () => {
+  const schema = {
+    resource: "x.Bot",
+    version: 3,
+    steps: [
+      (p: Record<string, unknown>) => ({ ...p, two: true }),
+      (p: Record<string, unknown>) => ({ ...p, three: true }),
+    ],
+  };
+
+  test("state without a version is version 1, brought forward step by step", () => {
+    expect(migrateState(schema, { a: 1 })).toEqual({ a: 1, two: true, three: true, __stateVersion: 3 });
+    expect(migrateState(schema, { a: 1, __stateVersion: 2 })).toEqual({
+      a: 1,
+      three: true,
+      __stateVersion: 3,
+    });
+    expect(migrateState(schema, { a: 1, __stateVersion: 3 })).toEqual({ a: 1, __stateVersion: 3 });
+  });
+
+  test("state of a newer release is refused, naming both versions", () => {
+    expect(() => migrateState(schema, { __stateVersion: 4 })).toThrow(StateVersionError);
+    expect(() => migrateState(schema, { __stateVersion: 4 })).toThrow(
+      /x\.Bot was written by a newer pulumi-chatbots \(state version 4\); the installed pulumi-chatbots \d+\.\d+\.\d+\S* reads state up to version 3/,
+    );
+  });
+});
+
+test.each([
+  ["5", 5],
+  ["5;w=1", 5],
+  ["100;w=60", 100 / 60],
+  [" 20 ; w = 2 ", 10],
+  [40, 40],
+  ["0", undefined],
+  ["fast", undefined],
+  ["5;w=0", undefined],
+  [undefined, undefined],
+])("advertisedRate(%j) = %s per second", (header, rate) => {
+  const got = advertisedRate(header);
+  if (rate === undefined) expect(got).toBeUndefined();
+  else expect(got).toBeCloseTo(rate);
+});
