@@ -23,3 +23,6 @@ jest --ci --runInBand --selectProjects e2e
 
 step "benchmark: __provider bytes per resource"
 node scripts/provider-size.js
+
+step "benchmark: 100 sendbird.Bot creates under Sendbird's write limits"
+node scripts/bench-pacing.js 100

@@ -99,9 +99,14 @@ export function encodePath(strings: TemplateStringsArray, ...values: Array<strin
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "PATCH", "DELETE"]);
 
-/** Spaces requests of one class evenly so a burst of resources does not trip the vendor's limit. */
+/**
+ * Spaces requests of one class evenly so a burst of resources does not trip the vendor's limit.
+ * Waiters queue, and each one's slot is computed when its turn comes, so a rate learned from the
+ * vendor's answers applies at once to every request still waiting, not only to later ones.
+ */
 export class Pacer {
-  private next = 0;
+  private last = -Infinity;
+  private queue: Promise<void> = Promise.resolve();
   constructor(private perSecond: number) {}
   get rate(): number {
     return this.perSecond;
@@ -109,11 +114,16 @@ export class Pacer {
   setRate(perSecond: number): void {
     if (perSecond > 0 && Number.isFinite(perSecond)) this.perSecond = perSecond;
   }
-  async wait(): Promise<void> {
-    const now = Date.now();
-    const at = Math.max(now, this.next);
-    this.next = at + 1000 / this.perSecond;
-    if (at > now) await sleep(at - now);
+  wait(): Promise<void> {
+    const turn = this.queue.then(async () => {
+      const now = Date.now();
+      const due = this.last + 1000 / this.perSecond;
+      if (due > now) await sleep(due - now);
+      // The slot, not the wake-up time: timer lateness must not accumulate into a slower pace.
+      this.last = Math.max(due, now);
+    });
+    this.queue = turn;
+    return turn;
   }
 }
 
