@@ -367,6 +367,22 @@ describe("a create is never lost and never doubled", () => {
     expect(puts()).toHaveLength(0);
   }, 60_000);
 
+  test("nulls in optional fields of Sendbird's answer do not fail a create that succeeded", async () => {
+    await useSandbox({
+      canonicalize: (bot) =>
+        Object.assign(bot, { created_at: null, show_member: null, bot: { ...bot.bot, bot_metadata: null } }),
+    });
+    const created = await botHandlers.create(await checked(declared));
+    expect(created.outs).toMatchObject({
+      showMember: false,
+      botMetadata: {},
+      botToken: sandbox.bot("helper_bot")?.bot.bot_token,
+    });
+    expect(created.outs.createdAt).toBeUndefined();
+    expect(posts()).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
+
   test("429 on create is retried after the vendor's X-RateLimit-RetryAfter", async () => {
     sandbox.faults.inject({
       method: "POST",
