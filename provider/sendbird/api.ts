@@ -28,6 +28,7 @@ export const CODES = {
   resourceAlreadyExists: 400202,
   applicationNotFound: 400304,
   invalidApiToken: 400401,
+  invalidRequestUrl: 400404,
   applicationNotAvailable: 403100,
 } as const;
 
@@ -148,6 +149,8 @@ function advise(error: VendorError): string | undefined {
   switch (error.code) {
     case CODES.invalidApiToken:
       return "Sendbird rejected the API token: check sendbird:apiToken (or SENDBIRD_API_TOKEN)";
+    case CODES.invalidRequestUrl:
+      return "Sendbird does not know this URL: check sendbird:apiUrl (or SENDBIRD_API_URL), which ends in /v3";
     case CODES.applicationNotFound:
       return "Sendbird knows no such application: check sendbird:appId or sendbird:apiUrl";
     case CODES.applicationNotAvailable:

@@ -442,7 +442,9 @@ describe("reads and errors", () => {
 
   test("a wrong base URL is an error, so refresh never drops every bot", async () => {
     process.env.SENDBIRD_API_URL = sandbox.url.replace(/\/v3$/, "/v2");
-    await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(/failed with HTTP 404 code 400404/);
+    const err = await failure(botHandlers.read("helper_bot", {}));
+    expect(err.message).toMatch(/failed with HTTP 404 code 400404/);
+    expect(err.message).toContain("check sendbird:apiUrl (or SENDBIRD_API_URL), which ends in /v3");
   });
 });
 
