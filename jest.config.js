@@ -5,6 +5,8 @@ const project = (name, extra = {}) => ({
   testEnvironment: "node",
   transform: { "^.+\\.ts$": tsJest },
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  // Stryker's working copies (npm run test:mutation) hold a second copy of every package.json.
+  modulePathIgnorePatterns: ["<rootDir>/.stryker-tmp/"],
   ...extra,
 });
 

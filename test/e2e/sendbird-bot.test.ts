@@ -204,19 +204,29 @@ test("up, no-op preview and refresh, update, replace, drift, out-of-band delete,
   expect((await previewSteps()).map((s) => s.op)).toEqual(["update"]);
   await onStack(["config", "set", "botNickname", "Helper 2"]);
   await onStack(["preview", "--expect-no-changes"]);
+  await onStack(["up", "--yes"]); // stores the inputs as now declared
 
-  // 9. A wrong base URL never empties the state: refresh fails and keeps the bot; so does destroy
-  // behind a proxy that answers 404 pages of its own.
-  await onStack(["config", "set", "sendbird:apiUrl", sandbox.url.replace(/\/v3$/, "/v2")]);
-  const wrongUrl = await onStack(["refresh", "--yes"], { allowFailure: true });
-  expect(wrongUrl.code).not.toBe(0);
-  expect(wrongUrl.stdout + wrongUrl.stderr).toMatch(/failed with HTTP 404 code 400404/);
-  await onStack(["config", "set", "sendbird:apiUrl", sandbox.url]);
+  // 9. A wrong base URL never empties the state: refresh and destroy fail and keep the bot, both
+  // behind a proxy that answers 404 pages of its own and with a wrong sendbird:apiUrl. (A plain
+  // refresh uses the provider config stored at the last `up`; --run-program takes the new one.)
   sandbox.faults.inject({ fault: { kind: "foreign", status: 404 }, times: Infinity });
-  const proxied = await onStack(["destroy", "--yes"], { allowFailure: true });
+  const proxiedRefresh = await onStack(["refresh", "--yes"], { allowFailure: true });
+  const proxiedDestroy = await onStack(["destroy", "--yes"], { allowFailure: true });
   sandbox.faults.clear();
-  expect(proxied.code).not.toBe(0);
-  expect(proxied.stdout + proxied.stderr).toContain("did not come from the Sendbird API; check the base URL");
+  for (const proxied of [proxiedRefresh, proxiedDestroy]) {
+    expect(proxied.code).not.toBe(0);
+    expect(proxied.stdout + proxied.stderr).toContain(
+      "did not come from the Sendbird API; check the base URL",
+    );
+  }
+  expect((await exportedState()).bots).toHaveLength(1);
+  await onStack(["config", "set", "sendbird:apiUrl", sandbox.url.replace(/\/v3$/, "/v2")]);
+  const wrongUrl = await onStack(["refresh", "--yes", "--run-program"], { allowFailure: true });
+  expect(wrongUrl.code).not.toBe(0);
+  expect(wrongUrl.stdout + wrongUrl.stderr).toContain(
+    "Sendbird does not know this URL: check sendbird:apiUrl",
+  );
+  await onStack(["config", "set", "sendbird:apiUrl", sandbox.url]);
   expect((await exportedState()).bots).toHaveLength(1);
   expect(sandbox.bots()).toHaveLength(1);
   await onStack(["refresh", "--yes", "--expect-no-changes"]);
