@@ -118,7 +118,7 @@ export class ResourceInitError extends Error {
 
   constructor(
     readonly id: string,
-    readonly properties: Record<string, unknown>,
+    public properties: Record<string, unknown>,
     cause: Error,
     what: string,
   ) {

@@ -11,6 +11,7 @@ import { applyUpdate, changedFields, Props, settle, warnDiffering } from "../cor
 import { createReconciled } from "../core/create";
 import { diffOwned, DiffSpec } from "../core/diff";
 import { InputError } from "../core/errors";
+import { forTheHost } from "../core/host";
 import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/sendbird-bot");
@@ -181,7 +182,7 @@ function goneBeforeUpdate(id: string): InputError {
 
 const migrate = (props: Props) => migrateState(STATE, props);
 
-export const botHandlers: ResourceHandlers = {
+export const botHandlers: ResourceHandlers = forTheHost({
   async check(_olds, news) {
     return checkInputs(inputSchema, news);
   },
@@ -250,7 +251,7 @@ export const botHandlers: ResourceHandlers = {
     const api = sendbirdApi();
     await api.redacting(() => api.deleteBot(id));
   },
-};
+});
 
 /** A Sendbird bot (Chat Platform API v3). */
 export class Bot extends pulumi.dynamic.Resource {

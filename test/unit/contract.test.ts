@@ -12,6 +12,7 @@ import {
 import { migrateState } from "../../provider/core/state";
 import { setWarningSink } from "../../provider/core/log";
 import { advertisedRate } from "../../provider/core/http";
+import { jsonValues } from "../../provider/core/host";
 
 const trimmed = (a: unknown, b: unknown) => String(a).trim() === String(b).trim();
 
@@ -280,4 +281,14 @@ test.each([
   const got = advertisedRate(header);
   if (rate === undefined) expect(got).toBeUndefined();
   else expect(got).toBeCloseTo(rate);
+});
+
+test("jsonValues drops what the provider host cannot carry (undefined), recursively", () => {
+  expect(
+    jsonValues({ a: 1, b: undefined, c: { d: undefined, e: [1, undefined, { f: undefined }] } }),
+  ).toEqual({
+    a: 1,
+    c: { e: [1, null, {}] },
+  });
+  expect(Object.keys(jsonValues({ b: undefined }))).toEqual([]);
 });
