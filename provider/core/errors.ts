@@ -127,7 +127,8 @@ export class ResourceInitError extends Error {
         "`pulumi up` finishes it, or `pulumi refresh` drops it if it does not exist",
     );
     this.name = "ResourceInitError";
-    this.reasons = [cause.message];
+    // The engine prints the reasons, not the message: they carry the whole explanation.
+    this.reasons = [this.message];
   }
 }
 

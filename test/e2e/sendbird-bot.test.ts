@@ -250,3 +250,37 @@ test("up, no-op preview and refresh, update, replace, drift, out-of-band delete,
 
   console.log(`sendbird.Bot e2e lifecycle: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
+
+test("a create that reached Sendbird but could not finish is recorded in the stack, and the next up completes it", async () => {
+  // The answer to the POST is unreadable (the bot is stored), and every lookup fails.
+  sandbox.faults.inject({
+    method: "POST",
+    path: "/v3/bots",
+    fault: { kind: "commit-then-status", status: 200 },
+  });
+  sandbox.faults.inject({ method: "GET", fault: { kind: "status", status: 503 }, times: Infinity });
+  const failed = await onStack(["up", "--yes"], { allowFailure: true });
+  sandbox.faults.clear();
+  expect(failed.code).not.toBe(0);
+  expect(failed.stdout + failed.stderr).toContain("Pulumi keeps it in the stack");
+  expect(sandbox.bots()).toHaveLength(1);
+
+  // Recorded with its id and an initialisation error, not lost.
+  const { stdout } = await onStack(["stack", "export"]);
+  const recorded = (JSON.parse(stdout).deployment.resources ?? []).filter(
+    (r: StateResource) => r.type === BOT_TYPE,
+  ) as Array<StateResource & { initErrors?: string[] }>;
+  expect(recorded).toHaveLength(1);
+  expect(recorded[0].id).toBe("helper_bot");
+  expect(recorded[0].initErrors?.length).toBeGreaterThan(0);
+
+  // The next up finishes it: no second bot, the token output filled in.
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bots()).toHaveLength(1);
+  const revealed = JSON.parse((await onStack(["stack", "output", "--json", "--show-secrets"])).stdout);
+  expect(revealed.botToken).toBe(sandbox.bot("helper_bot")?.bot.bot_token);
+  await onStack(["preview", "--expect-no-changes"]);
+  await expectNoPlaintextSecrets();
+  await onStack(["destroy", "--yes"]);
+  expect(sandbox.bots()).toHaveLength(0);
+});

@@ -219,7 +219,8 @@ describe("createReconciled", () => {
     expect(err).toBeInstanceOf(ResourceInitError);
     expect(err.id).toBe("b");
     expect(err.properties).toEqual({ name: "declared" });
-    expect(err.reasons).toEqual(["lookup failed"]);
+    expect(err.reasons).toEqual([err.message]);
+    expect(err.message).toMatch(/^lookup failed\. /);
     expect(err.message).toContain('bot "b" may exist: Pulumi keeps it in the stack');
   });
 
