@@ -1,15 +1,18 @@
 /**
  * Command-line starter for a sandbox:
  *
- *   SENDBIRD_API_TOKEN=... node dist/sandbox/cli.js sendbird [options]   (see USAGE)
+ *   SENDBIRD_API_TOKEN=... node dist/sandbox/cli.js sendbird [options]            (see USAGE)
+ *   DEADSIMPLECHAT_API_KEY=... node dist/sandbox/cli.js deadsimplechat [options]
  *
- * Once listening it prints one JSON line, {"platform":"sendbird","url":"http://127.0.0.1:PORT/v3"},
- * to stdout and runs until SIGTERM or SIGINT. The token is read from the environment, never from
- * the command line (which other local users can see), and is never printed.
+ * Once listening it prints one JSON line, e.g. {"platform":"sendbird","url":"http://127.0.0.1:PORT/v3"}
+ * or {"platform":"deadsimplechat","url":"http://127.0.0.1:PORT/consumer/api/v2"}, to stdout and runs
+ * until SIGTERM or SIGINT. The token or key is read from the environment, never from the command
+ * line (which other local users can see), and is never printed.
  */
+import { startDeadSimpleChatSandbox, type DeadSimpleChatSandboxOptions } from "./deadsimplechat";
 import { startSendbirdSandbox, type SendbirdSandboxOptions } from "./sendbird";
 
-const USAGE = `usage: cli.js sendbird [options]   (the accepted API token is read from SENDBIRD_API_TOKEN)
+const SENDBIRD_USAGE = `usage: cli.js sendbird [options]   (the accepted API token is read from SENDBIRD_API_TOKEN)
   --port N                      port on 127.0.0.1 (default 0: any free port)
   --state-file PATH             keep the bots in this JSON file across runs
   --rate-limit GET,MUTATE       calls per second allowed for GET and for POST/PUT/DELETE (default 10,5)
@@ -19,102 +22,216 @@ const USAGE = `usage: cli.js sendbird [options]   (the accepted API token is rea
   --page-token-ttl-ms N         how long a list page token stays valid (default 60000)
   --latency-ms N                how long each API request waits before being handled (default 0)`;
 
+const DEADSIMPLECHAT_USAGE = `usage: cli.js deadsimplechat [options]   (the accepted private key is read from DEADSIMPLECHAT_API_KEY)
+  --port N                      port on 127.0.0.1 (default 0: any free port)
+  --state-file PATH             keep the bots in this JSON file across runs
+  --rate-limit N                requests per second allowed, all endpoints together (default 5)
+  --no-rate-limit               no rate limit
+  --latency-ms N                how long each API request waits before being handled (default 0)
+  --duplicate-names-allowed     create accepts a name another bot has (a rename onto one is still refused)
+  --list-omits-optional-fields  GET /bots returns only the fields the vendor's list example shows
+  --chat-rooms ID,ID,...        the account's chat rooms (default: every room id exists)`;
+
+const PLATFORMS = { sendbird: SENDBIRD_USAGE, deadsimplechat: DEADSIMPLECHAT_USAGE };
+/** The environment variable holding each platform's secret, and what the vendor calls it. */
+const SECRETS = {
+  sendbird: { variable: "SENDBIRD_API_TOKEN", noun: "token" },
+  deadsimplechat: { variable: "DEADSIMPLECHAT_API_KEY", noun: "key" },
+} as const;
+
 class UsageError extends Error {}
 
-/** The sandbox options the command line sets (all but the token, which comes from the environment). */
-type CliOptions = { platform: "sendbird" } & Pick<
+/** The sandbox options the command line sets (all but the secret, which comes from the environment). */
+type SendbirdCliOptions = { platform: "sendbird" } & Pick<
   SendbirdSandboxOptions,
   "port" | "stateFile" | "rateLimit" | "notFoundStatus" | "badTokenStatus" | "pageTokenTtlMs" | "latencyMs"
 >;
+type DeadSimpleChatCliOptions = { platform: "deadsimplechat" } & Pick<
+  DeadSimpleChatSandboxOptions,
+  | "port"
+  | "stateFile"
+  | "rateLimit"
+  | "latencyMs"
+  | "duplicateNamesAllowed"
+  | "listOmitsOptionalFields"
+  | "chatRooms"
+>;
+export type CliOptions = SendbirdCliOptions | DeadSimpleChatCliOptions;
 
-export function parseArguments(args: string[]): CliOptions {
-  const [platform, ...rest] = args;
-  if (platform !== "sendbird")
-    throw new UsageError(`unknown or missing platform ${JSON.stringify(platform)}`);
-  const options: CliOptions = { platform, port: 0 };
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    const value = (): string => {
-      const next = rest[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    /** A whole number of at least `min`, written in decimal digits only. */
-    const integer = (min: number, text = value()): number => {
-      const parsed = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
-      if (!(parsed >= min)) throw new UsageError(`${flag} must be an integer >= ${min}`);
-      return parsed;
-    };
-    const oneOf = <T extends number>(allowed: readonly T[]): T => {
-      const text = value();
-      const chosen = allowed.find((candidate) => String(candidate) === text);
-      if (chosen === undefined) throw new UsageError(`${flag} must be ${allowed.join(" or ")}`);
-      return chosen;
-    };
+/** Walks the flags; the value readers throw a UsageError naming the current flag. */
+class Flags {
+  private index = -1;
+  flag = "";
+
+  constructor(private readonly args: string[]) {}
+
+  next(): boolean {
+    this.index += 1;
+    if (this.index >= this.args.length) return false;
+    this.flag = this.args[this.index];
+    return true;
+  }
+
+  value(): string {
+    const next = this.args[++this.index];
+    if (next === undefined) throw new UsageError(`${this.flag} needs a value`);
+    return next;
+  }
+
+  /** A whole number of at least `min`, written in decimal digits only. */
+  integer(min: number, text = this.value()): number {
+    const parsed = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
+    if (!(parsed >= min)) throw new UsageError(`${this.flag} must be an integer >= ${min}`);
+    return parsed;
+  }
+
+  oneOf<T extends number>(allowed: readonly T[]): T {
+    const text = this.value();
+    const chosen = allowed.find((candidate) => String(candidate) === text);
+    if (chosen === undefined) throw new UsageError(`${this.flag} must be ${allowed.join(" or ")}`);
+    return chosen;
+  }
+}
+
+interface CommonCliOptions {
+  port?: number;
+  stateFile?: string;
+  latencyMs?: number;
+  rateLimit?: unknown;
+}
+
+/**
+ * Parses the flags every platform has (--port, --state-file, --latency-ms, --rate-limit,
+ * --no-rate-limit) and hands the others to `platformFlag`, which returns false for an unknown one.
+ */
+function parseFlags<O extends CommonCliOptions>(
+  args: string[],
+  options: O,
+  rateLimitValue: (flags: Flags) => O["rateLimit"],
+  platformFlag: (flags: Flags) => boolean,
+): O {
+  const flags = new Flags(args);
+  while (flags.next()) {
+    const flag = flags.flag;
     switch (flag) {
       case "--port": {
-        const port = integer(0);
+        const port = flags.integer(0);
         if (port > 65535) throw new UsageError("--port must be 0..65535");
         options.port = port;
         break;
       }
       case "--state-file":
-        options.stateFile = value();
+        options.stateFile = flags.value();
+        break;
+      case "--latency-ms":
+        options.latencyMs = flags.integer(0);
         break;
       case "--no-rate-limit":
-      case "--rate-limit": {
+      case "--rate-limit":
         if (options.rateLimit !== undefined) {
           throw new UsageError("give --rate-limit or --no-rate-limit once, not both");
         }
-        if (flag === "--no-rate-limit") {
-          options.rateLimit = false;
-          break;
-        }
-        const parts = value().split(",");
-        if (parts.length !== 2) throw new UsageError("--rate-limit must be GET_PER_SECOND,MUTATE_PER_SECOND");
-        options.rateLimit = { getPerSecond: integer(0, parts[0]), mutatePerSecond: integer(0, parts[1]) };
-        break;
-      }
-      case "--not-found-status":
-        options.notFoundStatus = oneOf([400, 404] as const);
-        break;
-      case "--bad-token-status":
-        options.badTokenStatus = oneOf([400, 401] as const);
-        break;
-      case "--page-token-ttl-ms":
-        options.pageTokenTtlMs = integer(1);
-        break;
-      case "--latency-ms":
-        options.latencyMs = integer(0);
+        options.rateLimit = flag === "--no-rate-limit" ? (false as O["rateLimit"]) : rateLimitValue(flags);
         break;
       default:
-        throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
+        if (!platformFlag(flags)) throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
     }
   }
   return options;
 }
 
+function parseSendbird(args: string[]): SendbirdCliOptions {
+  const options: SendbirdCliOptions = { platform: "sendbird", port: 0 };
+  const rateLimit = (flags: Flags): SendbirdCliOptions["rateLimit"] => {
+    const parts = flags.value().split(",");
+    if (parts.length !== 2) throw new UsageError("--rate-limit must be GET_PER_SECOND,MUTATE_PER_SECOND");
+    return { getPerSecond: flags.integer(0, parts[0]), mutatePerSecond: flags.integer(0, parts[1]) };
+  };
+  return parseFlags(args, options, rateLimit, (flags) => {
+    switch (flags.flag) {
+      case "--not-found-status":
+        options.notFoundStatus = flags.oneOf([400, 404] as const);
+        return true;
+      case "--bad-token-status":
+        options.badTokenStatus = flags.oneOf([400, 401] as const);
+        return true;
+      case "--page-token-ttl-ms":
+        options.pageTokenTtlMs = flags.integer(1);
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
+function parseDeadSimpleChat(args: string[]): DeadSimpleChatCliOptions {
+  const options: DeadSimpleChatCliOptions = { platform: "deadsimplechat", port: 0 };
+  const rateLimit = (flags: Flags): DeadSimpleChatCliOptions["rateLimit"] => ({
+    requestsPerSecond: flags.integer(0),
+  });
+  return parseFlags(args, options, rateLimit, (flags) => {
+    switch (flags.flag) {
+      case "--duplicate-names-allowed":
+        options.duplicateNamesAllowed = true;
+        return true;
+      case "--list-omits-optional-fields":
+        options.listOmitsOptionalFields = true;
+        return true;
+      case "--chat-rooms": {
+        const rooms = flags.value().split(",");
+        if (rooms.some((room) => room.length === 0)) {
+          throw new UsageError("--chat-rooms must be a comma-separated list of room ids");
+        }
+        options.chatRooms = rooms;
+        return true;
+      }
+      default:
+        return false;
+    }
+  });
+}
+
+export function parseArguments(args: string[]): CliOptions {
+  const [platform, ...rest] = args;
+  if (platform === "sendbird") return parseSendbird(rest);
+  if (platform === "deadsimplechat") return parseDeadSimpleChat(rest);
+  throw new UsageError(`unknown or missing platform ${JSON.stringify(platform)}`);
+}
+
+/** The usage text of the named platform, or of all of them. */
+function usageFor(platform: string | undefined): string {
+  return platform !== undefined && Object.hasOwn(PLATFORMS, platform)
+    ? PLATFORMS[platform as keyof typeof PLATFORMS]
+    : Object.values(PLATFORMS).join("\n");
+}
+
 async function main(): Promise<number> {
+  const args = process.argv.slice(2);
   let cli: CliOptions;
   try {
-    cli = parseArguments(process.argv.slice(2));
+    cli = parseArguments(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    process.stderr.write(`${error.message}\n${usageFor(args[0])}\n`);
     return 2;
   }
 
-  const apiToken = process.env.SENDBIRD_API_TOKEN;
-  if (apiToken === undefined || apiToken.length === 0) {
-    process.stderr.write(
-      "SENDBIRD_API_TOKEN is not set: refusing to start a sandbox that accepts no token.\n",
-    );
+  const { variable, noun } = SECRETS[cli.platform];
+  const secret = process.env[variable];
+  if (secret === undefined || secret.length === 0) {
+    process.stderr.write(`${variable} is not set: refusing to start a sandbox that accepts no ${noun}.\n`);
     return 1;
   }
 
-  const { platform, ...options } = cli;
-  const sandbox = await startSendbirdSandbox({ apiToken, ...options });
-  process.stdout.write(JSON.stringify({ platform, url: sandbox.url }) + "\n");
+  let sandbox: { url: string; stop(): Promise<void> };
+  if (cli.platform === "sendbird") {
+    const { platform: _, ...options } = cli;
+    sandbox = await startSendbirdSandbox({ apiToken: secret, ...options });
+  } else {
+    const { platform: _, ...options } = cli;
+    sandbox = await startDeadSimpleChatSandbox({ apiKey: secret, ...options });
+  }
+  process.stdout.write(JSON.stringify({ platform: cli.platform, url: sandbox.url }) + "\n");
 
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);

@@ -6,8 +6,11 @@
  * Nothing in here knows about a particular vendor. A vendor emulator supplies a request handler
  * and a few callbacks that render its own error bodies; see `startSandboxServer`.
  */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
 
 /** Largest request body accepted by default (1 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -35,11 +38,13 @@ export interface SandboxRequest {
   bodyTooLarge: boolean;
 }
 
-/** What a handler answers; the server serialises `body` as JSON. */
+/** What a handler answers; the server serialises `body` as JSON, unless `text` is given. */
 export interface SandboxResponse {
   status: number;
-  /** Serialised with JSON.stringify; `undefined` sends `{}`. */
+  /** Serialised with JSON.stringify; `undefined` sends `{}`. Ignored when `text` is given. */
   body?: unknown;
+  /** A body that is not JSON (e.g. a web framework's stock HTML error page), sent as is. */
+  text?: { contentType: string; content: string };
   headers?: Record<string, string>;
 }
 
@@ -48,6 +53,7 @@ export interface RecordedRequest {
   method: string;
   /** URL path as sent on the wire (percent-encoded), without the query. */
   path: string;
+  /** Query parameters (first value wins); secret parameter values replaced by "[REDACTED]". */
   query: Record<string, string>;
   /** Header names lower-cased; secret header values replaced by "[REDACTED]". */
   headers: Record<string, string>;
@@ -61,6 +67,15 @@ export interface RecordedRequest {
 }
 
 export const REDACTED = "[REDACTED]";
+
+/** Sends a handler's answer: `text` as is when given, otherwise `body` as JSON. */
+export function sendResponse(res: http.ServerResponse, response: SandboxResponse): void {
+  if (response.text !== undefined) {
+    sendText(res, response.status, response.text.contentType, response.text.content, response.headers);
+  } else {
+    sendJson(res, response);
+  }
+}
 
 /** Sends `body` as JSON with the given status and extra headers. */
 export function sendJson(res: http.ServerResponse, response: SandboxResponse): void {
@@ -392,6 +407,18 @@ export interface SandboxServerOptions {
   latencyMs?: number;
   /** Header names (any case) whose values are replaced by "[REDACTED]" in the request log. */
   secretHeaders: string[];
+  /**
+   * Query parameter names whose values are replaced by "[REDACTED]" in the request log (for
+   * vendors that take a key in the URL). Matched in any case, so a misspelt `AUTH=` is hidden too.
+   */
+  secretQueryParams?: string[];
+  /**
+   * Secrets scrubbed from the request log wherever they occur, whatever carries them: the path
+   * (also percent-encoded), query names and values, header values and the body (strings and keys
+   * of a JSON body, or its text). Each occurrence becomes "[REDACTED]". Asked once per request, so
+   * the list may change (e.g. after a key rotation).
+   */
+  secretValues?: () => readonly string[];
   /** The vendor API: auth, rate limiting, routing, validation. */
   handle(req: SandboxRequest): SandboxResponse | Promise<SandboxResponse>;
   /** Renders a `status` (or `commit-then-status`) fault in the vendor's error format. */
@@ -437,6 +464,7 @@ export interface SandboxServer {
 export async function startSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const secretHeaders = new Set(options.secretHeaders.map((name) => name.toLowerCase()));
+  const secretQueryParams = new Set((options.secretQueryParams ?? []).map((name) => name.toLowerCase()));
   const faults = new RuleBasedFaultInjector();
   const requests: RecordedRequest[] = [];
   let latencyMs = checkedLatency(options.latencyMs ?? 0);
@@ -471,11 +499,20 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
 
     if (isControl) {
       const body = await readBody(req, maxBodyBytes);
-      sendJson(res, answerControl({ method, path, query, headers, ...body }));
+      sendResponse(res, answerControl({ method, path, query, headers, ...body }));
       return;
     }
 
-    const record: RecordedRequest = { method, path, query, headers: redactHeaders(headers, secretHeaders) };
+    const secrets = (options.secretValues?.() ?? []).filter((secret) => secret.length > 0);
+    const record: RecordedRequest = scrub(
+      {
+        method,
+        path: scrub(path, [...secrets, ...secrets.map(encodeURIComponent)]),
+        query: redactValues(query, secretQueryParams),
+        headers: redactValues(headers, secretHeaders),
+      },
+      secrets,
+    );
     requests.push(record);
 
     const fault = faults.take(method, path);
@@ -489,7 +526,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     const body = await readBody(req, maxBodyBytes);
     const request: SandboxRequest = { method, path, query, headers, ...body };
     const loggedBody = bodyForLog(body.rawBody, body.bodyTooLarge, maxBodyBytes);
-    if (loggedBody !== undefined) record.body = loggedBody;
+    if (loggedBody !== undefined) record.body = scrub(loggedBody, secrets);
 
     if (fault?.kind === "reset-then-commit") {
       req.socket.destroy();
@@ -520,7 +557,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       }
     }
     record.status = response.status; // before sending, so the log is complete when the client sees it
-    sendJson(res, response);
+    sendResponse(res, response);
   }
 
   function answerControl(req: SandboxRequest): SandboxResponse {
@@ -618,12 +655,28 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
   return flat;
 }
 
-function redactHeaders(headers: Record<string, string>, secretHeaders: Set<string>): Record<string, string> {
+/** A copy of `values` with the value of every name in `secretNames` (lower-case) redacted. */
+function redactValues(values: Record<string, string>, secretNames: Set<string>): Record<string, string> {
   const redacted: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    redacted[name] = secretHeaders.has(name) ? REDACTED : value;
+  for (const [name, value] of Object.entries(values)) {
+    redacted[name] = secretNames.has(name.toLowerCase()) ? REDACTED : value;
   }
   return redacted;
+}
+
+/** A copy of `value` with every occurrence of a secret in its strings (and object keys) redacted. */
+function scrub<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  if (typeof value === "string") {
+    return secrets.reduce((text, secret) => text.split(secret).join(REDACTED), value as string) as T;
+  }
+  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [scrub(name, secrets), scrub(item, secrets)]),
+    ) as T;
+  }
+  return value;
 }
 
 /** Reads the whole body; past `maxBytes` it keeps reading (so the client can finish) but discards. */
@@ -664,4 +717,71 @@ function bodyForLog(rawBody: Buffer, bodyTooLarge: boolean, maxBytes: number): u
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the vendor emulators
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The SHA-256 digest of a secret (API token, private key). Emulators keep digests only, so they
+ * hold no copy of a secret that could leak into an answer, the request log or a state file.
+ */
+export function secretDigest(secret: string): Buffer {
+  return createHash("sha256").update(secret, "utf8").digest();
+}
+
+/**
+ * Whether `candidate` is one of the secrets whose digests are given. Digests are compared, so each
+ * comparison takes the same time whatever the candidate's length, and every digest is compared
+ * (no early exit), so the time does not tell which one matched.
+ */
+export function matchesAnyDigest(candidate: string | undefined, digests: readonly Buffer[]): boolean {
+  if (candidate === undefined) return false;
+  const digest = secretDigest(candidate);
+  let matched = false;
+  for (const expected of digests) matched = timingSafeEqual(digest, expected) || matched;
+  return matched;
+}
+
+/**
+ * Splits a raw URL path ("/a/b%20c") into percent-decoded segments (["a", "b c"]); undefined if it
+ * is malformed: an empty segment (a trailing slash, "//") or a bad percent-escape.
+ */
+export function decodePathSegments(rawPath: string): string[] | undefined {
+  const segments = rawPath.split("/").slice(1);
+  if (segments.some((segment) => segment.length === 0)) return undefined;
+  try {
+    return segments.map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file's text, or undefined if it does not exist; other read errors are thrown. */
+export function readFileIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Writes a temporary file next to the target and renames it over, so readers never see half a
+ * file. The file is created with mode 0600: emulator state may hold bot tokens.
+ */
+export function writeFileAtomically(file: string, content: string): void {
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  try {
+    fs.writeFileSync(temporary, content, { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
 }

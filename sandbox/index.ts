@@ -7,6 +7,15 @@ export {
   type SendbirdSandbox,
   type SendbirdSandboxOptions,
 } from "./sendbird";
+export {
+  startDeadSimpleChatSandbox,
+  DeadSimpleChatMessage,
+  DEADSIMPLECHAT_API_PATH,
+  type DeadSimpleChatBot,
+  type DeadSimpleChatRateLimit,
+  type DeadSimpleChatSandbox,
+  type DeadSimpleChatSandboxOptions,
+} from "./deadsimplechat";
 export type {
   CommitThenStatusFault,
   Fault,

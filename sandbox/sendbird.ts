@@ -3,13 +3,16 @@
  * fact sheet (shared/reference/sendbird-and-lineworks-api.md, Part 1). Where the documentation is
  * silent it takes the strictest plausible behaviour; each such choice is marked "silent:" below.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import {
+  decodePathSegments,
   FixedWindowRateLimiter,
+  matchesAnyDigest,
   parseJsonObjectBody,
+  readFileIfExists,
+  secretDigest,
   startSandboxServer,
+  writeFileAtomically,
   type FaultInjector,
   type RateLimitDecision,
   type RecordedRequest,
@@ -214,7 +217,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   let limiter = rateLimiterFor(opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit);
   let rateLimited = 0;
   // Only digests are kept: the sandbox has no copy of a token that could leak into an answer or log.
-  let tokenDigests = [sha256(opts.apiToken)];
+  let tokenDigests = [secretDigest(opts.apiToken)];
   // Page tokens are signed with a per-instance key so a garbled (or foreign) token is detected.
   const pageTokenKey = randomBytes(32);
   // A page token is valid only in the generation it was issued in; a new generation expires all.
@@ -244,15 +247,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     writeFileAtomically(opts.stateFile, JSON.stringify(state, null, 2) + "\n");
   }
 
-  function isAccepted(token: string | undefined): boolean {
-    if (token === undefined) return false;
-    // Compare digests so each comparison takes the same time whatever the token's length, and
-    // compare with every accepted token (no early exit) so the time does not tell which matched.
-    const digest = sha256(token);
-    let accepted = false;
-    for (const expected of tokenDigests) accepted = timingSafeEqual(digest, expected) || accepted;
-    return accepted;
-  }
+  const isAccepted = (token: string | undefined): boolean => matchesAnyDigest(token, tokenDigests);
 
   const isAuthorized = (req: SandboxRequest) => isAccepted(req.headers["api-token"]);
 
@@ -269,12 +264,12 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   // stopped working" (a revoked secondary token, or an application whose token was replaced).
   function addApiToken(token: string): void {
     requireToken(token, "addApiToken: token");
-    if (!isAccepted(token)) tokenDigests.push(sha256(token));
+    if (!isAccepted(token)) tokenDigests.push(secretDigest(token));
   }
 
   function revokeApiToken(token: string): void {
     requireToken(token, "revokeApiToken: token");
-    const digest = sha256(token);
+    const digest = secretDigest(token);
     const remaining = tokenDigests.filter((expected) => !timingSafeEqual(digest, expected));
     if (remaining.length === 0) {
       throw new Error("revokeApiToken: refusing to revoke the last accepted token; use rotateApiToken.");
@@ -284,7 +279,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
 
   function rotateApiToken(newToken: string): void {
     requireToken(newToken, "rotateApiToken: newToken");
-    tokenDigests = [sha256(newToken)];
+    tokenDigests = [secretDigest(newToken)];
   }
 
   // ---- handlers -----------------------------------------------------------------------------
@@ -468,7 +463,8 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   // ---- routing ------------------------------------------------------------------------------
 
   function route(req: SandboxRequest): SandboxResponse {
-    const segments = decodePath(req.path);
+    // silent: empty segments (a trailing slash, "//") do not name any endpoint.
+    const segments = decodePathSegments(req.path);
     if (segments === undefined || segments[0] !== API_PREFIX || segments[1] !== "bots") {
       throw invalidUrl(req);
     }
@@ -694,18 +690,6 @@ function validateFields(body: Record<string, unknown>, fields: FieldName[]): voi
   }
 }
 
-/** Splits a raw URL path into percent-decoded segments; undefined if it is malformed. */
-function decodePath(rawPath: string): string[] | undefined {
-  const segments = rawPath.split("/").slice(1);
-  // silent: empty segments (a trailing slash, "//") do not name any endpoint.
-  if (segments.some((segment) => segment.length === 0)) return undefined;
-  try {
-    return segments.map((segment) => decodeURIComponent(segment));
-  } catch {
-    return undefined;
-  }
-}
-
 function requireToken(token: unknown, what: string): void {
   if (typeof token !== "string" || token.length === 0) throw new Error(`${what} must be a non-empty string.`);
 }
@@ -772,18 +756,9 @@ function messageForCode(code: number): string {
   }
 }
 
-function sha256(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
-}
-
 function loadStateFile(file: string): StateFile["bots"] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
+  const text = readFileIfExists(file);
+  if (text === undefined) return [];
   const state = JSON.parse(text) as Partial<StateFile>;
   const valid =
     state.version === 1 &&
@@ -794,14 +769,4 @@ function loadStateFile(file: string): StateFile["bots"] {
   if (!valid)
     throw new Error(`Sendbird sandbox state file ${file} is not in the expected format (version 1).`);
   return state.bots as StateFile["bots"];
-}
-
-/** Writes a temporary file next to the target and renames it over, so readers never see half a file. */
-function writeFileAtomically(file: string, content: string): void {
-  const temporary = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
-  fs.writeFileSync(temporary, content, { mode: 0o600 }); // the file holds bot tokens
-  fs.renameSync(temporary, file);
 }

@@ -1,0 +1,770 @@
+/**
+ * A local emulator of the DeadSimpleChat "Bot" API (consumer API v2), written from the vendor fact
+ * sheet (shared/reference/deadsimplechat-and-whats91-api.md, Part 1). Where the documentation is
+ * silent it takes the strictest plausible behaviour; each such choice is marked "silent:" below.
+ *
+ * Emulated, under /consumer/api/v2 (fact sheet 1.2): POST /bot, PUT /bot/:botId, GET /bots,
+ * POST /bot/:botId/enable and /disable, POST /bot/:botId/chatroom/:roomId/enable and /disable.
+ * Not emulated: the send-message endpoint (runtime, not configuration), webhooks to the bot, plan
+ * gating, and the undocumented get-one and delete endpoints (they answer 404 like any unknown path).
+ */
+import { randomBytes } from "node:crypto";
+import * as http from "node:http";
+import {
+  decodePathSegments,
+  FixedWindowRateLimiter,
+  matchesAnyDigest,
+  parseJsonObjectBody,
+  readFileIfExists,
+  secretDigest,
+  startSandboxServer,
+  writeFileAtomically,
+  type FaultInjector,
+  type RecordedRequest,
+  type SandboxRequest,
+  type SandboxResponse,
+  type StatusFault,
+} from "./http";
+
+/** Requests allowed per one-second window, all endpoints together. */
+export interface DeadSimpleChatRateLimit {
+  /** An integer >= 0. */
+  requestsPerSecond: number;
+}
+
+export interface DeadSimpleChatSandboxOptions {
+  /** The account's private key, passed by clients as the `auth` query parameter. */
+  apiKey: string;
+  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
+  port?: number;
+  /** If set: load bots from this JSON file at start (if it exists) and rewrite it after every mutation. */
+  stateFile?: string;
+  /**
+   * silent: DSC documents no rate limit (fact sheet 1.10). Default {requestsPerSecond: 5}, a
+   * plausible conservative limit so that clients meet 429s; false disables.
+   */
+  rateLimit?: DeadSimpleChatRateLimit | false;
+  /** Milliseconds every API request waits before being handled (for benchmarks); default 0. */
+  latencyMs?: number;
+  /**
+   * The other plausible reading of the silent create page (fact sheet 1.9): create accepts a name
+   * another bot already has. A rename onto another bot's name is still refused, as the update page
+   * documents "Bot name conflict". Default false: names are unique on create and on rename.
+   */
+  duplicateNamesAllowed?: boolean;
+  /**
+   * The other plausible reading of the list example (fact sheet 1.5): GET /bots returns only the
+   * fields the list page documents (_id, name, webhookURL, isAllowedInAllChatRooms, enabled,
+   * customer, created), omitting description, trigger, messageVisibility, messageHistoryLimit and
+   * metadata. Default false: the list returns whole bot objects.
+   */
+  listOmitsOptionalFields?: boolean;
+  /**
+   * The chat rooms of the account (room ids); the per-room endpoints refuse any other room with
+   * the documented "chatRoom not found" answers. Default: every room id names an existing room
+   * (the sandbox does not emulate the v1 chat-room API that creates rooms).
+   */
+  chatRooms?: string[];
+}
+
+/** A bot as the API returns it (field names as on the wire). */
+export interface DeadSimpleChatBot {
+  /** 24 hexadecimal characters, like a MongoDB ObjectId. */
+  _id: string;
+  name: string;
+  description?: string;
+  trigger: "message" | "mention";
+  messageVisibility: "public" | "private";
+  isAllowedInAllChatRooms: boolean;
+  messageHistoryLimit?: number;
+  webhookURL: string;
+  /** A JSON document, as a string. */
+  metadata?: string;
+  enabled: boolean;
+  /** The account's customer id (24 hexadecimal characters). */
+  customer: string;
+  /** ISO-8601 timestamp. */
+  created: string;
+}
+
+export interface DeadSimpleChatSandbox {
+  /** Base URL including the API path, e.g. "http://127.0.0.1:41234/consumer/api/v2". */
+  readonly url: string;
+  /** The account's customer id, as the bots' `customer` field carries it. */
+  readonly customer: string;
+  readonly faults: FaultInjector;
+  /**
+   * Every API request received, in order (control requests to /__sandbox excluded). The `auth`
+   * query parameter's value is logged as "[REDACTED]".
+   */
+  readonly requests: ReadonlyArray<RecordedRequest>;
+  /** Snapshot of the stored bots (whole objects), in creation order. */
+  bots(): DeadSimpleChatBot[];
+  bot(botId: string): DeadSimpleChatBot | undefined;
+  /**
+   * The chat rooms the bot has been enabled in through the per-room endpoint and not disabled in
+   * since (sorted), or undefined if there is no such bot. No API reads this (fact sheet 1.7).
+   */
+  rooms(botId: string): string[] | undefined;
+  /** The bot's global `enabled` flag, or undefined if there is no such bot. */
+  isEnabled(botId: string): boolean | undefined;
+  /** Replaces the set of existing chat rooms; undefined means every room id exists. */
+  setChatRooms(chatRooms: string[] | undefined): void;
+  /** Regenerates the private key: `newKey` is accepted and the previous key no longer is. */
+  rotateApiKey(newKey: string): void;
+  /** How many requests the rate limiter refused with 429 (injected faults not counted). */
+  rateLimited(): number;
+  /** Replaces the rate limit (with a fresh window); false disables it. */
+  setRateLimit(rateLimit: DeadSimpleChatRateLimit | false): void;
+  /** Changes `latencyMs` for requests that arrive from now on. */
+  setLatency(ms: number): void;
+  /** Stops the server; a `reset-then-commit` request still waiting for its delay is dropped. */
+  stop(): Promise<void>;
+}
+
+/** Literal messages from the fact sheet (1.3 to 1.7), which clients may match on. */
+export const DeadSimpleChatMessage = {
+  missingKey: "Please specify API Key",
+  invalidKey: "Invalid API Key",
+  invalidRequest: "invalid request",
+  validationError: "Validation error",
+  triggerVisibilityConflict:
+    'Error: Bots cannot be configured to trigger on every message when message visibility is set to private. Either change the bot trigger to "mention" or set the message visibility to "public".',
+  botNotFound: "bot not found, or customer does not have permission to modify the bot",
+  roomEnableBotNotFound: "bot not found, or you do not have permission to modify the bot",
+  roomEnableRoomNotFound: "chatRoom not found or you do not have the permission to access",
+  roomDisableInvalidKey: "Invalid API Key or Unauthorized Access",
+  roomDisableNotFound: "Bot or chat room not found, or you do not have permission to modify",
+  roomDisabled: "Bot successfully disabled in the chat room",
+  // silent: the update page documents a 400 "Bot name conflict" whose body breaks off; the
+  // suggested wording "Bot of the same name exists…" is unconfirmed, so this message is neither.
+  nameConflict: "Bot name conflict: a bot with this name already exists",
+  // silent: no 429 is documented; this is the message of Express's common rate limiter.
+  tooManyRequests: "Too many requests, please try again later.",
+} as const;
+
+export const DEADSIMPLECHAT_API_PATH = "/consumer/api/v2";
+const API_SEGMENTS = ["consumer", "api", "v2"];
+const DEFAULT_RATE_LIMIT: DeadSimpleChatRateLimit = { requestsPerSecond: 5 };
+// silent: no body limit is documented; 100 KiB is the default of Express's JSON body parser, and
+// leaves room for the largest documented field (metadata, 10000 characters).
+const MAX_BODY_BYTES = 100 * 1024;
+
+type Endpoint = "create" | "list" | "update" | "enable" | "disable" | "roomEnable" | "roomDisable";
+
+interface Route {
+  endpoint: Endpoint;
+  botId?: string;
+  roomId?: string;
+}
+
+/** One validation problem, in the shape of a Joi error detail (which the update page's `details` suggests). */
+interface Problem {
+  message: string;
+  path: string[];
+  type: string;
+}
+
+interface FieldSpec {
+  type: "string" | "boolean" | "integer";
+  maxLength?: number;
+  oneOf?: readonly string[];
+  uri?: boolean;
+  json?: boolean;
+}
+
+/** Field specs of the bot body (fact sheet 1.3); the same limits apply on update (1.4). */
+const FIELDS = {
+  name: { type: "string" },
+  description: { type: "string", maxLength: 1000 },
+  trigger: { type: "string", oneOf: ["message", "mention"] },
+  messageVisibility: { type: "string", oneOf: ["public", "private"] },
+  isAllowedInAllChatRooms: { type: "boolean" },
+  messageHistoryLimit: { type: "integer" },
+  webhookURL: { type: "string", uri: true },
+  metadata: { type: "string", maxLength: 10000, json: true },
+  enabled: { type: "boolean" },
+} satisfies Record<string, FieldSpec>;
+type FieldName = keyof typeof FIELDS;
+const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
+const REQUIRED_ON_CREATE: FieldName[] = ["name", "webhookURL"];
+/** The fields the list page's example shows (fact sheet 1.5). */
+const LIST_FIELDS = [
+  "_id",
+  "name",
+  "webhookURL",
+  "isAllowedInAllChatRooms",
+  "enabled",
+  "customer",
+  "created",
+] as const;
+
+interface StoredBot {
+  bot: DeadSimpleChatBot;
+  rooms: Set<string>;
+}
+
+/** On-disk format of `stateFile`: the customer id and the bots in creation order. No key. */
+interface StateFile {
+  version: 1;
+  customer: string;
+  bots: Array<{ bot: DeadSimpleChatBot; rooms: string[] }>;
+}
+
+export async function startDeadSimpleChatSandbox(
+  opts: DeadSimpleChatSandboxOptions,
+): Promise<DeadSimpleChatSandbox> {
+  requireKey(opts.apiKey, "startDeadSimpleChatSandbox: apiKey");
+  // The key is checked against a digest; the plain keys (the current one and any rotated away) are
+  // kept only so the server can scrub them from the request log, wherever a client put them.
+  let keyDigest = secretDigest(opts.apiKey);
+  const keysToScrub = [opts.apiKey];
+  let limiter = rateLimiterFor(opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit);
+  let rateLimited = 0;
+  let chatRooms = chatRoomSet(opts.chatRooms);
+
+  const state = opts.stateFile === undefined ? undefined : loadStateFile(opts.stateFile);
+  const customer = state?.customer ?? objectId();
+  const bots = new Map<string, StoredBot>();
+  for (const { bot, rooms } of state?.bots ?? []) bots.set(bot._id, { bot, rooms: new Set(rooms) });
+
+  function saveState(): void {
+    if (opts.stateFile === undefined) return;
+    const content: StateFile = {
+      version: 1,
+      customer,
+      bots: [...bots.values()].map((stored) => ({ bot: stored.bot, rooms: [...stored.rooms].sort() })),
+    };
+    writeFileAtomically(opts.stateFile, JSON.stringify(content, null, 2) + "\n");
+  }
+
+  // ---- handlers -----------------------------------------------------------------------------
+
+  function createBot(req: SandboxRequest): SandboxResponse {
+    const parsed = jsonBody(req, invalidRequest);
+    if ("response" in parsed) return parsed.response;
+    const body = parsed.value;
+    const problems = validateBody(body, "create");
+    if (problems.length > 0) return invalidRequest(problems);
+    // silent: the defaults are not documented (fact sheet 1.3). enabled true and
+    // isAllowedInAllChatRooms false follow the list example; trigger "message" is the strictest
+    // plausible default, since a client that sets only messageVisibility "private" is then refused.
+    const trigger = (body.trigger as DeadSimpleChatBot["trigger"] | undefined) ?? "message";
+    const messageVisibility =
+      (body.messageVisibility as DeadSimpleChatBot["messageVisibility"] | undefined) ?? "public";
+    if (trigger === "message" && messageVisibility === "private") return triggerVisibilityConflict();
+    const name = body.name as string;
+    if (!opts.duplicateNamesAllowed && nameTakenByOther(name)) return nameConflict();
+
+    let id = objectId();
+    while (bots.has(id)) id = objectId();
+    // silent: description, messageHistoryLimit and metadata have no documented default; a bot
+    // created without them has no such field.
+    const bot: DeadSimpleChatBot = {
+      _id: id,
+      name,
+      ...(body.description !== undefined && { description: body.description as string }),
+      trigger,
+      messageVisibility,
+      isAllowedInAllChatRooms: (body.isAllowedInAllChatRooms as boolean | undefined) ?? false,
+      ...(body.messageHistoryLimit !== undefined && {
+        messageHistoryLimit: body.messageHistoryLimit as number,
+      }),
+      webhookURL: body.webhookURL as string,
+      ...(body.metadata !== undefined && { metadata: body.metadata as string }),
+      enabled: (body.enabled as boolean | undefined) ?? true,
+      customer,
+      created: new Date().toISOString(),
+    };
+    bots.set(id, { bot, rooms: new Set() });
+    saveState();
+    return ok({ success: true, bot: structuredClone(bot) });
+  }
+
+  function listBots(): SandboxResponse {
+    // Fact sheet 1.5: no pagination, filtering or sorting parameters are documented, so every bot
+    // comes in one answer. silent: other query parameters are ignored; the order is creation order.
+    const listed = [...bots.values()].map(({ bot }) =>
+      opts.listOmitsOptionalFields ? pick(bot, LIST_FIELDS) : structuredClone(bot),
+    );
+    return ok({ success: true, bots: listed });
+  }
+
+  function updateBot(req: SandboxRequest, botId: string): SandboxResponse {
+    const parsed = jsonBody(req, validationError);
+    if ("response" in parsed) return parsed.response;
+    const body = parsed.value;
+    // silent: the body is validated before the bot is looked up (validation middleware first).
+    const problems = validateBody(body, "update");
+    if (problems.length > 0) return validationError(problems);
+    const stored = bots.get(botId);
+    // silent: the update page documents no answer for an unknown bot, only the 401 for a wrong
+    // key; an unknown bot gets exactly that answer (a wrong key and a missing bot look alike, 1.9).
+    if (stored === undefined) return badKey("update");
+    // silent: PUT is a partial update (every field optional; omitted fields keep their values).
+    const merged: DeadSimpleChatBot = { ...stored.bot };
+    for (const field of FIELD_NAMES) {
+      if (body[field] !== undefined) (merged as unknown as Record<string, unknown>)[field] = body[field];
+    }
+    // silent: the trigger/visibility rule is checked on the merged state (stored values plus the
+    // request), the strictest reading: changing only the visibility of a "message" bot is refused.
+    if (merged.trigger === "message" && merged.messageVisibility === "private") {
+      return triggerVisibilityConflict();
+    }
+    // A rename (also a change of case only) must not take another bot's name, in both name modes.
+    if (merged.name !== stored.bot.name && nameTakenByOther(merged.name, botId)) return nameConflict();
+    stored.bot = merged;
+    saveState();
+    return ok({ success: true, bot: structuredClone(merged) });
+  }
+
+  function setEnabled(botId: string, enabled: boolean): SandboxResponse {
+    const stored = bots.get(botId);
+    if (stored === undefined) return unauthorized(DeadSimpleChatMessage.botNotFound);
+    // silent: any request body is ignored (the endpoints take none).
+    stored.bot.enabled = enabled;
+    saveState();
+    return ok({ success: true, bot: structuredClone(stored.bot) });
+  }
+
+  function enableInRoom(botId: string, roomId: string): SandboxResponse {
+    const stored = bots.get(botId);
+    // silent: the bot is checked before the room.
+    if (stored === undefined) return unauthorized(DeadSimpleChatMessage.roomEnableBotNotFound);
+    if (!roomExists(roomId)) return unauthorized(DeadSimpleChatMessage.roomEnableRoomNotFound);
+    // silent: enabling in a room where the bot is enabled already succeeds again; the per-room
+    // state does not depend on the global `enabled` flag or on isAllowedInAllChatRooms (1.7).
+    stored.rooms.add(roomId);
+    saveState();
+    return ok({ success: true, botStatus: { status: "ENABLED" } });
+  }
+
+  function disableInRoom(botId: string, roomId: string): SandboxResponse {
+    const stored = bots.get(botId);
+    if (stored === undefined || !roomExists(roomId)) {
+      return unauthorized(DeadSimpleChatMessage.roomDisableNotFound);
+    }
+    // silent: disabling in a room where the bot is not enabled succeeds (the room's bot status is
+    // simply set to disabled); no error for that case is documented.
+    stored.rooms.delete(roomId);
+    saveState();
+    return ok({ success: true, message: DeadSimpleChatMessage.roomDisabled });
+  }
+
+  /** Whether a bot other than `exceptId` has this name. silent: compared case-insensitively. */
+  function nameTakenByOther(name: string, exceptId?: string): boolean {
+    const wanted = name.toLowerCase();
+    return [...bots.values()].some(({ bot }) => bot._id !== exceptId && bot.name.toLowerCase() === wanted);
+  }
+
+  const roomExists = (roomId: string): boolean => chatRooms === undefined || chatRooms.has(roomId);
+
+  // ---- routing and auth ---------------------------------------------------------------------
+
+  const isAuthorized = (req: SandboxRequest): boolean => matchesAnyDigest(req.query.auth, [keyDigest]);
+
+  function handle(req: SandboxRequest): SandboxResponse {
+    const route = routeOf(req);
+    // silent: an unknown path or method answers like Express does (404 with its HTML page), before
+    // authentication and without counting against the rate limit.
+    if (route === undefined) return cannot(req, keysToScrub);
+    // silent: the list page documents the answer to a missing key; every endpoint gives the same.
+    // An empty `auth=` counts as missing.
+    if (!req.query.auth) return { status: 400, body: { message: DeadSimpleChatMessage.missingKey } };
+    if (!isAuthorized(req)) return badKey(route.endpoint);
+
+    const decision = limiter?.take("all");
+    if (decision !== undefined && !decision.allowed) {
+      rateLimited += 1;
+      return tooManyRequests(Math.max(1, Math.ceil(decision.resetInMs / 1000)));
+    }
+    const { botId = "", roomId = "" } = route;
+    switch (route.endpoint) {
+      case "create":
+        return createBot(req);
+      case "list":
+        return listBots();
+      case "update":
+        return updateBot(req, botId);
+      case "enable":
+        return setEnabled(botId, true);
+      case "disable":
+        return setEnabled(botId, false);
+      case "roomEnable":
+        return enableInRoom(botId, roomId);
+      case "roomDisable":
+        return disableInRoom(botId, roomId);
+    }
+  }
+
+  function renderStatusFault(fault: StatusFault, req: SandboxRequest): SandboxResponse {
+    if (fault.status === 429) return tooManyRequests(fault.retryAfterSeconds ?? 1);
+    let response: SandboxResponse;
+    if (fault.status === 401) {
+      // The endpoint's own bad-key answer.
+      const route = routeOf(req);
+      response = { ...(route === undefined ? unauthorizedPlain() : badKey(route.endpoint)), status: 401 };
+    } else if (fault.status === 404) {
+      response = { ...cannot(req, keysToScrub), status: 404 };
+    } else {
+      // The generic `{ "message": "<Error Message>" }` of the list and enable pages.
+      response = { status: fault.status, body: { message: http.STATUS_CODES[fault.status] ?? "Error" } };
+    }
+    if (fault.retryAfterSeconds !== undefined) {
+      response.headers = { ...response.headers, "Retry-After": String(fault.retryAfterSeconds) };
+    }
+    return response;
+  }
+
+  // ---- control endpoints (/__sandbox/...), authorised by the same `auth` query parameter -------
+
+  function controlBots(req: SandboxRequest): SandboxResponse {
+    if (req.method !== "GET") return { status: 405, body: { error: "Use GET." }, headers: { Allow: "GET" } };
+    const stored = [...bots.values()];
+    return {
+      status: 200,
+      body: {
+        customer,
+        bots: stored.map(({ bot }) => bot),
+        rooms: Object.fromEntries(stored.map(({ bot, rooms }) => [bot._id, [...rooms].sort()])),
+      },
+    };
+  }
+
+  const server = await startSandboxServer({
+    port: opts.port ?? 0,
+    latencyMs: opts.latencyMs,
+    maxBodyBytes: MAX_BODY_BYTES,
+    // The key belongs in the `auth` query parameter; a client that misplaces it in a header of
+    // that name (or in Authorization) must not get it logged either.
+    secretHeaders: ["auth", "authorization"],
+    secretQueryParams: ["auth"],
+    secretValues: () => keysToScrub,
+    handle,
+    renderStatusFault,
+    renderInternalError: () => ({ status: 500, body: { message: "Internal Server Error" } }),
+    authorizeControl: (req) => {
+      if (!req.query.auth) return { status: 400, body: { message: DeadSimpleChatMessage.missingKey } };
+      return isAuthorized(req) ? undefined : unauthorizedPlain();
+    },
+    handleControl: (req) => (req.path === "/__sandbox/bots" ? controlBots(req) : undefined),
+  });
+
+  const find = (botId: string): StoredBot | undefined => bots.get(botId);
+
+  return {
+    url: `${server.origin}${DEADSIMPLECHAT_API_PATH}`,
+    customer,
+    faults: server.faults,
+    requests: server.requests,
+    bots: () => [...bots.values()].map((stored) => structuredClone(stored.bot)),
+    bot: (botId) => {
+      const stored = find(botId);
+      return stored === undefined ? undefined : structuredClone(stored.bot);
+    },
+    rooms: (botId) => {
+      const stored = find(botId);
+      return stored === undefined ? undefined : [...stored.rooms].sort();
+    },
+    isEnabled: (botId) => find(botId)?.bot.enabled,
+    setChatRooms: (rooms) => {
+      chatRooms = chatRoomSet(rooms);
+    },
+    rotateApiKey: (newKey) => {
+      requireKey(newKey, "rotateApiKey: newKey");
+      keyDigest = secretDigest(newKey);
+      keysToScrub.push(newKey);
+    },
+    rateLimited: () => rateLimited,
+    setRateLimit: (rateLimit) => {
+      limiter = rateLimiterFor(rateLimit);
+    },
+    setLatency: (ms) => server.setLatency(ms),
+    stop: () => server.stop(),
+  };
+}
+
+// ---- helpers (no sandbox state) -----------------------------------------------------------
+
+function ok(body: unknown): SandboxResponse {
+  return { status: 200, body };
+}
+
+/** Which documented endpoint the request is for, or undefined if none (path or method unknown). */
+function routeOf(req: SandboxRequest): Route | undefined {
+  // silent: paths are case-sensitive, and empty segments (a trailing slash, "//") match nothing.
+  const segments = decodePathSegments(req.path);
+  if (segments === undefined || API_SEGMENTS.some((segment, i) => segments[i] !== segment)) return undefined;
+  const rest = segments.slice(API_SEGMENTS.length);
+  const [resource, botId, sub, roomId, action] = rest;
+  let route: Route | undefined;
+  let method = "POST";
+  if (rest.length === 1 && resource === "bots") {
+    route = { endpoint: "list" };
+    method = "GET";
+  } else if (resource !== "bot") {
+    return undefined;
+  } else if (rest.length === 1) {
+    route = { endpoint: "create" };
+  } else if (rest.length === 2) {
+    route = { endpoint: "update", botId };
+    method = "PUT";
+  } else if (rest.length === 3 && (sub === "enable" || sub === "disable")) {
+    route = { endpoint: sub, botId };
+  } else if (rest.length === 5 && sub === "chatroom" && (action === "enable" || action === "disable")) {
+    route = { endpoint: action === "enable" ? "roomEnable" : "roomDisable", botId, roomId };
+  }
+  return route !== undefined && req.method === method ? route : undefined;
+}
+
+/**
+ * The answer to a wrong key, per endpoint. Documented: list (`message`), update (`error`) and
+ * disable-in-chat-room. silent: create gets the list page's answer; global enable/disable and
+ * enable-in-chat-room document no bad-key answer, only a 401 "bot not found, or … permission",
+ * so a wrong key gets exactly that answer there. Where only one of "wrong key" and "unknown bot"
+ * is documented, the other copies it: the two are told apart only on disable-in-chat-room, the
+ * one endpoint that documents both (a wrong key and a missing bot look alike, fact sheet 1.9).
+ */
+function badKey(endpoint: Endpoint): SandboxResponse {
+  switch (endpoint) {
+    case "create":
+    case "list":
+      return unauthorizedPlain();
+    case "update":
+      return { status: 401, body: { error: DeadSimpleChatMessage.invalidKey } };
+    case "enable":
+    case "disable":
+      return unauthorized(DeadSimpleChatMessage.botNotFound);
+    case "roomEnable":
+      return unauthorized(DeadSimpleChatMessage.roomEnableBotNotFound);
+    case "roomDisable":
+      return unauthorized(DeadSimpleChatMessage.roomDisableInvalidKey);
+  }
+}
+
+function unauthorizedPlain(): SandboxResponse {
+  return { status: 401, body: { message: DeadSimpleChatMessage.invalidKey } };
+}
+
+function unauthorized(message: string): SandboxResponse {
+  return { status: 401, body: { success: false, message } };
+}
+
+/** Create's documented 400: `error` carries the details (joined like Joi's message). */
+function invalidRequest(problems: Problem[]): SandboxResponse {
+  return {
+    status: 400,
+    body: {
+      success: false,
+      message: DeadSimpleChatMessage.invalidRequest,
+      error: problems.map((problem) => problem.message).join(". "),
+    },
+  };
+}
+
+/** Update's documented 400: `details` lists the problems (silent: as Joi error details). */
+function validationError(problems: Problem[]): SandboxResponse {
+  return {
+    status: 400,
+    body: { success: false, message: DeadSimpleChatMessage.validationError, details: problems },
+  };
+}
+
+function triggerVisibilityConflict(): SandboxResponse {
+  return { status: 400, body: { success: false, message: DeadSimpleChatMessage.triggerVisibilityConflict } };
+}
+
+function nameConflict(): SandboxResponse {
+  return { status: 400, body: { success: false, message: DeadSimpleChatMessage.nameConflict } };
+}
+
+function tooManyRequests(retryAfterSeconds: number): SandboxResponse {
+  return {
+    status: 429,
+    body: { message: DeadSimpleChatMessage.tooManyRequests },
+    headers: { "Retry-After": String(retryAfterSeconds) },
+  };
+}
+
+/**
+ * Express's stock 404 page ("Cannot GET /path"). The query (which holds the key) is not echoed,
+ * and neither is a key the client put in the path.
+ */
+function cannot(req: SandboxRequest, keys: readonly string[]): SandboxResponse {
+  let shownPath = req.path;
+  for (const key of keys.flatMap((key) => [key, encodeURIComponent(key)])) {
+    shownPath = shownPath.split(key).join("[REDACTED]");
+  }
+  const content =
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n' +
+    `<body>\n<pre>Cannot ${escapeHtml(req.method)} ${escapeHtml(shownPath)}</pre>\n</body>\n</html>\n`;
+  return {
+    status: 404,
+    text: { contentType: "text/html; charset=utf-8", content },
+    headers: { "Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff" },
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The JSON object body, or the answer to a body that is not one. silent: no Content-Type rule is
+ * documented; a body that is not a JSON object (wrong Content-Type, invalid JSON, an array) is
+ * refused by `refuse` as a problem of the whole body, and an oversized one with 413.
+ */
+function jsonBody(
+  req: SandboxRequest,
+  refuse: (problems: Problem[]) => SandboxResponse,
+): { value: Record<string, unknown> } | { response: SandboxResponse } {
+  const parsed = parseJsonObjectBody(req);
+  if (parsed.ok) return { value: parsed.value };
+  if (parsed.problem === "too-large") {
+    return { response: { status: 413, body: { message: "request entity too large" } } };
+  }
+  return { response: refuse([{ message: `"value": ${parsed.message}`, path: [], type: "object.base" }]) };
+}
+
+/**
+ * Checks the body against the documented fields (fact sheet 1.3, 1.4) and returns every problem.
+ * silent, each the strictest plausible reading of a Joi-style schema:
+ *  - unknown fields (including _id, customer, created) are refused ("is not allowed");
+ *  - `null` is a value of the wrong type, so no field can be cleared with it;
+ *  - an empty string is refused for every string field ("is not allowed to be empty"), so
+ *    description and metadata cannot be cleared either; a blank name counts as empty;
+ *  - no type conversion: "true" is not a boolean and "5" is not a number;
+ *  - lengths count UTF-16 code units (JavaScript's length), as Joi does;
+ *  - webhookURL must be an absolute http or https URL with a host;
+ *  - metadata must parse as JSON (any JSON value);
+ *  - messageHistoryLimit must be a safe integer >= 0 (no upper bound is documented);
+ *  - no length limit on name.
+ */
+function validateBody(body: Record<string, unknown>, mode: "create" | "update"): Problem[] {
+  const problems: Problem[] = [];
+  const problem = (field: string, type: string, text: string) =>
+    problems.push({ message: `"${field}" ${text}`, path: [field], type });
+  if (mode === "create") {
+    for (const field of REQUIRED_ON_CREATE) {
+      if (body[field] === undefined) problem(field, "any.required", "is required");
+    }
+  }
+  for (const [field, value] of Object.entries(body)) {
+    if (!Object.hasOwn(FIELDS, field)) {
+      problem(field, "object.unknown", "is not allowed");
+      continue;
+    }
+    if (value === undefined) continue;
+    const spec: FieldSpec = FIELDS[field as FieldName];
+    if (spec.type === "boolean") {
+      if (typeof value !== "boolean") problem(field, "boolean.base", "must be a boolean");
+      continue;
+    }
+    if (spec.type === "integer") {
+      if (typeof value !== "number" || !Number.isFinite(value))
+        problem(field, "number.base", "must be a number");
+      else if (!Number.isInteger(value)) problem(field, "number.integer", "must be an integer");
+      else if (value < 0) problem(field, "number.min", "must be greater than or equal to 0");
+      else if (!Number.isSafeInteger(value)) problem(field, "number.unsafe", "must be a safe number");
+      continue;
+    }
+    if (typeof value !== "string") {
+      problem(field, "string.base", "must be a string");
+    } else if (value.length === 0 || (field === "name" && value.trim().length === 0)) {
+      problem(field, "string.empty", "is not allowed to be empty");
+    } else if (spec.oneOf !== undefined && !spec.oneOf.includes(value)) {
+      problem(field, "any.only", `must be one of [${spec.oneOf.join(", ")}]`);
+    } else if (spec.maxLength !== undefined && value.length > spec.maxLength) {
+      problem(field, "string.max", `length must be less than or equal to ${spec.maxLength} characters long`);
+    } else if (spec.uri && !isWebUri(value)) {
+      problem(field, "string.uri", "must be a valid uri");
+    } else if (spec.json && !isJson(value)) {
+      problem(field, "string.json", "must be a valid JSON string");
+    }
+  }
+  return problems;
+}
+
+function isWebUri(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
+}
+
+function isJson(value: string): boolean {
+  try {
+    JSON.parse(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pick<K extends keyof DeadSimpleChatBot>(
+  bot: DeadSimpleChatBot,
+  fields: readonly K[],
+): Pick<DeadSimpleChatBot, K> {
+  return Object.fromEntries(fields.map((field) => [field, bot[field]])) as Pick<DeadSimpleChatBot, K>;
+}
+
+/** 24 hexadecimal characters laid out like a MongoDB ObjectId: seconds since the epoch, then random. */
+function objectId(): string {
+  const seconds = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, "0");
+  return seconds + randomBytes(8).toString("hex");
+}
+
+function chatRoomSet(chatRooms: string[] | undefined): Set<string> | undefined {
+  if (chatRooms === undefined) return undefined;
+  if (!Array.isArray(chatRooms) || chatRooms.some((room) => typeof room !== "string" || room.length === 0)) {
+    throw new Error("chatRooms must be an array of non-empty room ids.");
+  }
+  return new Set(chatRooms);
+}
+
+function requireKey(key: unknown, what: string): void {
+  if (typeof key !== "string" || key.length === 0) throw new Error(`${what} must be a non-empty string.`);
+}
+
+function rateLimiterFor(
+  rateLimit: DeadSimpleChatRateLimit | false,
+): FixedWindowRateLimiter<"all"> | undefined {
+  if (rateLimit === false) return undefined;
+  const { requestsPerSecond } = rateLimit;
+  if (!(Number.isInteger(requestsPerSecond) && requestsPerSecond >= 0)) {
+    throw new Error("rateLimit.requestsPerSecond must be an integer >= 0.");
+  }
+  return new FixedWindowRateLimiter({ all: requestsPerSecond }, 1000);
+}
+
+function loadStateFile(file: string): StateFile | undefined {
+  const text = readFileIfExists(file);
+  if (text === undefined) return undefined;
+  const invalid = () =>
+    new Error(`DeadSimpleChat sandbox state file ${file} is not in the expected format (version 1).`);
+  let state: Partial<StateFile>;
+  try {
+    state = JSON.parse(text) as Partial<StateFile>;
+  } catch {
+    throw invalid();
+  }
+  const valid =
+    state?.version === 1 &&
+    typeof state.customer === "string" &&
+    Array.isArray(state.bots) &&
+    state.bots.every(
+      (entry) =>
+        typeof entry?.bot?._id === "string" &&
+        typeof entry.bot.name === "string" &&
+        Array.isArray(entry.rooms) &&
+        entry.rooms.every((room) => typeof room === "string"),
+    );
+  if (!valid) throw invalid();
+  return state as StateFile;
+}
