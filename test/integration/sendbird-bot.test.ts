@@ -277,6 +277,14 @@ describe("adopting an existing bot", () => {
     expect(puts().map((r) => r.body)).toEqual([{ bot_nickname: "Helper", show_member: true }]);
   });
 
+  test("adopting a bot that already is as declared sends no update", async () => {
+    const created = await botHandlers.create(
+      await checked({ ...declared, botNickname: "Made by hand", adopt: true }),
+    );
+    expect(created.outs).toMatchObject({ botNickname: "Made by hand", adopt: true });
+    expect(puts()).toHaveLength(0);
+  });
+
   test("adopt refuses a bot whose botType differs (Sendbird cannot change it)", async () => {
     await expect(
       botHandlers.create(await checked({ ...declared, adopt: true, botType: "sales" })),
@@ -528,6 +536,47 @@ describe("credentials", () => {
       "Sendbird rejected the API token: check sendbird:apiToken (or SENDBIRD_API_TOKEN)",
     );
     expect(err.message).not.toContain(wrong);
+  });
+
+  test.each([
+    [400304, "Sendbird knows no such application: check sendbird:appId or sendbird:apiUrl"],
+    [
+      403100,
+      "The Sendbird application is not available (suspended or deactivated): check it in the dashboard",
+    ],
+  ])("Sendbird's code %s comes with advice", async (code, advice) => {
+    sandbox.faults.inject({
+      method: "GET",
+      fault: { kind: "status", status: code === 403100 ? 403 : 400, code },
+    });
+    const err = await failure(botHandlers.read("helper_bot", {}));
+    expect(err.message).toContain(`code ${code}`);
+    expect(err.message).toContain(advice);
+  });
+
+  test("without sendbird:apiUrl, sendbird:appId names the application; a missing or malformed one is explained", async () => {
+    delete process.env.SENDBIRD_API_URL;
+    await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(
+      "Sendbird application is not set: run `pulumi config set sendbird:appId <application id>` (or set SENDBIRD_APP_ID), or give the full API URL with sendbird:apiUrl / SENDBIRD_API_URL",
+    );
+    process.env.SENDBIRD_APP_ID = "not an id/";
+    await expect(botHandlers.read("helper_bot", {})).rejects.toThrow(
+      "sendbird:appId must be the application ID shown in the dashboard (letters, digits and dashes)",
+    );
+    delete process.env.SENDBIRD_APP_ID;
+  });
+
+  test("the base URL and the pace come from stack config before the environment", async () => {
+    process.env.SENDBIRD_API_URL = "http://127.0.0.1:9/v3";
+    const settings: Record<string, string> = {
+      "sendbird:apiUrl": sandbox.url,
+      "sendbird:readsPerSecond": "7",
+      "sendbird:writesPerSecond": "3",
+    };
+    configure({ config: { get: (key) => settings[key] } });
+    expect(await botHandlers.read("nobody", {})).toEqual({});
+    expect(sendbirdApi().pace("read")).toBe(7);
+    expect(sendbirdApi().pace("write")).toBe(3);
   });
 
   test("a rotated token: the new one is read at call time, the revoked one is refused", async () => {

@@ -1,6 +1,6 @@
 /** The core's state contract, reconciled create and versioned state, with fakes for the vendor. */
 import * as pulumi from "@pulumi/pulumi";
-import { applyUpdate, changedFields, settle, warnDiffering } from "../../provider/core/contract";
+import { applyUpdate, changedFields, deepEqual, settle, warnDiffering } from "../../provider/core/contract";
 import { createReconciled, type ReconciledCreate } from "../../provider/core/create";
 import {
   AmbiguousRequestError,
@@ -9,7 +9,7 @@ import {
   StateVersionError,
   UnexpectedResponseError,
 } from "../../provider/core/errors";
-import { migrateState } from "../../provider/core/state";
+import { migrateState, packageVersion } from "../../provider/core/state";
 import { setWarningSink } from "../../provider/core/log";
 import { advertisedRate } from "../../provider/core/http";
 import { jsonValues } from "../../provider/core/host";
@@ -292,4 +292,101 @@ test("jsonValues drops what the provider host cannot carry (undefined), recursiv
     c: { e: [1, null, {}] },
   });
   expect(Object.keys(jsonValues({ b: undefined }))).toEqual([]);
+});
+
+test.each([
+  [1, 1, true],
+  [null, undefined, true],
+  [undefined, null, true],
+  [null, 0, false],
+  [0, null, false],
+  ["", undefined, false],
+  [[1, 2], [1, 2], true],
+  [[1, 2], [2, 1], false],
+  [[1], [1, 2], false],
+  [[1, 2], [1], false],
+  [[], {}, false],
+  [{}, [], false],
+  [{ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }, true],
+  [{ a: 1 }, { a: 1, b: 2 }, false],
+  [{ a: 1, b: 2 }, { a: 1 }, false],
+  [{ a: 1, b: undefined }, { a: 1 }, true],
+  [{ a: 1 }, { a: 2 }, false],
+  ["1", 1, false],
+  [{ a: 1 }, "x", false],
+  ["x", { a: 1 }, false],
+])("deepEqual(%j, %j) = %s", (a, b, equal) => {
+  expect(deepEqual(a, b)).toBe(equal);
+  expect(deepEqual(b, a)).toBe(equal);
+});
+
+test("warnDiffering says 'value' for one field", async () => {
+  const warnings: string[] = [];
+  setWarningSink((m) => warnings.push(m));
+  try {
+    await warnDiffering("Vendor", 'bot "b"', ["name"]);
+    expect(warnings[0]).toContain("the state holds Vendor's value, so the next preview");
+  } finally {
+    setWarningSink(undefined);
+  }
+});
+
+test("applyUpdate ignores unsent fields the answer or the read before does not hold", async () => {
+  const bodies: Record<string, unknown>[] = [];
+  const answer = await applyUpdate({
+    changed: ["name"],
+    updatable: ["name", "flag", "count"],
+    declared: { name: "new" },
+    before: { name: "old", flag: undefined, count: 3 },
+    send: async (values) => {
+      bodies.push(values);
+      return { name: "new", flag: true };
+    },
+    what: "bot",
+  });
+  expect(bodies).toEqual([{ name: "new" }]);
+  expect(answer).toEqual({ name: "new", flag: true });
+});
+
+test("the error after rounds of resets says what to run", async () => {
+  await expect(
+    applyUpdate({
+      changed: [],
+      updatable: ["count"],
+      declared: {},
+      before: { count: 1 },
+      send: async () => ({ count: Math.random() }),
+      what: "bot",
+    }),
+  ).rejects.toThrow(
+    "updating bot keeps changing count, which were not part of the change; run `pulumi refresh` to see the vendor's values",
+  );
+});
+
+test("a migration step that is missing is an error naming the resource and version", () => {
+  expect(() => migrateState({ resource: "x.Bot", version: 2 }, {})).toThrow(
+    "x.Bot: no migration from state version 1",
+  );
+});
+
+test("the package version named in errors is this package's", () => {
+  expect(packageVersion()).toBe(require("../../package.json").version);
+});
+
+test("three ambiguous rounds that never show the resource: the last ambiguity is the reason", async () => {
+  const c: ReconciledCreate<string> = {
+    what: 'bot "b"',
+    send: async () => {
+      throw new AmbiguousRequestError(
+        { platform: "V", method: "POST", path: "/bots", attempts: 1 },
+        "timeout",
+      );
+    },
+    lookup: async () => undefined,
+    isOurs: () => true,
+    isConflict: () => false,
+    conflictError: () => new Error("conflict"),
+    recordAs: () => undefined,
+  };
+  await expect(createReconciled(c)).rejects.toBeInstanceOf(AmbiguousRequestError);
 });
