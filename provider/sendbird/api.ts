@@ -132,14 +132,12 @@ export class SendbirdApi {
     return decodeOrThrow(BotResource, res.data, "Sendbird update-bot response");
   }
 
-  /** Deletes the bot; false when it was already gone. */
-  async deleteBot(botUserid: string): Promise<boolean> {
+  /** Deletes the bot; one that is already gone (Sendbird's not-found code) counts as deleted. */
+  async deleteBot(botUserid: string): Promise<void> {
     try {
       await this.client.request({ method: "DELETE", path: encodePath`/bots/${botUserid}` });
-      return true;
     } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 }

@@ -316,6 +316,28 @@ describe("a create is never lost and never doubled", () => {
     expect(lookups()).toHaveLength(1);
   });
 
+  test("a create Sendbird refuses for another reason is not taken for 'already exists'", async () => {
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/v3/bots",
+      fault: { kind: "status", status: 400, code: 400111 },
+    });
+    const err = await failure(botHandlers.create(await checked(declared)));
+    expect(err.message).toMatch(/^Sendbird API POST \/bots failed with HTTP 400 code 400111/);
+    expect(lookups()).toHaveLength(0);
+  });
+
+  test("a create that never reached Sendbird (connection refused) is retried, not treated as ambiguous", async () => {
+    const url = sandbox.url;
+    await sandbox.stop();
+    const err = await failure(botHandlers.create(await checked(declared)));
+    expect(err.message).toBe(
+      `Sendbird API POST /bots failed after 5 attempts: network error ECONNREFUSED reaching ${url}`,
+    );
+    expect(err).not.toBeInstanceOf(ResourceInitError);
+    await useSandbox(); // for afterEach
+  }, 60_000);
+
   test("dropped before Sendbird acted on it: looked up, then sent again", async () => {
     sandbox.faults.inject({ method: "POST", path: "/v3/bots", fault: { kind: "drop" } });
     const created = await botHandlers.create(await checked(declared));
