@@ -199,7 +199,8 @@ test("up, no-op preview and refresh, update, replace, drift, out-of-band delete,
   const warned = await onStack(["up", "--yes", "--json"]);
   const diagnostics = warned.stdout
     .split("\n")
-    .filter((line) => line.startsWith("{"))
+    // One engine event per line; the summary after them is pretty-printed over many lines.
+    .filter((line) => line.startsWith('{"'))
     .map((line) => JSON.parse(line).diagnosticEvent)
     .filter((d) => d?.severity === "warning");
   expect(diagnostics.map((d) => d.message)).toEqual([
