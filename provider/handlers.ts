@@ -7,6 +7,8 @@ import type { ResourceHandlers, ShimMethod } from "./core/shim";
 
 const registry: Record<string, () => ResourceHandlers> = {
   "sendbird:Bot": () => require("./sendbird/bot").botHandlers,
+  "deadsimplechat:Bot": () => require("./deadsimplechat/bot").botHandlers,
+  "deadsimplechat:BotChatRoom": () => require("./deadsimplechat/botChatRoom").botChatRoomHandlers,
 };
 
 export function handlersFor(type: string): ResourceHandlers {

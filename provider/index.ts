@@ -1,2 +1,3 @@
 /** The public surface of pulumi-chatbots (see DESIGN.md): one namespace per platform. */
 export * as sendbird from "./sendbird";
+export * as deadsimplechat from "./deadsimplechat";

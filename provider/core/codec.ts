@@ -52,6 +52,77 @@ export function boundedString(max: number, opts: { min?: number; nonBlank?: bool
   );
 }
 
+/** A string that is not blank and has no control characters, of any length (no limit is documented). */
+export function nonBlankString() {
+  return refine<string, string, BoundedStringBrand>(
+    t.string,
+    (s) => s.trim().length > 0 && !CONTROL.test(s),
+    "a string that is not blank, without control characters",
+  );
+}
+
+/** An integer from `min` to `max` (inclusive; no upper bound when `max` is undefined). */
+export function integerIn(min: number, max?: number) {
+  const rule = max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  return new t.Type<number, number, unknown>(
+    rule,
+    (u): u is number =>
+      Number.isInteger(u) && (u as number) >= min && (max === undefined || (u as number) <= max),
+    (u, c) =>
+      Number.isInteger(u) && (u as number) >= min && (max === undefined || (u as number) <= max)
+        ? t.success(u as number)
+        : t.failure(u, c, `expected ${rule}`),
+    t.identity,
+  );
+}
+
+/** JSON text with object keys sorted at every level, so key order never makes a difference. */
+export function canonicalJson(value: unknown): string {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v !== null && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, sortKeys(o[k])]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(sortKeys(value));
+}
+
+/** The canonical form of JSON text, or undefined when it is not JSON. */
+export function canonicalJsonText(text: string): string | undefined {
+  try {
+    return canonicalJson(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A JSON document given as JSON text or as a plain object, decoded to its canonical text of at most
+ * `max` characters: users need not hand-write JSON, and key order never shows as a change.
+ */
+export function jsonDocument(max: number) {
+  const rule = `a JSON object or JSON text, at most ${max} characters once serialised`;
+  return new t.Type<string, string, unknown>(
+    rule,
+    (u): u is string => typeof u === "string" && canonicalJsonText(u) === u && charLength(u) <= max,
+    (u, c) => {
+      let text: string | undefined;
+      if (typeof u === "string") text = canonicalJsonText(u);
+      else if (u !== null && typeof u === "object" && !Array.isArray(u)) text = canonicalJson(u);
+      return text !== undefined && charLength(text) <= max
+        ? t.success(text)
+        : t.failure(u, c, `expected ${rule}`);
+    },
+    t.identity,
+  );
+}
+
 export interface PathIdBrand {
   readonly PathId: unique symbol;
 }

@@ -36,6 +36,11 @@ export interface ApiClientOptions {
   baseUrl: string;
   /** Sent with every request (authentication, content type). */
   headers: Record<string, string>;
+  /**
+   * Query parameters sent with every request (DeadSimpleChat's `auth` key). Never part of an error
+   * message: errors name the path only, and list the value among `secrets` if it is one.
+   */
+  query?: Record<string, string>;
   /** Values that must never appear in an error message (tokens, keys). */
   secrets: string[];
   timeoutMs?: number;
@@ -80,6 +85,11 @@ export interface ApiRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /**
+   * A POST that sets a state rather than making something (DeadSimpleChat's enable/disable): safe
+   * to send again after a lost answer, so it is retried like a PUT.
+   */
+  idempotent?: boolean;
 }
 
 export interface ApiResponse {
@@ -240,7 +250,7 @@ export class ApiClient {
 
   /** Sends the request, retrying what is safe to retry; throws ApiError for any non-2xx outcome. */
   async request(req: ApiRequest): Promise<ApiResponse> {
-    const idempotent = IDEMPOTENT.has(req.method);
+    const idempotent = req.idempotent === true || IDEMPOTENT.has(req.method);
     for (let attempt = 1; ; attempt++) {
       const details: ApiErrorDetails = {
         platform: this.opts.platform,
@@ -257,7 +267,7 @@ export class ApiClient {
         res = await this.http.request({
           method: req.method,
           url: req.path,
-          params: req.query,
+          params: { ...this.opts.query, ...req.query },
           data: req.body,
         });
       } catch (err) {

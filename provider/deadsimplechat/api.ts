@@ -1,0 +1,245 @@
+/**
+ * Typed client for the DeadSimpleChat bot endpoints (consumer API v2). What shapes it:
+ * - The private key travels in the `auth` query parameter: it is a secret of the client, redacted
+ *   from every error, and never part of a path we print.
+ * - There is no get-one: every read lists all bots, and concurrent reads share one listing.
+ * - A missing bot answers 401 like a wrong key does. A listing tells them apart: a wrong key fails
+ *   it too, a missing bot is absent from it.
+ * - Error bodies vary by endpoint (`message`, `error`, `details`), and carry no codes.
+ */
+import * as t from "io-ts";
+import { ApiClient, encodePath, VendorError } from "../core/http";
+import { CoalescedReads } from "../core/coalesce";
+import { ApiError, InputError } from "../core/errors";
+import { decodeOrThrow, optional } from "../core/codec";
+import { readRateSetting, readSetting, requireSetting, SettingSpec } from "../core/credentials";
+
+export const NAMESPACE = "deadsimplechat";
+
+export const SETTINGS = {
+  apiKey: { key: "apiKey", env: "DEADSIMPLECHAT_API_KEY", secret: true },
+  apiUrl: { key: "apiUrl", env: "DEADSIMPLECHAT_API_URL" },
+  readsPerSecond: { key: "readsPerSecond", env: "DEADSIMPLECHAT_READS_PER_SECOND" },
+  writesPerSecond: { key: "writesPerSecond", env: "DEADSIMPLECHAT_WRITES_PER_SECOND" },
+} satisfies Record<string, SettingSpec>;
+
+export const DEFAULT_API_URL = "https://api.deadsimplechat.com/consumer/api/v2";
+
+/**
+ * DeadSimpleChat documents no rate limit. Reads are few (one listing serves a whole refresh), so
+ * most of a modest budget of 4 requests per second goes to writes; the settings above raise it.
+ */
+export const DEFAULT_RATES = { readsPerSecond: 1, writesPerSecond: 3 };
+
+/** How long a listing answers the reads that follow it (a refresh's reads arrive within this). */
+export const LIST_TTL_MS = 2_000;
+
+/**
+ * A bot as the API returns it. Only `_id` and `name` are relied on; the list page's example omits
+ * the optional fields, so every other field may be absent (or null).
+ */
+export const BotRecord = t.intersection([
+  t.type({ _id: t.string, name: t.string }),
+  t.partial({
+    description: optional(t.string),
+    trigger: optional(t.string),
+    messageVisibility: optional(t.string),
+    isAllowedInAllChatRooms: optional(t.boolean),
+    messageHistoryLimit: optional(t.number),
+    webhookURL: optional(t.string),
+    metadata: optional(t.string),
+    enabled: optional(t.boolean),
+    customer: optional(t.string),
+    created: optional(t.string),
+  }),
+]);
+export type BotRecord = t.TypeOf<typeof BotRecord>;
+
+const BotAnswer = t.type({ bot: BotRecord });
+const ListAnswer = t.type({ bots: t.array(BotRecord) });
+
+/** The bot body of create and update (update: every field optional). */
+export interface BotBody {
+  name?: string;
+  description?: string;
+  trigger?: string;
+  messageVisibility?: string;
+  isAllowedInAllChatRooms?: boolean;
+  messageHistoryLimit?: number;
+  webhookURL?: string;
+  metadata?: string;
+  enabled?: boolean;
+}
+
+const ErrorBody = t.partial({
+  message: t.string,
+  error: t.string,
+  details: t.array(t.partial({ message: t.string })),
+});
+
+/** One readable message from any of the documented error shapes. */
+function parseError(body: unknown): VendorError {
+  if (!ErrorBody.is(body)) return {};
+  const parts = [body.message, body.error, ...(body.details ?? []).map((d) => d.message)];
+  const text = parts.filter((p): p is string => typeof p === "string" && p !== "").join(": ");
+  return text === "" ? {} : { message: text };
+}
+
+function advise(error: VendorError & { status: number }): string | undefined {
+  if (error.status === 401 && /invalid api key/i.test(error.message ?? "")) return KEY_ADVICE;
+  if (error.status === 400 && /specify api key/i.test(error.message ?? "")) return KEY_ADVICE;
+  return undefined;
+}
+
+const KEY_ADVICE =
+  "DeadSimpleChat rejected the private key: check deadsimplechat:apiKey (or DEADSIMPLECHAT_API_KEY), " +
+  "the Private Key under Dashboard -> Developer";
+
+/** The vendor refused a name another bot of the account has (create or rename). */
+export function isNameConflict(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 400 && /name conflict/i.test(err.vendorMessage ?? "");
+}
+
+/** A 401 on a bot endpoint: a wrong key, or (DeadSimpleChat's way of saying it) no such bot. */
+function isUnauthorized(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 401;
+}
+
+/** Names compare case-insensitively for uniqueness. */
+export function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+export class DeadSimpleChatApi {
+  constructor(
+    private readonly client: ApiClient,
+    private readonly reads: CoalescedReads<BotRecord[]>,
+  ) {}
+
+  /** Runs `action` with the private key redacted from any error it throws. */
+  redacting<T>(action: () => Promise<T>): Promise<T> {
+    return this.client.redacting(action);
+  }
+
+  pace(methodClass: "read" | "write"): number | undefined {
+    return this.client.rate(methodClass);
+  }
+
+  /** Every bot of the account; concurrent callers share one request (see core/coalesce.ts). */
+  listBots(): Promise<BotRecord[]> {
+    return this.reads.get("bots", async () => {
+      const res = await this.client.request({ method: "GET", path: "/bots" });
+      return decodeOrThrow(ListAnswer, res.data, "DeadSimpleChat list-bots response").bots;
+    });
+  }
+
+  /** The bot with this id, or undefined when the account has none (DeadSimpleChat's only "gone"). */
+  async findBot(botId: string): Promise<BotRecord | undefined> {
+    return (await this.listBots()).find((b) => b._id === botId);
+  }
+
+  async createBot(body: BotBody): Promise<BotRecord> {
+    return this.mutating(async () => {
+      const res = await this.client.request({ method: "POST", path: "/bot", body });
+      return decodeOrThrow(BotAnswer, res.data, "DeadSimpleChat create-bot response").bot;
+    });
+  }
+
+  /** Updates the bot; undefined when it does not exist. */
+  async updateBot(botId: string, body: BotBody): Promise<BotRecord | undefined> {
+    return this.onBot(botId, async () => {
+      const res = await this.client.request({ method: "PUT", path: encodePath`/bot/${botId}`, body });
+      return decodeOrThrow(BotAnswer, res.data, "DeadSimpleChat update-bot response").bot;
+    });
+  }
+
+  /** Enables or disables the bot everywhere; undefined when it does not exist. */
+  async setEnabled(botId: string, enabled: boolean): Promise<BotRecord | undefined> {
+    const path = enabled ? encodePath`/bot/${botId}/enable` : encodePath`/bot/${botId}/disable`;
+    return this.onBot(botId, async () => {
+      const res = await this.client.request({ method: "POST", path, idempotent: true });
+      return decodeOrThrow(BotAnswer, res.data, "DeadSimpleChat enable/disable-bot response").bot;
+    });
+  }
+
+  /**
+   * Enables the bot in one chat room. A 401 is told apart: a wrong key or a missing bot (the
+   * listing says which), or else a chat room the account does not have.
+   */
+  async enableInRoom(botId: string, roomId: string): Promise<void> {
+    const path = encodePath`/bot/${botId}/chatroom/${roomId}/enable`;
+    const done = await this.onBot(botId, async () => {
+      await this.client.request({ method: "POST", path, idempotent: true });
+      return true;
+    });
+    if (!done) throw botMissing(botId);
+  }
+
+  /** Disables the bot in one chat room; false when the bot no longer exists. */
+  async disableInRoom(botId: string, roomId: string): Promise<boolean> {
+    const path = encodePath`/bot/${botId}/chatroom/${roomId}/disable`;
+    const done = await this.onBot(botId, async () => {
+      await this.client.request({ method: "POST", path, idempotent: true });
+      return true;
+    });
+    return done === true;
+  }
+
+  /**
+   * Runs a call on one bot. On a 401, lists the bots: a wrong key fails the listing with the key
+   * advice; a bot absent from it makes the result undefined; a bot that is there means the 401 was
+   * about something else (a chat room, a permission), and the vendor's own message is the error.
+   */
+  private async onBot<R>(botId: string, call: () => Promise<R>): Promise<R | undefined> {
+    try {
+      return await this.mutating(call);
+    } catch (err) {
+      if (!isUnauthorized(err)) throw err;
+      const exists = (await this.findBot(botId)) !== undefined;
+      if (!exists) return undefined;
+      throw err;
+    }
+  }
+
+  private mutating<R>(call: () => Promise<R>): Promise<R> {
+    return this.reads.mutating(call);
+  }
+}
+
+export function botMissing(botId: string): InputError {
+  return new InputError(
+    `DeadSimpleChat has no bot with id "${botId}" in this account (deleted outside Pulumi, or another ` +
+      "account's key): check botId, or run `pulumi refresh`",
+  );
+}
+
+// One client (and one shared listing) per endpoint and key, for the life of the provider process.
+const apis = new Map<string, DeadSimpleChatApi>();
+
+/** The API for the configured account (stack config first, then environment; read at call time). */
+export function deadSimpleChatApi(): DeadSimpleChatApi {
+  const apiKey = requireSetting(NAMESPACE, SETTINGS.apiKey);
+  const apiUrl = readSetting(NAMESPACE, SETTINGS.apiUrl) ?? DEFAULT_API_URL;
+  const fixed = {
+    readsPerSecond: readRateSetting(NAMESPACE, SETTINGS.readsPerSecond),
+    writesPerSecond: readRateSetting(NAMESPACE, SETTINGS.writesPerSecond),
+  };
+  const cacheKey = JSON.stringify([apiUrl, apiKey, fixed]);
+  let api = apis.get(cacheKey);
+  if (!api) {
+    const client = new ApiClient({
+      platform: "DeadSimpleChat",
+      baseUrl: apiUrl,
+      headers: { "Content-Type": "application/json" },
+      query: { auth: apiKey },
+      secrets: [apiKey],
+      parseError,
+      advise,
+      baseUrlSetting: "deadsimplechat:apiUrl or DEADSIMPLECHAT_API_URL",
+      pace: { defaults: DEFAULT_RATES, fixed },
+    });
+    api = new DeadSimpleChatApi(client, new CoalescedReads(LIST_TTL_MS));
+    apis.set(cacheKey, api);
+  }
+  return api;
+}

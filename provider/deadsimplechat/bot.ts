@@ -1,0 +1,387 @@
+/**
+ * deadsimplechat.Bot: the resource class programs use, and the handlers the shim runs in the
+ * provider process. Inputs are the documented create/update fields in camelCase (`webhookURL` ->
+ * `webhookUrl`). The handlers follow the state contract of core/contract.ts. DeadSimpleChat's gaps
+ * and what the handlers do about them:
+ * - no get-one: read lists every bot (one shared listing per refresh) and matches `_id`;
+ * - no delete: delete disables the bot and warns that DeadSimpleChat keeps it (and its name);
+ * - unique names: a create that meets an existing bot of that name adopts it only with `adopt`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as t from "io-ts";
+import {
+  boundedString,
+  canonicalJsonText,
+  containsUnknown,
+  httpUrl,
+  integerIn,
+  jsonDocument,
+  nonBlankString,
+  oneOf,
+} from "../core/codec";
+import { checkInputs, InputSchema } from "../core/check";
+import { applyUpdate, changedFields, FieldRules, Props, settle, warnDiffering } from "../core/contract";
+import { createReconciled } from "../core/create";
+import { diffOwned, DiffSpec } from "../core/diff";
+import { InputError } from "../core/errors";
+import { forTheHost } from "../core/host";
+import { warn } from "../core/log";
+import { migrateState, StateSchema } from "../core/state";
+import type { ResourceHandlers } from "../core/shim";
+import provider = require("../shims/deadsimplechat-bot");
+import { BotBody, BotRecord, DeadSimpleChatApi, deadSimpleChatApi, isNameConflict, sameName } from "./api";
+
+export interface BotArgs {
+  /** The bot's name, unique in the account (compared without regard to case). */
+  name: pulumi.Input<string>;
+  /** At most 1,000 characters. */
+  description?: pulumi.Input<string>;
+  /** "message": every message calls the bot; "mention": only messages that mention it. */
+  trigger?: pulumi.Input<"message" | "mention">;
+  /** Who sees the bot's messages. "private" needs trigger "mention". */
+  messageVisibility?: pulumi.Input<"public" | "private">;
+  /** Allowed in every chat room of the account. Default false. */
+  isAllowedInAllChatRooms?: pulumi.Input<boolean>;
+  /** How many past messages the bot can access: an integer >= 0. */
+  messageHistoryLimit?: pulumi.Input<number>;
+  /** Where DeadSimpleChat calls the bot (the API's `webhookURL`): an absolute http(s) URL. */
+  webhookUrl: pulumi.Input<string>;
+  /**
+   * Free-form JSON, at most 10,000 characters once serialised: a plain object or JSON text. It is
+   * stored in canonical form (keys sorted), so key order never shows as a change.
+   */
+  metadata?: pulumi.Input<string | Record<string, unknown>>;
+  /** Default true. */
+  enabled?: pulumi.Input<boolean>;
+  /**
+   * Take over a bot that already exists with this name (for example one a `pulumi destroy` left
+   * disabled) and bring it to the declared state, instead of failing. The stand-in for
+   * `pulumi import`, which dynamic resources lack.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+const STATE: StateSchema = { resource: "deadsimplechat.Bot", version: 1 };
+
+/** Inputs and the API field each one maps to. */
+const FIELDS = {
+  name: "name",
+  description: "description",
+  trigger: "trigger",
+  messageVisibility: "messageVisibility",
+  isAllowedInAllChatRooms: "isAllowedInAllChatRooms",
+  messageHistoryLimit: "messageHistoryLimit",
+  webhookUrl: "webhookURL",
+  metadata: "metadata",
+  enabled: "enabled",
+} as const;
+type Field = keyof typeof FIELDS;
+const FIELD_NAMES = Object.keys(FIELDS) as Field[];
+
+const OUTPUT_ONLY = ["botId", "customer", "created"] as const;
+
+export const inputSchema: InputSchema = {
+  name: { codec: nonBlankString(), required: true },
+  description: { codec: boundedString(1000) },
+  trigger: { codec: oneOf(["message", "mention"]) },
+  messageVisibility: { codec: oneOf(["public", "private"]) },
+  // The two defaults DeadSimpleChat's list example shows. The others have no documented default:
+  // left out, they are not managed (neither sent nor compared).
+  isAllowedInAllChatRooms: { codec: t.boolean, default: false },
+  messageHistoryLimit: { codec: integerIn(0) },
+  webhookUrl: { codec: httpUrl(2048), required: true },
+  metadata: { codec: jsonDocument(10_000) },
+  enabled: { codec: t.boolean, default: true },
+  adopt: { codec: t.boolean, default: false },
+};
+
+/** DeadSimpleChat's own words for its one cross-field rule. */
+export const TRIGGER_VISIBILITY_RULE =
+  "Bots cannot be configured to trigger on every message when message visibility is set to private. " +
+  'Either change the bot trigger to "mention" or set the message visibility to "public".';
+
+/** check: the field rules, then DeadSimpleChat's trigger/visibility rule, naming both fields. */
+export function checkBot(news: Props): pulumi.dynamic.CheckResult {
+  const result = checkInputs(inputSchema, news);
+  const { trigger, messageVisibility } = result.inputs as Props;
+  if (result.failures?.some((f) => f.property === "trigger" || f.property === "messageVisibility")) {
+    return result;
+  }
+  // Private visibility needs trigger "mention" declared: DeadSimpleChat's default trigger is not
+  // documented, so an omitted one may well be "message".
+  if (messageVisibility === "private" && trigger !== "mention" && !containsUnknown(trigger)) {
+    const reason =
+      `trigger must be "mention" when messageVisibility is "private"` +
+      `${trigger === undefined ? " (set it explicitly: the default trigger is not documented)" : ""}. ` +
+      `DeadSimpleChat: ${TRIGGER_VISIBILITY_RULE}`;
+    const failures = [...(result.failures ?? []), { property: "trigger", reason }];
+    failures.push({ property: "messageVisibility", reason });
+    return { inputs: result.inputs, failures };
+  }
+  return result;
+}
+
+/** metadata compares as JSON (DeadSimpleChat may hand back the same document differently spaced). */
+export const rules: FieldRules = {
+  metadata: (a, b) =>
+    typeof a === "string" && typeof b === "string"
+      ? (canonicalJsonText(a) ?? a) === (canonicalJsonText(b) ?? b)
+      : (a ?? null) === (b ?? null),
+};
+
+/** Every field can change in place; a rename keeps the id, so nothing forces a replacement. */
+export const diffSpec: DiffSpec = { keys: [...FIELD_NAMES, "adopt"], rules };
+
+function apiBody(values: Props): BotBody {
+  const body: Record<string, unknown> = {};
+  for (const f of FIELD_NAMES) if (values[f] !== undefined) body[FIELDS[f]] = values[f];
+  return body as BotBody;
+}
+
+/** The bot's fields by input name, as DeadSimpleChat returned them (absent or null: undefined). */
+function fieldValues(bot: BotRecord): Props {
+  const values: Props = {};
+  for (const f of FIELD_NAMES) values[f] = (bot as Record<string, unknown>)[FIELDS[f]] ?? undefined;
+  return values;
+}
+
+/** The fields this resource manages: those declared (an omitted optional field is left alone). */
+function declaredFields(props: Props): Field[] {
+  return FIELD_NAMES.filter((f) => props[f] !== undefined);
+}
+
+function pick(props: Props, keys: readonly string[]): Props {
+  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+}
+
+function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): Props {
+  const outs: Props = { ...pick(values, FIELD_NAMES), adopt: previous.adopt ?? false };
+  outs.botId = bot?._id ?? previous.botId;
+  const customer = bot?.customer ?? previous.customer;
+  if (customer !== undefined) outs.customer = customer;
+  const created = bot?.created ?? previous.created;
+  if (created !== undefined) outs.created = created;
+  outs.__stateVersion = STATE.version;
+  return outs;
+}
+
+function inputsOf(outs: Props): Props {
+  return { ...pick(outs, FIELD_NAMES), adopt: outs.adopt ?? false };
+}
+
+const describe = (name: unknown, id?: string) =>
+  `DeadSimpleChat bot "${String(name)}"${id ? ` (id ${id})` : ""}`;
+
+/** Sends the changed fields with PUT, following contract rule 3; returns DeadSimpleChat's last answer. */
+async function updateFields(
+  api: DeadSimpleChatApi,
+  before: BotRecord,
+  changed: readonly string[],
+  declared: Props,
+): Promise<BotRecord> {
+  let bot = before;
+  const what = describe(before.name, before._id);
+  await applyUpdate({
+    changed,
+    updatable: FIELD_NAMES,
+    declared,
+    before: fieldValues(before),
+    rules,
+    what,
+    send: async (values) => {
+      try {
+        const answer = await api.updateBot(before._id, apiBody(values));
+        if (!answer) throw goneBeforeUpdate(before._id);
+        bot = answer;
+      } catch (err) {
+        // Another bot took the name between our check and the PUT: nothing was applied.
+        if (isNameConflict(err) && values.name !== undefined)
+          throw await renameCollision(api, before, values);
+        throw err;
+      }
+      return fieldValues(bot);
+    },
+  });
+  return bot;
+}
+
+/** Refuses, before sending anything, a rename onto the name of another bot of the account. */
+async function refuseRenameCollision(api: DeadSimpleChatApi, before: BotRecord, declared: Props) {
+  const name = String(declared.name);
+  const other = (await api.listBots()).find((b) => b._id !== before._id && sameName(b.name, name));
+  if (other) throw collision(before, name, other);
+}
+
+async function renameCollision(api: DeadSimpleChatApi, before: BotRecord, values: Props): Promise<Error> {
+  const name = String(values.name);
+  const other = (await api.listBots()).find((b) => b._id !== before._id && sameName(b.name, name));
+  return collision(before, name, other);
+}
+
+function collision(before: BotRecord, name: string, other: BotRecord | undefined): InputError {
+  const holder = other ? describe(other.name, other._id) : "another bot";
+  return new InputError(
+    `cannot rename ${describe(before.name, before._id)} to "${name}": ${holder} already has that name ` +
+      "(names are unique in a DeadSimpleChat account, regardless of case). Nothing was changed; choose " +
+      "another name, or rename or remove the other bot first",
+  );
+}
+
+/** Takes over an existing bot (perhaps one a destroy left disabled): updates what differs. */
+async function adoptExisting(
+  api: DeadSimpleChatApi,
+  existing: BotRecord,
+  declared: Props,
+): Promise<BotRecord> {
+  const differing = settle(declaredFields(declared), declared, fieldValues(existing), rules).differing;
+  return differing.length > 0 ? updateFields(api, existing, differing, declared) : existing;
+}
+
+function alreadyExists(name: string): InputError {
+  return new InputError(
+    `a DeadSimpleChat bot named "${name}" already exists in this account (perhaps one a \`pulumi destroy\` ` +
+      "disabled: DeadSimpleChat cannot delete bots). To manage it with Pulumi, set `adopt: true` on this " +
+      "resource (it is then brought to the declared state and enabled), or choose another name",
+  );
+}
+
+function goneBeforeUpdate(id: string): InputError {
+  return new InputError(
+    `DeadSimpleChat bot ${id} no longer exists (deleted outside Pulumi): run \`pulumi refresh\` to drop ` +
+      "it from the stack, then `pulumi up` to create it again",
+  );
+}
+
+const migrate = (props: Props) => migrateState(STATE, props);
+
+export const botHandlers: ResourceHandlers = forTheHost({
+  async check(_olds, news) {
+    return checkBot(news);
+  },
+
+  async diff(_id, olds, news) {
+    return diffOwned(diffSpec, migrate(olds), news);
+  },
+
+  async create(inputs) {
+    const api = deadSimpleChatApi();
+    return api.redacting(async () => {
+      const name = String(inputs.name);
+      const declared = pick(inputs, FIELD_NAMES);
+      const isOurs = (found: BotRecord) =>
+        settle(declaredFields(declared), declared, fieldValues(found), rules).differing.length === 0;
+      const bot = await createReconciled<BotRecord>({
+        what: describe(name),
+        send: () => api.createBot(apiBody(declared)),
+        // Names are unique; should an account allow duplicates, the one matching what we sent wins.
+        lookup: async () => {
+          const named = (await api.listBots()).filter((b) => sameName(b.name, name));
+          return named.find(isOurs) ?? named[0];
+        },
+        isOurs,
+        isConflict: isNameConflict,
+        adopt: inputs.adopt === true ? (found) => adoptExisting(api, found, declared) : undefined,
+        conflictError: () => alreadyExists(name),
+        // The id comes only from DeadSimpleChat's answer: without one there is nothing to record.
+        recordAs: () => undefined,
+      });
+      const { values, differing } = settle(declaredFields(declared), declared, fieldValues(bot), rules);
+      await warnDiffering("DeadSimpleChat", describe(name, bot._id), differing);
+      return { id: bot._id, outs: toOutputs({ ...declared, ...values }, bot, inputs) };
+    });
+  },
+
+  async read(id, props) {
+    const api = deadSimpleChatApi();
+    return api.redacting(async () => {
+      const previous = migrate(props);
+      const bot = await api.findBot(id);
+      if (!bot) return {}; // absent from the account's bots: deleted outside Pulumi
+      // `Bot.get` reads with no state: then every field the listing returns is taken.
+      const fields = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
+      const { values } = settle(fields, previous, fieldValues(bot), rules);
+      const outs = toOutputs({ ...pick(previous, FIELD_NAMES), ...values }, bot, previous);
+      return { id, props: outs, inputs: inputsOf(outs) };
+    });
+  },
+
+  async update(id, olds, news) {
+    const api = deadSimpleChatApi();
+    return api.redacting(async () => {
+      const previous: Props = { ...migrate(olds), adopt: news.adopt ?? false };
+      const changed = changedFields(FIELD_NAMES, previous, news, rules);
+      const declared = pick(news, FIELD_NAMES);
+      // A field no longer declared is no longer managed: nothing to send, the state forgets it.
+      const toSend = changed.filter((f) => declared[f] !== undefined);
+      const kept = (values: Props) => ({
+        ...pick(
+          previous,
+          FIELD_NAMES.filter((f) => !changed.includes(f)),
+        ),
+        ...values,
+      });
+      if (toSend.length === 0) {
+        const { __provider: _engineOwned, ...rest } = previous;
+        return { outs: toOutputs(kept(declared), undefined, rest) };
+      }
+      const before = await api.findBot(id);
+      if (!before) throw goneBeforeUpdate(id);
+      if (toSend.includes("name")) await refuseRenameCollision(api, before, declared);
+      const bot = await updateFields(api, before, toSend, declared);
+      const applied = settle(toSend, declared, fieldValues(bot), rules);
+      await warnDiffering("DeadSimpleChat", describe(bot.name, id), applied.differing);
+      return { outs: toOutputs(kept(applied.values), bot, previous) };
+    });
+  },
+
+  async delete(id, props) {
+    const api = deadSimpleChatApi();
+    await api.redacting(async () => {
+      const disabled = await api.setEnabled(id, false);
+      if (!disabled) return; // already gone from the account
+      await warn(
+        `DeadSimpleChat has no API to delete a bot: ${describe(props.name ?? disabled.name, id)} was ` +
+          "disabled and stays in the account, keeping its name. Delete it in the DeadSimpleChat dashboard, " +
+          "or declare a bot of this name with `adopt: true` to take it over again",
+      );
+    });
+  },
+});
+
+/** A DeadSimpleChat bot (consumer API v2). */
+export class Bot extends pulumi.dynamic.Resource {
+  /**
+   * The bot's id (DeadSimpleChat `_id`). It is the resource id, so a dependent wired to it (a
+   * BotChatRoom) sees it known during the preview of an update and is not replaced.
+   */
+  declare public readonly botId: pulumi.Output<string>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly description: pulumi.Output<string | undefined>;
+  declare public readonly trigger: pulumi.Output<"message" | "mention" | undefined>;
+  declare public readonly messageVisibility: pulumi.Output<"public" | "private" | undefined>;
+  declare public readonly isAllowedInAllChatRooms: pulumi.Output<boolean>;
+  declare public readonly messageHistoryLimit: pulumi.Output<number | undefined>;
+  declare public readonly webhookUrl: pulumi.Output<string>;
+  /** The metadata as canonical JSON text. */
+  declare public readonly metadata: pulumi.Output<string | undefined>;
+  declare public readonly enabled: pulumi.Output<boolean>;
+  declare public readonly adopt: pulumi.Output<boolean>;
+  /** The account's customer id. */
+  declare public readonly customer: pulumi.Output<string | undefined>;
+  /** When the bot was created (ISO 8601). */
+  declare public readonly created: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Props = Object.fromEntries(
+      [...FIELD_NAMES, "adopt", ...OUTPUT_ONLY].map((k) => [k, undefined]),
+    );
+    super(provider, name, { ...props, ...args }, opts, "deadsimplechat", "Bot");
+    // Derived from the id (see above): the engine keeps an updating resource's id known.
+    (this as { botId: pulumi.Output<string> }).botId = this.id;
+  }
+
+  /** Reads an existing bot by its id into the program, without managing it. */
+  static get(name: string, botId: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Bot {
+    return new Bot(name, {} as BotArgs, { ...opts, id: botId });
+  }
+}

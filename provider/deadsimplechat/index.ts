@@ -1,0 +1,2 @@
+export { Bot, BotArgs } from "./bot";
+export { BotChatRoom, BotChatRoomArgs } from "./botChatRoom";
