@@ -108,6 +108,11 @@ export interface DeadSimpleChatSandbox {
   rooms(botId: string): string[] | undefined;
   /** The bot's global `enabled` flag, or undefined if there is no such bot. */
   isEnabled(botId: string): boolean | undefined;
+  /**
+   * Removes a bot as the dashboard can (no API can): for tests of a bot deleted behind Pulumi's
+   * back. False if there was no such bot.
+   */
+  removeBot(botId: string): boolean;
   /** Replaces the set of existing chat rooms; undefined means every room id exists. */
   setChatRooms(chatRooms: string[] | undefined): void;
   /** Regenerates the private key: `newKey` is accepted and the previous key no longer is. */
@@ -467,6 +472,11 @@ export async function startDeadSimpleChatSandbox(
       return stored === undefined ? undefined : [...stored.rooms].sort();
     },
     isEnabled: (botId) => find(botId)?.bot.enabled,
+    removeBot: (botId) => {
+      const removed = bots.delete(botId);
+      if (removed) saveState();
+      return removed;
+    },
     setChatRooms: (rooms) => {
       chatRooms = chatRoomSet(rooms);
     },

@@ -74,3 +74,54 @@ export function pulumiWorkspace(extraEnv: NodeJS.ProcessEnv = {}): PulumiWorkspa
 export function removeStackConfig(projectDir: string, stack: string): void {
   fs.rmSync(path.join(projectDir, `Pulumi.${stack}.yaml`), { force: true });
 }
+
+export interface PreviewStep {
+  op: string;
+  urn: string;
+  oldState?: { inputs?: Record<string, unknown> };
+  newState?: { inputs?: Record<string, unknown> };
+  /** The inputs this step changes, sorted. */
+  changed: string[];
+}
+
+/** The resource steps of `pulumi preview --json` output (not the stack's, not "same" ones). */
+export function previewSteps(previewJson: string): PreviewStep[] {
+  const steps: PreviewStep[] = JSON.parse(previewJson).steps ?? [];
+  return steps
+    .filter((s) => !s.urn.includes("pulumi:pulumi:Stack") && s.op !== "same")
+    .map((s) => {
+      const olds = s.oldState?.inputs ?? {};
+      const news = s.newState?.inputs ?? {};
+      const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])];
+      const changed = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
+      return { ...s, changed };
+    });
+}
+
+export interface StateResource {
+  type: string;
+  urn: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  initErrors?: string[];
+}
+
+/** The resources of `pulumi stack export` output, of one type when given. */
+export function stateResources(exportJson: string, type?: string): StateResource[] {
+  const resources: StateResource[] = JSON.parse(exportJson).deployment.resources ?? [];
+  return type === undefined ? resources : resources.filter((r) => r.type === type);
+}
+
+/** The engine's warning messages in `pulumi up --json` output. */
+export function engineWarnings(upJson: string): string[] {
+  return (
+    upJson
+      .split("\n")
+      // One engine event per line; the summary after them is pretty-printed over many lines.
+      .filter((line) => line.startsWith('{"'))
+      .map((line) => JSON.parse(line).diagnosticEvent)
+      .filter((d) => d?.severity === "warning")
+      .map((d) => String(d.message))
+  );
+}

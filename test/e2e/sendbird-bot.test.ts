@@ -5,26 +5,21 @@
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { startSendbirdSandbox, type SendbirdSandbox } from "../../sandbox";
-import { pulumiWorkspace, removeStackConfig, type PulumiWorkspace } from "./pulumi-cli";
+import {
+  engineWarnings,
+  previewSteps as stepsOf,
+  pulumiWorkspace,
+  removeStackConfig,
+  stateResources,
+  type PulumiWorkspace,
+  type StateResource,
+} from "./pulumi-cli";
 
 // Each step runs the Pulumi CLI; the whole lifecycle takes minutes, not seconds.
 jest.setTimeout(15 * 60 * 1000);
 
 const project = path.join(__dirname, "projects", "sendbird-bot");
 const BOT_TYPE = "pulumi-nodejs:dynamic/sendbird:Bot";
-
-interface PreviewStep {
-  op: string;
-  urn: string;
-  oldState?: { inputs?: Record<string, unknown> };
-  newState?: { inputs?: Record<string, unknown> };
-}
-interface StateResource {
-  type: string;
-  id?: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
 
 let sandbox: SendbirdSandbox;
 let ws: PulumiWorkspace;
@@ -38,24 +33,10 @@ const onStack = (args: string[], opts?: { allowFailure?: boolean }) =>
 
 async function exportedState(): Promise<{ text: string; bots: StateResource[] }> {
   const { stdout } = await onStack(["stack", "export"]);
-  const resources: StateResource[] = JSON.parse(stdout).deployment.resources ?? [];
-  return { text: stdout, bots: resources.filter((r) => r.type === BOT_TYPE) };
+  return { text: stdout, bots: stateResources(stdout, BOT_TYPE) };
 }
 
-/** The resource steps of `pulumi preview --json`, and which inputs each step changes. */
-async function previewSteps(): Promise<Array<PreviewStep & { changed: string[] }>> {
-  const { stdout } = await onStack(["preview", "--json"]);
-  const steps: PreviewStep[] = JSON.parse(stdout).steps ?? [];
-  return steps
-    .filter((s) => !s.urn.includes("pulumi:pulumi:Stack"))
-    .map((s) => {
-      const olds = s.oldState?.inputs ?? {};
-      const news = s.newState?.inputs ?? {};
-      const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])];
-      const changed = keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
-      return { ...s, changed };
-    });
-}
+const previewSteps = async () => stepsOf((await onStack(["preview", "--json"])).stdout);
 
 async function sendbird(method: string, botPath: string, body?: unknown): Promise<number> {
   const res = await fetch(`${sandbox.url}/bots/${botPath}`, {
@@ -197,13 +178,7 @@ test("up, no-op preview and refresh, update, replace, drift, out-of-band delete,
   await onStack(["config", "set", "botNickname", "Helper 2  "]);
   // A real engine warning (the provider host has no engine logger of its own; core/log.ts).
   const warned = await onStack(["up", "--yes", "--json"]);
-  const diagnostics = warned.stdout
-    .split("\n")
-    // One engine event per line; the summary after them is pretty-printed over many lines.
-    .filter((line) => line.startsWith('{"'))
-    .map((line) => JSON.parse(line).diagnosticEvent)
-    .filter((d) => d?.severity === "warning");
-  expect(diagnostics.map((d) => d.message)).toEqual([
+  expect(engineWarnings(warned.stdout)).toEqual([
     expect.stringContaining(
       'pulumi-chatbots: Sendbird stored botNickname of Sendbird bot "helper_bot" differently',
     ),
@@ -276,9 +251,7 @@ test("a create that reached Sendbird but could not finish is recorded in the sta
 
   // Recorded with its id and an initialisation error, not lost.
   const { stdout } = await onStack(["stack", "export"]);
-  const recorded = (JSON.parse(stdout).deployment.resources ?? []).filter(
-    (r: StateResource) => r.type === BOT_TYPE,
-  ) as Array<StateResource & { initErrors?: string[] }>;
+  const recorded = stateResources(stdout, BOT_TYPE);
   expect(recorded).toHaveLength(1);
   expect(recorded[0].id).toBe("helper_bot");
   expect(recorded[0].initErrors?.length).toBeGreaterThan(0);
