@@ -9,7 +9,9 @@
  * until SIGTERM or SIGINT. The token or key is read from the environment, never from the command
  * line (which other local users can see), and is never printed.
  */
+import * as fs from "node:fs";
 import { startDeadSimpleChatSandbox, type DeadSimpleChatSandboxOptions } from "./deadsimplechat";
+import { startLineWorksSandbox, type LineWorksSandboxOptions } from "./lineworks";
 import { startSendbirdSandbox, type SendbirdSandboxOptions } from "./sendbird";
 
 const SENDBIRD_USAGE = `usage: cli.js sendbird [options]   (the accepted API token is read from SENDBIRD_API_TOKEN)
@@ -32,11 +34,35 @@ const DEADSIMPLECHAT_USAGE = `usage: cli.js deadsimplechat [options]   (the acce
   --list-omits-optional-fields  GET /bots returns only the fields the vendor's list example shows
   --chat-rooms ID,ID,...        the account's chat rooms (default: every room id exists)`;
 
-const PLATFORMS = { sendbird: SENDBIRD_USAGE, deadsimplechat: DEADSIMPLECHAT_USAGE };
+const LINEWORKS_USAGE = `usage: cli.js lineworks [options]   (the accepted client secret is read from LINEWORKS_CLIENT_SECRET)
+  --client-id ID                the app's client id (default: LINEWORKS_CLIENT_ID)
+  --service-account ID          the app's service account (default: LINEWORKS_SERVICE_ACCOUNT)
+  --public-key-file PATH        PEM file with the app's RSA public key (default: LINEWORKS_PUBLIC_KEY_FILE)
+  --scopes S,S,...              scopes the app may be granted (default bot,bot.read)
+  --domains ID,ID,...           the tenant's domain ids (default 10000001,10000002,10000003)
+  --port N                      port on 127.0.0.1 (default 0: any free port)
+  --state-file PATH             keep the bots and their domains in this JSON file across runs
+  --rate-limit N                requests per minute allowed per API operation (default 60)
+  --no-rate-limit               no rate limit
+  --latency-ms N                how long each request takes (default 0)
+  --mutation-ms N               how long a mutation holds its bot; a parallel one is refused (default 0)
+  --token-ttl-seconds N         expires_in of issued access tokens (default 86400)
+  --bot-limit N                 bots allowed in the tenant (default 300)
+  --end-of-list null|absent|empty   how a list's last page shows nextCursor (default null)
+  --expires-in-type string|number   JSON type of expires_in (default string)
+  --get-one-domain              serve the undocumented GET /bots/{botId}/domains/{domainId}
+  LINEWORKS_STATIC_TOKEN, if set, is accepted as an access token (scope bot) as well.`;
+
+const PLATFORMS = {
+  sendbird: SENDBIRD_USAGE,
+  deadsimplechat: DEADSIMPLECHAT_USAGE,
+  lineworks: LINEWORKS_USAGE,
+};
 /** The environment variable holding each platform's secret, and what the vendor calls it. */
 const SECRETS = {
   sendbird: { variable: "SENDBIRD_API_TOKEN", noun: "token" },
   deadsimplechat: { variable: "DEADSIMPLECHAT_API_KEY", noun: "key" },
+  lineworks: { variable: "LINEWORKS_CLIENT_SECRET", noun: "client secret" },
 } as const;
 
 class UsageError extends Error {}
@@ -56,7 +82,28 @@ type DeadSimpleChatCliOptions = { platform: "deadsimplechat" } & Pick<
   | "listOmitsOptionalFields"
   | "chatRooms"
 >;
-export type CliOptions = SendbirdCliOptions | DeadSimpleChatCliOptions;
+/** The app's identity comes from flags or, when a flag is absent, the environment (see main). */
+type LineWorksCliOptions = {
+  platform: "lineworks";
+  clientId?: string;
+  serviceAccount?: string;
+  publicKeyFile?: string;
+  scopes?: string[];
+} & Pick<
+  LineWorksSandboxOptions,
+  | "port"
+  | "stateFile"
+  | "rateLimit"
+  | "latencyMs"
+  | "mutationMs"
+  | "tokenTtlSeconds"
+  | "botLimit"
+  | "domains"
+  | "endOfListCursor"
+  | "expiresInType"
+  | "getOneDomain"
+>;
+export type CliOptions = SendbirdCliOptions | DeadSimpleChatCliOptions | LineWorksCliOptions;
 
 /** Walks the flags; the value readers throw a UsageError naming the current flag. */
 class Flags {
@@ -191,10 +238,102 @@ function parseDeadSimpleChat(args: string[]): DeadSimpleChatCliOptions {
   });
 }
 
+function parseLineWorks(args: string[]): LineWorksCliOptions {
+  const options: LineWorksCliOptions = { platform: "lineworks", port: 0 };
+  const rateLimit = (flags: Flags): LineWorksCliOptions["rateLimit"] => ({
+    requestsPerMinute: flags.integer(0),
+  });
+  const list = (flags: Flags): string[] => {
+    const items = flags.value().split(",");
+    if (items.some((item) => item.length === 0))
+      throw new UsageError(`${flags.flag} must be a comma-separated list`);
+    return items;
+  };
+  const choice = <T extends string>(flags: Flags, allowed: readonly T[]): T => {
+    const text = flags.value();
+    const chosen = allowed.find((candidate) => candidate === text);
+    if (chosen === undefined) throw new UsageError(`${flags.flag} must be ${allowed.join(", ")}`);
+    return chosen;
+  };
+  return parseFlags(args, options, rateLimit, (flags) => {
+    switch (flags.flag) {
+      case "--client-id":
+        options.clientId = flags.value();
+        return true;
+      case "--service-account":
+        options.serviceAccount = flags.value();
+        return true;
+      case "--public-key-file":
+        options.publicKeyFile = flags.value();
+        return true;
+      case "--scopes":
+        options.scopes = list(flags);
+        return true;
+      case "--domains":
+        options.domains = list(flags).map((domainId) => flags.integer(1, domainId));
+        return true;
+      case "--mutation-ms":
+        options.mutationMs = flags.integer(0);
+        return true;
+      case "--token-ttl-seconds":
+        options.tokenTtlSeconds = flags.integer(1);
+        return true;
+      case "--bot-limit":
+        options.botLimit = flags.integer(0);
+        return true;
+      case "--end-of-list":
+        options.endOfListCursor = choice(flags, ["null", "absent", "empty"] as const);
+        return true;
+      case "--expires-in-type":
+        options.expiresInType = choice(flags, ["string", "number"] as const);
+        return true;
+      case "--get-one-domain":
+        options.getOneDomain = true;
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
+/**
+ * The LINE WORKS app from the flags, the environment filling what they leave out, and the client
+ * secret; undefined (after saying why on stderr) if something is missing. Prints no secret.
+ */
+function lineWorksApp(cli: LineWorksCliOptions, clientSecret: string) {
+  const clientId = cli.clientId ?? process.env.LINEWORKS_CLIENT_ID;
+  const serviceAccount = cli.serviceAccount ?? process.env.LINEWORKS_SERVICE_ACCOUNT;
+  const publicKeyFile = cli.publicKeyFile ?? process.env.LINEWORKS_PUBLIC_KEY_FILE;
+  const missing = [
+    clientId ? undefined : "--client-id (or LINEWORKS_CLIENT_ID)",
+    serviceAccount ? undefined : "--service-account (or LINEWORKS_SERVICE_ACCOUNT)",
+    publicKeyFile ? undefined : "--public-key-file (or LINEWORKS_PUBLIC_KEY_FILE)",
+  ].filter((item) => item !== undefined);
+  if (missing.length > 0) {
+    process.stderr.write(`lineworks needs ${missing.join(", ")}.\n`);
+    return undefined;
+  }
+  let publicKeyPem: string;
+  try {
+    publicKeyPem = fs.readFileSync(publicKeyFile as string, "utf8");
+  } catch {
+    process.stderr.write(`cannot read the public key file ${publicKeyFile}.\n`);
+    return undefined;
+  }
+  return {
+    clientId: clientId as string,
+    clientSecret,
+    serviceAccount: serviceAccount as string,
+    publicKeyPem,
+    ...(cli.scopes !== undefined && { scopes: cli.scopes }),
+  };
+}
+
 export function parseArguments(args: string[]): CliOptions {
   const [platform, ...rest] = args;
   if (platform === "sendbird") return parseSendbird(rest);
   if (platform === "deadsimplechat") return parseDeadSimpleChat(rest);
+  if (platform === "lineworks") return parseLineWorks(rest);
   throw new UsageError(`unknown or missing platform ${JSON.stringify(platform)}`);
 }
 
@@ -223,15 +362,34 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  let sandbox: { url: string; stop(): Promise<void> };
+  let sandbox: { url: string; authUrl?: string; stop(): Promise<void> };
   if (cli.platform === "sendbird") {
     const { platform: _, ...options } = cli;
     sandbox = await startSendbirdSandbox({ apiToken: secret, ...options });
-  } else {
+  } else if (cli.platform === "deadsimplechat") {
     const { platform: _, ...options } = cli;
     sandbox = await startDeadSimpleChatSandbox({ apiKey: secret, ...options });
+  } else {
+    const {
+      platform: _,
+      clientId: _id,
+      serviceAccount: _sa,
+      publicKeyFile: _file,
+      scopes: _s,
+      ...options
+    } = cli;
+    const app = lineWorksApp(cli, secret);
+    if (app === undefined) return 1;
+    const staticToken = process.env.LINEWORKS_STATIC_TOKEN;
+    sandbox = await startLineWorksSandbox({
+      apps: [app],
+      ...(staticToken ? { staticTokens: [staticToken] } : {}),
+      ...options,
+    });
   }
-  process.stdout.write(JSON.stringify({ platform: cli.platform, url: sandbox.url }) + "\n");
+  // LINE WORKS has a second URL, the token endpoint; the other platforms print none.
+  const announcement = { platform: cli.platform, url: sandbox.url, authUrl: sandbox.authUrl };
+  process.stdout.write(JSON.stringify(announcement) + "\n");
 
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);

@@ -16,6 +16,28 @@ export {
   type DeadSimpleChatSandbox,
   type DeadSimpleChatSandboxOptions,
 } from "./deadsimplechat";
+export {
+  startLineWorksSandbox,
+  LineWorksErrorCode,
+  LINEWORKS_API_PATH,
+  LINEWORKS_TOKEN_PATH,
+  LINEWORKS_JWT_BEARER_GRANT,
+  LINEWORKS_LANGUAGES,
+  LINEWORKS_CALLBACK_EVENTS,
+  LINEWORKS_CHANNEL_EVENTS,
+  type LineWorksBot,
+  type LineWorksBotDomain,
+  type LineWorksCallbackEvent,
+  type LineWorksChannelEvent,
+  type LineWorksI18nBotName,
+  type LineWorksI18nDescription,
+  type LineWorksI18nPhotoUrl,
+  type LineWorksLanguage,
+  type LineWorksRateLimit,
+  type LineWorksSandbox,
+  type LineWorksSandboxOptions,
+  type LineWorksServiceAccount,
+} from "./lineworks";
 export type {
   CommitThenStatusFault,
   Fault,

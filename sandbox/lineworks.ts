@@ -1,0 +1,1841 @@
+/**
+ * A local emulator of the LINE WORKS API 2.0 bot endpoints and of its OAuth token endpoint (the
+ * service-account JWT grant), written from the vendor fact sheet
+ * (shared/reference/sendbird-and-lineworks-api.md, Part 2). Where the documentation is silent it
+ * takes the strictest plausible behaviour; each such choice is marked "silent:" below.
+ *
+ * Emulated: POST /oauth2/v2.0/token (2.2), and under /v1.0 the bot endpoints (2.4, with the
+ * secret reissue), the bot-domain endpoints and their allowed-member endpoints (2.5), the
+ * per-operation rate limit (2.8) and the rule against parallel mutations of one bot (2.4).
+ * The vendor serves the token endpoint from auth.worksmobile.com and the API from
+ * www.worksapis.com; the sandbox serves both from one origin.
+ * Not emulated: messaging, rich menus (any defaultRichmenuId is accepted), callbacks (2.7), the
+ * user directory (any user id is accepted) and the enableGroupJoin room eviction (no rooms).
+ */
+import {
+  createHmac,
+  createPublicKey,
+  randomBytes,
+  verify as verifySignature,
+  type KeyObject,
+} from "node:crypto";
+import * as http from "node:http";
+import {
+  decodePathSegments,
+  FixedWindowRateLimiter,
+  matchesAnyDigest,
+  parseJsonObjectBody,
+  readFileIfExists,
+  REDACTED,
+  secretDigest,
+  sleep,
+  startSandboxServer,
+  writeFileAtomically,
+  type FaultInjector,
+  type RateLimitDecision,
+  type RecordedRequest,
+  type SandboxRequest,
+  type SandboxResponse,
+  type StatusFault,
+} from "./http";
+
+export const LINEWORKS_API_PATH = "/v1.0";
+export const LINEWORKS_TOKEN_PATH = "/oauth2/v2.0/token";
+export const LINEWORKS_JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/** Languages of the i18n arrays (fact sheet 2.3). */
+export const LINEWORKS_LANGUAGES = ["ko_KR", "ja_JP", "en_US", "zh_CN", "zh_TW"] as const;
+/** Values of `callbackEvents`: the message types users may send (fact sheet 2.3). */
+export const LINEWORKS_CALLBACK_EVENTS = [
+  "text",
+  "location",
+  "sticker",
+  "image",
+  "file",
+  "audio",
+  "video",
+] as const;
+/** Values of `channelEvents` (documented on the JP/KR pages only, fact sheet 2.3). */
+export const LINEWORKS_CHANNEL_EVENTS = [
+  "message",
+  "join",
+  "leave",
+  "joined",
+  "left",
+  "postback",
+  "begin",
+  "end",
+] as const;
+
+export type LineWorksLanguage = (typeof LINEWORKS_LANGUAGES)[number];
+export type LineWorksCallbackEvent = (typeof LINEWORKS_CALLBACK_EVENTS)[number];
+export type LineWorksChannelEvent = (typeof LINEWORKS_CHANNEL_EVENTS)[number];
+
+export interface LineWorksServiceAccount {
+  clientId: string;
+  /** Accepted on the token endpoint; the sandbox keeps only its digest. */
+  clientSecret: string;
+  /** The service account id, the `sub` of the app's JWTs. */
+  serviceAccount: string;
+  /** The public half of the app's key pair (PEM); assertions must be signed with the private half. */
+  publicKeyPem: string;
+  /** The OAuth scopes ticked for the app in the Developer Console; default ["bot", "bot.read"]. */
+  scopes?: string[];
+}
+
+/** Requests allowed per one-minute window, per API operation (fact sheet 2.8). */
+export interface LineWorksRateLimit {
+  /** An integer >= 0. */
+  requestsPerMinute: number;
+}
+
+export interface LineWorksSandboxOptions {
+  /** The apps whose service accounts may get tokens. */
+  apps: LineWorksServiceAccount[];
+  /** Access tokens accepted as is, with scope `bot` (a provider's static accessToken). */
+  staticTokens?: string[];
+  /** Lifetime of issued access tokens in seconds, as `expires_in` says; default 86400 (fact sheet 2.2). */
+  tokenTtlSeconds?: number;
+  /**
+   * The JSON type of `expires_in`. silent: the fact sheet gives no type; default "string" (the
+   * vendor's SSO page allows String, and a client reading it as a number must convert either way).
+   */
+  expiresInType?: "string" | "number";
+  /** The tenant's domain ids; default [10000001, 10000002, 10000003]. */
+  domains?: number[];
+  /** Bots allowed per tenant; default 300 (fact sheet 2.4). */
+  botLimit?: number;
+  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
+  port?: number;
+  /** If set: load bots from this JSON file at start (if it exists) and rewrite it after every mutation. */
+  stateFile?: string;
+  /** Milliseconds every API and token request takes (for benchmarks); default 0. */
+  latencyMs?: number;
+  /**
+   * How long each mutation of a bot is held "in progress" (at least latencyMs); a second mutation
+   * of the same bot arriving meanwhile is refused (fact sheet 2.4). Default 0.
+   */
+  mutationMs?: number;
+  /**
+   * Default {requestsPerMinute: 60}: the Free plan's per-API limit, the strictest documented one
+   * (fact sheet 2.8; Standard/Advanced allow 240). false disables.
+   */
+  rateLimit?: LineWorksRateLimit | false;
+  /**
+   * How a list's last page says there is no more (open question 16). silent: default "null"
+   * (`"responseMetaData": {"nextCursor": null}`); "absent" omits the field, "empty" sends "".
+   */
+  endOfListCursor?: "null" | "absent" | "empty";
+  /**
+   * Serve GET /bots/{botId}/domains/{domainId}. silent: not documented (open question 13), so by
+   * default it answers 405 and clients must read a registration through the list.
+   */
+  getOneDomain?: boolean;
+}
+
+export interface LineWorksI18nBotName {
+  language: LineWorksLanguage;
+  botName: string;
+}
+export interface LineWorksI18nDescription {
+  language: LineWorksLanguage;
+  description: string;
+}
+export interface LineWorksI18nPhotoUrl {
+  language: LineWorksLanguage;
+  photoUrl: string;
+}
+
+/** A bot as GET /bots/{botId} returns it (fact sheet 2.3; field names as on the wire). */
+export interface LineWorksBot {
+  /** int64, server-assigned. */
+  botId: number;
+  botName: string;
+  photoUrl: string;
+  description: string;
+  administrators: string[];
+  subadministrators: string[];
+  allowDomains: number[];
+  enableCallback: boolean;
+  callbackEvents: LineWorksCallbackEvent[];
+  channelEvents: LineWorksChannelEvent[];
+  /** Absent until set; "" means no callbacks. */
+  callbackUrl?: string;
+  enableGroupJoin: boolean;
+  /** Absent until set. */
+  defaultRichmenuId?: string;
+  i18nBotNames: LineWorksI18nBotName[];
+  i18nDescriptions: LineWorksI18nDescription[];
+  i18nPhotoUrls: LineWorksI18nPhotoUrl[];
+  /** `YYYY-MM-DDThh:mm:ss+09:00`. */
+  createdTime: string;
+  modifiedTime: string;
+}
+
+/** A bot's registration in one domain (fact sheet 2.5); the API answers all but `botId`. */
+export interface LineWorksBotDomain {
+  botId: number;
+  domainId: number;
+  visible: boolean;
+  allowToSelectedMember: boolean;
+}
+
+export interface LineWorksSandbox {
+  /** Base URL of the API, e.g. "http://127.0.0.1:41234/v1.0". */
+  readonly url: string;
+  /** The token endpoint, e.g. "http://127.0.0.1:41234/oauth2/v2.0/token". */
+  readonly authUrl: string;
+  readonly faults: FaultInjector;
+  /**
+   * Every API and token request received, in order (control requests excluded). Authorization
+   * headers, client secrets, assertions, access and refresh tokens are logged as "[REDACTED]".
+   */
+  readonly requests: ReadonlyArray<RecordedRequest>;
+  /** Snapshot of the stored bots (whole objects), in botId order. */
+  bots(): LineWorksBot[];
+  bot(botId: number | string): LineWorksBot | undefined;
+  /** The bot's domain registrations in domainId order ([] for an unknown bot). */
+  domains(botId: number | string): LineWorksBotDomain[];
+  /** The allowed members of a registration, or undefined if there is no such registration. */
+  members(botId: number | string, domainId: number | string): string[] | undefined;
+  /** Whether `secret` is the bot's current secret (issued by POST /bots/{botId}/secret). */
+  botSecretMatches(botId: number | string, secret: string): boolean;
+  /**
+   * A change made in the admin console, for drift tests: no validation; modifiedTime is bumped
+   * (unless given) and narrowing allowDomains drops registrations as the API does. An undefined
+   * value removes an optional field. Throws if there is no such bot.
+   */
+  editBot(botId: number | string, changes: Partial<LineWorksBot>): void;
+  /** Deletes a bot as the admin console would. Throws if there is no such bot. */
+  removeBot(botId: number | string): void;
+  editDomain(
+    botId: number | string,
+    domainId: number | string,
+    changes: Partial<Pick<LineWorksBotDomain, "visible" | "allowToSelectedMember">>,
+  ): void;
+  removeDomain(botId: number | string, domainId: number | string): void;
+  /** Every access token issued so far answers 401 from now on (refresh tokens stay valid). */
+  expireTokens(): void;
+  /** How many token pairs the token endpoint issued. */
+  tokensIssued(): number;
+  /** How many mutations were refused because another mutation of the same bot was in progress. */
+  overlappingMutations(): number;
+  /** How many requests the rate limiter refused with 429 (injected faults not counted). */
+  rateLimited(): number;
+  /** Replaces the rate limit (with fresh windows); false disables it. */
+  setRateLimit(rateLimit: LineWorksRateLimit | false): void;
+  /** Changes `latencyMs` for requests that arrive from now on. */
+  setLatency(ms: number): void;
+  /** Changes `mutationMs` for mutations that arrive from now on. */
+  setMutationMs(ms: number): void;
+  /** Stops the server; a `reset-then-commit` request still waiting for its delay is dropped. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The `code` values of the API's `{code, description}` error bodies. Documented: UNAUTHORIZED and
+ * TOO_MANY_REQUESTS. silent: INVALID_PARAMETER, BAD_REQUEST, NOT_FOUND and ACCESS_DENIED are the
+ * codes third-party clients observed; EXCEEDED_NUMBER_LIMIT_OF_BOT and DOMAIN_NOT_BELONGING_TO_TENANT
+ * are carried over from API 1.0 (HTTP 400 there); ALREADY_EXISTS, CONFLICT and METHOD_NOT_ALLOWED
+ * are invented for conditions no source names (fact sheet 2.6, open question 14).
+ */
+export const LineWorksErrorCode = {
+  badRequest: "BAD_REQUEST",
+  invalidParameter: "INVALID_PARAMETER",
+  unauthorized: "UNAUTHORIZED",
+  accessDenied: "ACCESS_DENIED",
+  notFound: "NOT_FOUND",
+  methodNotAllowed: "METHOD_NOT_ALLOWED",
+  alreadyExists: "ALREADY_EXISTS",
+  conflict: "CONFLICT",
+  botLimitExceeded: "EXCEEDED_NUMBER_LIMIT_OF_BOT",
+  domainNotInTenant: "DOMAIN_NOT_BELONGING_TO_TENANT",
+  tooManyRequests: "TOO_MANY_REQUESTS",
+  internalServerError: "INTERNAL_SERVER_ERROR",
+} as const;
+
+const DEFAULT_SCOPES = ["bot", "bot.read"];
+const DEFAULT_DOMAINS = [10000001, 10000002, 10000003];
+const DEFAULT_TOKEN_TTL_SECONDS = 86400;
+const DEFAULT_BOT_LIMIT = 300;
+const DEFAULT_RATE_LIMIT: LineWorksRateLimit = { requestsPerMinute: 60 };
+const REFRESH_TOKEN_TTL_MS = 90 * 24 * 3600 * 1000;
+// silent: the maximum assertion lifetime is not documented (open question 17); the official
+// samples use exp = iat + 3600, so anything longer is refused.
+const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
+// silent: a little clock skew is tolerated on `iat` (not on `exp`).
+const ASSERTION_CLOCK_SKEW_SECONDS = 60;
+const DEFAULT_PAGE_COUNT = 50;
+const MAX_PAGE_COUNT = 100;
+// silent: API 2.0 documents no cap on allowed members; API 1.0 capped them at 150.
+const MAX_MEMBERS_PER_DOMAIN = 150;
+const FIRST_BOT_ID = 2000001;
+/** Prefix of issued tokens (the vendor's look like "kr1AAAB..."); lets the log scrub them. */
+const TOKEN_PREFIX = "kr1AAA";
+const DEFAULT_CHANNEL_EVENTS: LineWorksChannelEvent[] = [
+  "message",
+  "join",
+  "leave",
+  "joined",
+  "left",
+  "postback",
+];
+
+type Operation =
+  | "bot.list"
+  | "bot.create"
+  | "bot.get"
+  | "bot.update"
+  | "bot.patch"
+  | "bot.delete"
+  | "bot.secret"
+  | "domain.list"
+  | "domain.get"
+  | "domain.create"
+  | "domain.update"
+  | "domain.patch"
+  | "domain.delete"
+  | "member.list"
+  | "member.create"
+  | "member.delete";
+
+const OPERATIONS: Operation[] = [
+  "bot.list",
+  "bot.create",
+  "bot.get",
+  "bot.update",
+  "bot.patch",
+  "bot.delete",
+  "bot.secret",
+  "domain.list",
+  "domain.get",
+  "domain.create",
+  "domain.update",
+  "domain.patch",
+  "domain.delete",
+  "member.list",
+  "member.create",
+  "member.delete",
+];
+
+/** Path shapes under /v1.0 and the operation of each method; ":x" segments are parameters. */
+const ROUTES: Array<{ shape: string[]; methods: Partial<Record<string, Operation>> }> = [
+  { shape: ["bots"], methods: { GET: "bot.list", POST: "bot.create" } },
+  {
+    shape: ["bots", ":botId"],
+    methods: { GET: "bot.get", PUT: "bot.update", PATCH: "bot.patch", DELETE: "bot.delete" },
+  },
+  { shape: ["bots", ":botId", "secret"], methods: { POST: "bot.secret" } },
+  { shape: ["bots", ":botId", "domains"], methods: { GET: "domain.list" } },
+  {
+    shape: ["bots", ":botId", "domains", ":domainId"],
+    methods: {
+      GET: "domain.get",
+      POST: "domain.create",
+      PUT: "domain.update",
+      PATCH: "domain.patch",
+      DELETE: "domain.delete",
+    },
+  },
+  {
+    shape: ["bots", ":botId", "domains", ":domainId", "members"],
+    methods: { GET: "member.list", POST: "member.create" },
+  },
+  {
+    shape: ["bots", ":botId", "domains", ":domainId", "members", ":userId"],
+    methods: { DELETE: "member.delete" },
+  },
+];
+
+interface Route {
+  operation: Operation;
+  botId: number;
+  domainId: number;
+  userId: string;
+}
+
+/** An API error on its way to becoming a `{code, description}` response. */
+class LineWorksError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+/** A token-endpoint error on its way to becoming an RFC 6749 `{error, error_description}` response. */
+class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface AppRecord {
+  clientId: string;
+  secretDigest: Buffer;
+  serviceAccount: string;
+  publicKey: KeyObject;
+  scopes: string[];
+}
+
+/** An issued access or refresh token, stored under the hex digest of its value. */
+interface IssuedToken {
+  clientId: string;
+  scopes: string[];
+  expiresAt: number;
+}
+
+interface DomainRecord {
+  visible: boolean;
+  allowToSelectedMember: boolean;
+  members: string[];
+}
+
+interface StoredBot {
+  bot: LineWorksBot;
+  domains: Map<number, DomainRecord>;
+  /** Hex SHA-256 of the current bot secret, if one was issued. */
+  secretDigest?: string;
+}
+
+/** On-disk format of `stateFile`: bots, registrations and members, never tokens or secrets. */
+interface StateFile {
+  version: 1;
+  nextBotId: number;
+  bots: Array<{
+    bot: LineWorksBot;
+    secretSha256?: string;
+    domains: Array<{ domainId: number; visible: boolean; allowToSelectedMember: boolean; members: string[] }>;
+  }>;
+}
+
+type BotFields = Omit<LineWorksBot, "botId" | "createdTime" | "modifiedTime">;
+const WRITABLE_FIELDS: ReadonlyArray<keyof BotFields> = [
+  "botName",
+  "photoUrl",
+  "description",
+  "administrators",
+  "subadministrators",
+  "allowDomains",
+  "enableCallback",
+  "callbackEvents",
+  "channelEvents",
+  "callbackUrl",
+  "enableGroupJoin",
+  "defaultRichmenuId",
+  "i18nBotNames",
+  "i18nDescriptions",
+  "i18nPhotoUrls",
+];
+const REQUIRED_FIELDS: ReadonlyArray<keyof BotFields> = [
+  "botName",
+  "photoUrl",
+  "description",
+  "administrators",
+];
+const READ_ONLY_FIELDS = ["botId", "createdTime", "modifiedTime"];
+
+export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Promise<LineWorksSandbox> {
+  const apps = appRecords(opts.apps);
+  const staticTokens = opts.staticTokens ?? [];
+  if (!Array.isArray(staticTokens) || staticTokens.some((token) => typeof token !== "string" || !token)) {
+    throw new Error("startLineWorksSandbox: staticTokens must be non-empty strings.");
+  }
+  if (apps.size === 0 && staticTokens.length === 0) {
+    throw new Error("startLineWorksSandbox: give at least one app or static token.");
+  }
+  const staticDigests = staticTokens.map(secretDigest);
+  const tokenTtlSeconds = positiveInteger(
+    opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+    "tokenTtlSeconds",
+  );
+  const expiresInType = opts.expiresInType ?? "string";
+  const botLimit = nonNegativeInteger(opts.botLimit ?? DEFAULT_BOT_LIMIT, "botLimit");
+  const tenantDomains = domainSet(opts.domains ?? DEFAULT_DOMAINS);
+  const endOfListCursor = opts.endOfListCursor ?? "null";
+  let latencyMs = checkedDuration(opts.latencyMs ?? 0, "latencyMs");
+  let mutationMs = checkedDuration(opts.mutationMs ?? 0, "mutationMs");
+  let limiter = rateLimiterFor(opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit);
+  let rateLimited = 0;
+  let tokensIssued = 0;
+  let overlapping = 0;
+  const accessTokens = new Map<string, IssuedToken>();
+  const refreshTokens = new Map<string, IssuedToken>();
+  /** Bots with a mutation in progress (the overlap detector). */
+  const busyBots = new Set<number>();
+  // Cursors are signed with a per-instance key, so a garbled or foreign cursor is detected.
+  const cursorKey = randomBytes(32);
+
+  const bots = new Map<number, StoredBot>();
+  const state = opts.stateFile === undefined ? undefined : loadStateFile(opts.stateFile);
+  let nextBotId = FIRST_BOT_ID;
+  for (const entry of state?.bots ?? []) {
+    bots.set(entry.bot.botId, {
+      bot: entry.bot,
+      secretDigest: entry.secretSha256,
+      domains: new Map(
+        entry.domains.map(({ domainId, visible, allowToSelectedMember, members }) => [
+          domainId,
+          { visible, allowToSelectedMember, members },
+        ]),
+      ),
+    });
+    nextBotId = Math.max(nextBotId, entry.bot.botId + 1);
+  }
+  nextBotId = Math.max(nextBotId, state?.nextBotId ?? 0);
+
+  function saveState(): void {
+    if (opts.stateFile === undefined) return;
+    const content: StateFile = {
+      version: 1,
+      nextBotId,
+      bots: sortedBots().map((stored) => ({
+        bot: stored.bot,
+        ...(stored.secretDigest !== undefined && { secretSha256: stored.secretDigest }),
+        domains: [...stored.domains.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([domainId, record]) => ({ domainId, ...record })),
+      })),
+    };
+    writeFileAtomically(opts.stateFile, JSON.stringify(content, null, 2) + "\n");
+  }
+
+  const sortedBots = (): StoredBot[] => [...bots.values()].sort((a, b) => a.bot.botId - b.bot.botId);
+
+  // ---- token endpoint (fact sheet 2.2) ---------------------------------------------------------
+
+  function handleToken(req: SandboxRequest): SandboxResponse {
+    if (req.method !== "POST") {
+      return {
+        ...oauthError(new OAuthError(405, "invalid_request", "Use POST.")),
+        headers: { Allow: "POST" },
+      };
+    }
+    try {
+      const form = parseForm(req);
+      const grantType = form.get("grant_type");
+      if (grantType === undefined) throw invalidRequest("grant_type is required.");
+      if (grantType === LINEWORKS_JWT_BEARER_GRANT) return jwtBearerGrant(form);
+      // silent: refreshing is documented (2.2) but not its request; this is RFC 6749 section 6.
+      if (grantType === "refresh_token") return refreshTokenGrant(form);
+      throw new OAuthError(400, "unsupported_grant_type", "grant_type is not supported.");
+    } catch (error) {
+      if (error instanceof OAuthError) return oauthError(error);
+      throw error;
+    }
+  }
+
+  function jwtBearerGrant(form: Map<string, string>): SandboxResponse {
+    const [clientId, clientSecret, assertion, scope] = required(form, [
+      "client_id",
+      "client_secret",
+      "assertion",
+      // silent: scope is listed among the fields (2.2); a request without it is refused.
+      "scope",
+    ]);
+    const app = authenticateClient(clientId, clientSecret);
+    verifyAssertion(app, assertion);
+    return issueTokens(app.clientId, grantedScopes(scope, app.scopes));
+  }
+
+  function refreshTokenGrant(form: Map<string, string>): SandboxResponse {
+    const [clientId, clientSecret, refreshToken] = required(form, [
+      "client_id",
+      "client_secret",
+      "refresh_token",
+    ]);
+    const app = authenticateClient(clientId, clientSecret);
+    const key = tokenKey(refreshToken);
+    const grant = refreshTokens.get(key);
+    if (grant === undefined || grant.clientId !== app.clientId || Date.now() >= grant.expiresAt) {
+      throw new OAuthError(400, "invalid_grant", "The refresh token is invalid or expired.");
+    }
+    const scope = form.get("scope");
+    const scopes = scope === undefined ? grant.scopes : grantedScopes(scope, grant.scopes);
+    // Documented: refreshing issues a new refresh token. silent: the old one stops working.
+    refreshTokens.delete(key);
+    return issueTokens(app.clientId, scopes);
+  }
+
+  /** The app whose client id and secret these are; otherwise invalid_client (RFC 6749 5.2). */
+  function authenticateClient(clientId: string, clientSecret: string): AppRecord {
+    const app = apps.get(clientId);
+    // Compare a digest even for an unknown client, so timing does not tell which part was wrong.
+    const secretOk = matchesAnyDigest(clientSecret, [
+      app?.secretDigest ?? secretDigest(randomBytes(16).toString("hex")),
+    ]);
+    if (app === undefined || !secretOk) {
+      throw new OAuthError(401, "invalid_client", "Client authentication failed.");
+    }
+    return app;
+  }
+
+  /**
+   * Checks the JWT of 2.2: compact JWS of three base64url parts without padding, header alg RS256
+   * and typ JWT, signed by the app's private key, iss = client id, sub = service account, numeric
+   * iat and exp, exp in the future and at most an hour after iat. Anything else is invalid_grant.
+   * silent: other claims (e.g. aud, which third-party samples send) are ignored.
+   */
+  function verifyAssertion(app: AppRecord, assertion: string): void {
+    const bad = (why: string) => new OAuthError(400, "invalid_grant", `Invalid assertion: ${why}`);
+    const parts = assertion.split(".");
+    if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) {
+      throw bad("not a JWT of three base64url parts without padding.");
+    }
+    const header = jsonSegment(parts[0]);
+    const claims = jsonSegment(parts[1]);
+    if (header === undefined || claims === undefined)
+      throw bad("the header and claims must be JSON objects.");
+    if (header.alg !== "RS256") throw bad("alg must be RS256.");
+    // silent: the documented header has typ "JWT"; a header without it is refused.
+    if (header.typ !== "JWT") throw bad('typ must be "JWT".');
+    const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
+    if (!verifySignature("sha256", signed, app.publicKey, Buffer.from(parts[2], "base64url"))) {
+      throw bad("the signature does not verify with the app's public key.");
+    }
+    if (claims.iss !== app.clientId) throw bad("iss must be the client id.");
+    if (claims.sub !== app.serviceAccount) throw bad("sub must be the app's service account.");
+    const { iat, exp } = claims;
+    // Documented: iat and exp must be numbers. silent: whole seconds only.
+    if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) {
+      throw bad("iat and exp must be numbers of whole seconds.");
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if ((exp as number) <= now) throw bad("the assertion has expired.");
+    if ((iat as number) > now + ASSERTION_CLOCK_SKEW_SECONDS) throw bad("iat is in the future.");
+    if ((exp as number) <= (iat as number)) throw bad("exp must be later than iat.");
+    if ((exp as number) - (iat as number) > MAX_ASSERTION_LIFETIME_SECONDS) {
+      throw bad(`exp may be at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds after iat.`);
+    }
+  }
+
+  function issueTokens(clientId: string, scopes: string[]): SandboxResponse {
+    const accessToken = newToken();
+    const refreshToken = newToken();
+    accessTokens.set(tokenKey(accessToken), {
+      clientId,
+      scopes,
+      expiresAt: Date.now() + tokenTtlSeconds * 1000,
+    });
+    refreshTokens.set(tokenKey(refreshToken), {
+      clientId,
+      scopes,
+      expiresAt: Date.now() + REFRESH_TOKEN_TTL_MS,
+    });
+    tokensIssued += 1;
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        refresh_token: refreshToken,
+        scope: scopes.join(" "),
+        token_type: "Bearer",
+        expires_in: expiresInType === "number" ? tokenTtlSeconds : String(tokenTtlSeconds),
+      },
+      // RFC 6749 5.1: token responses must not be cached.
+      headers: { "Cache-Control": "no-store", Pragma: "no-cache" },
+    };
+  }
+
+  // ---- API auth, routing, rate limit and the overlap detector ---------------------------------
+
+  /** The scopes of the request's bearer token, or undefined if it has no valid one. */
+  function authenticate(req: SandboxRequest): string[] | undefined {
+    // Documented: the literal "Bearer", one space, the token. silent: nothing else is accepted.
+    const match = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? "");
+    if (match === null) return undefined;
+    const token = match[1];
+    if (matchesAnyDigest(token, staticDigests)) return ["bot"];
+    const key = tokenKey(token);
+    const issued = accessTokens.get(key);
+    if (issued === undefined) return undefined;
+    if (Date.now() >= issued.expiresAt) {
+      accessTokens.delete(key);
+      return undefined;
+    }
+    return issued.scopes;
+  }
+
+  /**
+   * Authenticates, routes, checks the scope and counts the request against its operation's limit.
+   * silent: in that order, so an unknown path answers 401 without a token and 404 with one.
+   */
+  function admit(req: SandboxRequest): { route: Route; decision?: RateLimitDecision } {
+    const scopes = authenticate(req);
+    if (scopes === undefined) throw unauthorized();
+    const route = routeOf(req, opts.getOneDomain ?? false);
+    // Documented: GETs accept bot or bot.read, everything else needs bot (2.1).
+    const allowed = req.method === "GET" ? ["bot", "bot.read"] : ["bot"];
+    if (!scopes.some((scope) => allowed.includes(scope))) {
+      throw new LineWorksError(
+        403,
+        LineWorksErrorCode.accessDenied,
+        `The access token lacks the scope this API needs (${allowed.join(" or ")}).`,
+      );
+    }
+    const decision = limiter?.take(route.operation);
+    if (decision !== undefined && !decision.allowed) {
+      rateLimited += 1;
+      throw new LineWorksError(
+        429,
+        LineWorksErrorCode.tooManyRequests,
+        "API rate limit exceeded",
+        rateLimitHeaders(decision),
+      );
+    }
+    return { route, decision };
+  }
+
+  async function handleApi(req: SandboxRequest): Promise<SandboxResponse> {
+    let admitted: { route: Route; decision?: RateLimitDecision };
+    try {
+      admitted = admit(req);
+    } catch (error) {
+      await pause(latencyMs);
+      return apiError(error);
+    }
+    const { route, decision } = admitted;
+    // Documented (2.4): no parallel mutations of one bot, be they of the bot, a domain or a member.
+    const mutatedBot = route.operation !== "bot.create" && req.method !== "GET" ? route.botId : undefined;
+    let response: SandboxResponse;
+    if (mutatedBot !== undefined && busyBots.has(mutatedBot)) {
+      overlapping += 1;
+      await pause(latencyMs);
+      // silent: the error for a violation is not documented (open question 15).
+      response = apiError(
+        new LineWorksError(
+          409,
+          LineWorksErrorCode.conflict,
+          "Another request is changing this bot; do not call the bot APIs in parallel for the same bot.",
+        ),
+      );
+    } else {
+      if (mutatedBot !== undefined) busyBots.add(mutatedBot);
+      try {
+        // The mutation occupies the bot for as long as the request takes; it commits at the end.
+        await pause(mutatedBot !== undefined ? Math.max(latencyMs, mutationMs) : latencyMs);
+        response = perform(req, route);
+      } catch (error) {
+        response = apiError(error);
+      } finally {
+        if (mutatedBot !== undefined) busyBots.delete(mutatedBot);
+      }
+    }
+    if (decision !== undefined) response.headers = { ...response.headers, ...rateLimitHeaders(decision) };
+    return response;
+  }
+
+  function perform(req: SandboxRequest, route: Route): SandboxResponse {
+    switch (route.operation) {
+      case "bot.list":
+        return listBots(req.query);
+      case "bot.create":
+        return createBot(jsonBody(req));
+      case "bot.get":
+        return { status: 200, body: structuredClone(findBot(route.botId).bot) };
+      case "bot.update":
+        return updateBot(route.botId, jsonBody(req), "put");
+      case "bot.patch":
+        return updateBot(route.botId, jsonBody(req), "patch");
+      case "bot.delete":
+        findBot(route.botId);
+        bots.delete(route.botId);
+        saveState();
+        return noContent();
+      case "bot.secret":
+        return reissueSecret(route.botId);
+      case "domain.list":
+        return listDomains(route.botId, req.query);
+      case "domain.get":
+        return { status: 200, body: domainBody(route.domainId, findRegistration(route)) };
+      case "domain.create":
+        return createDomain(route, jsonBody(req));
+      case "domain.update":
+        return updateDomain(route, jsonBody(req), "put");
+      case "domain.patch":
+        return updateDomain(route, jsonBody(req), "patch");
+      case "domain.delete":
+        findRegistration(route);
+        findBot(route.botId).domains.delete(route.domainId);
+        saveState();
+        return noContent();
+      case "member.list":
+        return listMembers(route, req.query);
+      case "member.create":
+        return addMember(route, jsonBody(req));
+      case "member.delete":
+        return removeMember(route);
+    }
+  }
+
+  // ---- bots ------------------------------------------------------------------------------------
+
+  function findBot(botId: number): StoredBot {
+    const stored = bots.get(botId);
+    // silent: an unknown bot answers 404 NOT_FOUND (a third-party client treats 404 as gone, 2.4).
+    if (stored === undefined) throw notFound(`Bot ${botId} does not exist.`);
+    return stored;
+  }
+
+  function listBots(query: Record<string, string>): SandboxResponse {
+    const page = paginate(
+      sortedBots().map((stored) => stored.bot),
+      (bot) => bot.botId,
+      query,
+      "bots",
+    );
+    // Documented: list items carry only these fields (2.4).
+    const items = page.items.map(({ botId, botName, photoUrl, i18nBotNames, i18nPhotoUrls }) => ({
+      botId,
+      botName,
+      photoUrl,
+      i18nBotNames: structuredClone(i18nBotNames),
+      i18nPhotoUrls: structuredClone(i18nPhotoUrls),
+    }));
+    return { status: 200, body: { bots: items, responseMetaData: page.metaData } };
+  }
+
+  function createBot(body: Record<string, unknown>): SandboxResponse {
+    const fields = validateBotBody(body, "create", tenantDomains);
+    // silent: the body is validated before the limit is checked; the limit's error is API 1.0's.
+    if (bots.size >= botLimit) {
+      throw new LineWorksError(
+        400,
+        LineWorksErrorCode.botLimitExceeded,
+        `The tenant already has the maximum number of bots (${botLimit}).`,
+      );
+    }
+    const now = timestamp();
+    const bot = composeBot(nextBotId, fields, now, now);
+    checkBot(bot);
+    nextBotId += 1;
+    bots.set(bot.botId, { bot, domains: new Map() });
+    saveState();
+    // Documented: 201. silent: the body is the whole bot, as GET returns it (open question 10).
+    return { status: 201, body: structuredClone(bot) };
+  }
+
+  /**
+   * PUT replaces: omitted optional fields go back to their defaults (documented globally, 2.1).
+   * PATCH changes only the fields sent. silent: the bot is looked up before the body is validated;
+   * both answer 200 with the whole bot; modifiedTime changes on every successful call.
+   */
+  function updateBot(botId: number, body: Record<string, unknown>, mode: "put" | "patch"): SandboxResponse {
+    const stored = findBot(botId);
+    const fields = validateBotBody(body, mode, tenantDomains);
+    const now = timestamp();
+    const bot =
+      mode === "put"
+        ? composeBot(botId, fields, stored.bot.createdTime, now)
+        : { ...stored.bot, ...fields, modifiedTime: now };
+    checkBot(bot);
+    stored.bot = bot;
+    dropRegistrationsOutsideAllowDomains(stored);
+    saveState();
+    return { status: 200, body: structuredClone(bot) };
+  }
+
+  /**
+   * Documented (PATCH page, 2.4): narrowing allowDomains deletes registrations outside the new
+   * list. silent: PUT and the admin console do the same; an empty list allows every domain.
+   */
+  function dropRegistrationsOutsideAllowDomains(stored: StoredBot): void {
+    const allowed = stored.bot.allowDomains;
+    if (allowed.length === 0) return;
+    for (const domainId of [...stored.domains.keys()]) {
+      if (!allowed.includes(domainId)) stored.domains.delete(domainId);
+    }
+  }
+
+  function reissueSecret(botId: number): SandboxResponse {
+    const stored = findBot(botId);
+    const secret = randomBytes(24).toString("base64url");
+    // Documented: the previous secret stops working at once. Only a digest is kept.
+    stored.secretDigest = secretDigest(secret).toString("hex");
+    saveState();
+    return { status: 200, body: { secret } };
+  }
+
+  // ---- domains and members (fact sheet 2.5) ----------------------------------------------------
+
+  /** The registration the route names; 404 if the bot or the registration does not exist. */
+  function findRegistration(route: Route): DomainRecord {
+    const registration = findBot(route.botId).domains.get(route.domainId);
+    if (registration === undefined) {
+      throw notFound(`Bot ${route.botId} is not registered in domain ${route.domainId}.`);
+    }
+    return registration;
+  }
+
+  function listDomains(botId: number, query: Record<string, string>): SandboxResponse {
+    const stored = findBot(botId);
+    const entries = [...stored.domains.entries()].sort(([a], [b]) => a - b);
+    const page = paginate(entries, ([domainId]) => domainId, query, `domains:${botId}`);
+    return {
+      status: 200,
+      body: {
+        domains: page.items.map(([domainId, record]) => domainBody(domainId, record)),
+        responseMetaData: page.metaData,
+      },
+    };
+  }
+
+  function createDomain(route: Route, body: Record<string, unknown>): SandboxResponse {
+    const stored = findBot(route.botId);
+    const fields = validateDomainBody(body);
+    const { domainId } = route;
+    requireTenantDomain(domainId);
+    const allowed = stored.bot.allowDomains;
+    // Documented: the domain must be inside allowDomains (2.5). silent: the error is INVALID_PARAMETER.
+    if (allowed.length > 0 && !allowed.includes(domainId)) {
+      throw invalidParameter(`domainId ${domainId} is not in the bot's allowDomains.`);
+    }
+    // silent: registering twice is refused rather than treated as an update.
+    if (stored.domains.has(domainId)) {
+      throw new LineWorksError(
+        409,
+        LineWorksErrorCode.alreadyExists,
+        `Bot ${route.botId} is already registered in domain ${domainId}.`,
+      );
+    }
+    const record: DomainRecord = {
+      visible: fields.visible ?? false,
+      allowToSelectedMember: fields.allowToSelectedMember ?? false,
+      members: [],
+    };
+    stored.domains.set(domainId, record);
+    saveState();
+    return { status: 201, body: domainBody(domainId, record) };
+  }
+
+  /** PUT resets omitted fields to false (their documented defaults); PATCH changes only those sent. */
+  function updateDomain(route: Route, body: Record<string, unknown>, mode: "put" | "patch"): SandboxResponse {
+    const registration = findRegistration(route);
+    const fields = validateDomainBody(body);
+    registration.visible = fields.visible ?? (mode === "put" ? false : registration.visible);
+    registration.allowToSelectedMember =
+      fields.allowToSelectedMember ?? (mode === "put" ? false : registration.allowToSelectedMember);
+    saveState();
+    return { status: 200, body: domainBody(route.domainId, registration) };
+  }
+
+  function requireTenantDomain(domainId: number): void {
+    if (!tenantDomains.has(domainId)) {
+      throw new LineWorksError(
+        400,
+        LineWorksErrorCode.domainNotInTenant,
+        `Domain ${domainId} does not belong to the tenant.`,
+      );
+    }
+  }
+
+  /**
+   * silent: the member list pages like the others; the documented "All users" answer for a
+   * registration open to everyone (2.5) has no known wire form, so the stored list is returned.
+   */
+  function listMembers(route: Route, query: Record<string, string>): SandboxResponse {
+    const registration = findRegistration(route);
+    const sorted = [...registration.members].sort();
+    const page = paginate(sorted, (userId) => userId, query, `members:${route.botId}:${route.domainId}`);
+    return { status: 200, body: { members: page.items, responseMetaData: page.metaData } };
+  }
+
+  function addMember(route: Route, body: Record<string, unknown>): SandboxResponse {
+    const registration = findRegistration(route);
+    for (const field of Object.keys(body)) {
+      if (field !== "userId") throw invalidParameter(`${field} is not a property of a member.`);
+    }
+    const { userId } = body;
+    if (typeof userId !== "string" || userId.trim().length === 0) {
+      throw invalidParameter("userId is required and must be a non-empty string.");
+    }
+    // silent: members only matter when allowToSelectedMember is true (2.5); otherwise refused.
+    if (!registration.allowToSelectedMember) {
+      throw invalidParameter("allowToSelectedMember is false: every member may use the bot in this domain.");
+    }
+    if (registration.members.includes(userId)) {
+      throw new LineWorksError(
+        409,
+        LineWorksErrorCode.alreadyExists,
+        `${userId} is already an allowed member.`,
+      );
+    }
+    if (registration.members.length >= MAX_MEMBERS_PER_DOMAIN) {
+      throw invalidParameter(`A domain allows at most ${MAX_MEMBERS_PER_DOMAIN} selected members.`);
+    }
+    registration.members.push(userId);
+    saveState();
+    // Documented: 201. silent: the body echoes the member.
+    return { status: 201, body: { userId } };
+  }
+
+  function removeMember(route: Route): SandboxResponse {
+    const registration = findRegistration(route);
+    const index = registration.members.indexOf(route.userId);
+    if (index < 0) throw notFound(`${route.userId} is not an allowed member.`);
+    registration.members.splice(index, 1);
+    saveState();
+    return noContent();
+  }
+
+  // ---- pagination --------------------------------------------------------------------------------
+
+  /**
+   * One page of `items` (sorted by `keyOf`), per the documented `count` (1-100, default 50) and
+   * `cursor` parameters. A cursor is valid only for the list (`kind`) that issued it.
+   */
+  function paginate<T>(
+    items: T[],
+    keyOf: (item: T) => number | string,
+    query: Record<string, string>,
+    kind: string,
+  ): { items: T[]; metaData: Record<string, string | null> } {
+    let count = DEFAULT_PAGE_COUNT;
+    if (query.count !== undefined) {
+      count = /^\d{1,3}$/.test(query.count) ? Number(query.count) : NaN;
+      if (!(count >= 1 && count <= MAX_PAGE_COUNT)) {
+        throw invalidParameter(`count must be an integer between 1 and ${MAX_PAGE_COUNT}.`);
+      }
+    }
+    // silent: an empty cursor is refused like any other invalid cursor.
+    const after = query.cursor === undefined ? undefined : readCursor(query.cursor, kind);
+    const remaining = after === undefined ? items : items.filter((item) => keyOf(item) > after);
+    const page = remaining.slice(0, count);
+    let metaData: Record<string, string | null>;
+    if (remaining.length > count) {
+      metaData = { nextCursor: writeCursor(kind, keyOf(page[page.length - 1])) };
+    } else if (endOfListCursor === "null") {
+      metaData = { nextCursor: null };
+    } else {
+      metaData = endOfListCursor === "empty" ? { nextCursor: "" } : {};
+    }
+    return { items: page, metaData };
+  }
+
+  /**
+   * silent: cursors are opaque and do not expire. They contain "+" so that a client which does
+   * not URL-encode them, as the list pages require, sends spaces and is refused.
+   */
+  function writeCursor(kind: string, lastKey: number | string): string {
+    const payload = Buffer.from(JSON.stringify([kind, lastKey])).toString("base64url");
+    return `v1+${payload}+${cursorSignature(payload)}`;
+  }
+
+  function readCursor(cursor: string, kind: string): number | string {
+    const invalid = invalidParameter("cursor is invalid.");
+    const [version, payload, signature, ...rest] = cursor.split("+");
+    if (
+      version !== "v1" ||
+      rest.length > 0 ||
+      payload === undefined ||
+      signature !== cursorSignature(payload)
+    ) {
+      throw invalid;
+    }
+    const decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as [
+      string,
+      number | string,
+    ];
+    if (decoded[0] !== kind) throw invalid;
+    return decoded[1];
+  }
+
+  function cursorSignature(payload: string): string {
+    return createHmac("sha256", cursorKey).update(payload).digest("base64url").slice(0, 22);
+  }
+
+  // ---- dispatch ----------------------------------------------------------------------------------
+
+  async function handle(req: SandboxRequest): Promise<SandboxResponse> {
+    if (req.path === LINEWORKS_TOKEN_PATH) {
+      // silent: the token endpoint is not among the rate-limited APIs (2.8), so it has no limit.
+      await pause(latencyMs);
+      return handleToken(req);
+    }
+    if (req.path === LINEWORKS_API_PATH || req.path.startsWith(`${LINEWORKS_API_PATH}/`))
+      return handleApi(req);
+    await pause(latencyMs);
+    return apiError(notFound(`No API at ${req.method} ${req.path}.`));
+  }
+
+  function renderStatusFault(fault: StatusFault, req: SandboxRequest): SandboxResponse {
+    const description = http.STATUS_CODES[fault.status] ?? "Error";
+    if (req.path === LINEWORKS_TOKEN_PATH) {
+      return oauthError(new OAuthError(fault.status, oauthCodeForStatus(fault.status), description));
+    }
+    if (fault.status === 429) {
+      const limit = limiter?.limitOf("bot.get") ?? DEFAULT_RATE_LIMIT.requestsPerMinute;
+      const resetInMs = (fault.retryAfterSeconds ?? 1) * 1000;
+      return apiError(
+        new LineWorksError(
+          429,
+          LineWorksErrorCode.tooManyRequests,
+          "API rate limit exceeded",
+          rateLimitHeaders({ allowed: false, limit, remaining: 0, resetInMs }),
+        ),
+      );
+    }
+    const response = apiError(new LineWorksError(fault.status, codeForStatus(fault.status), description));
+    if (fault.retryAfterSeconds !== undefined) {
+      response.headers = { ...response.headers, "Retry-After": String(fault.retryAfterSeconds) };
+    }
+    return response;
+  }
+
+  // ---- control endpoints (/__sandbox/...), authorised by any valid access token -----------------
+
+  const controlPaths: Record<string, Partial<Record<string, () => SandboxResponse>>> = {
+    "/__sandbox/bots": {
+      GET: () => ({
+        status: 200,
+        body: {
+          bots: sortedBots().map((stored) => stored.bot),
+          domains: Object.fromEntries(sortedBots().map((stored) => [stored.bot.botId, domainsOf(stored)])),
+        },
+      }),
+    },
+    "/__sandbox/stats": {
+      GET: () => ({
+        status: 200,
+        body: { tokensIssued, overlappingMutations: overlapping, rateLimited },
+      }),
+    },
+    "/__sandbox/tokens": {
+      DELETE: () => {
+        const expired = accessTokens.size;
+        accessTokens.clear();
+        return { status: 200, body: { expired } };
+      },
+    },
+  };
+
+  function handleControl(req: SandboxRequest): SandboxResponse | undefined {
+    if (!Object.hasOwn(controlPaths, req.path)) return undefined;
+    const methods = controlPaths[req.path];
+    const handler = methods[req.method];
+    if (handler !== undefined) return handler();
+    const allow = Object.keys(methods).join(", ");
+    return { status: 405, body: { error: `Use ${allow}.` }, headers: { Allow: allow } };
+  }
+
+  // Values scrubbed from the request log wherever they occur; tokens and assertions are caught by
+  // their shape and field names in `redactRecord`.
+  const scrubbed = [...opts.apps.map((app) => app.clientSecret), ...staticTokens].flatMap((secret) => [
+    secret,
+    new URLSearchParams({ s: secret }).toString().slice(2),
+  ]);
+
+  const server = await startSandboxServer({
+    port: opts.port ?? 0,
+    // The sandbox applies latency itself, so that a mutation occupies its bot meanwhile.
+    latencyMs: 0,
+    secretHeaders: ["authorization"],
+    secretQueryParams: [...SECRET_FIELDS],
+    secretValues: () => scrubbed,
+    handle,
+    renderStatusFault,
+    renderInternalError: () =>
+      apiError(new LineWorksError(500, LineWorksErrorCode.internalServerError, "Internal server error")),
+    authorizeControl: (req) => (authenticate(req) === undefined ? apiError(unauthorized()) : undefined),
+    handleControl,
+  });
+
+  const storedBot = (botId: number | string): StoredBot | undefined => bots.get(Number(botId));
+  const existingBot = (botId: number | string): StoredBot => {
+    const stored = storedBot(botId);
+    if (stored === undefined) throw new Error(`No bot ${botId}.`);
+    return stored;
+  };
+  const existingRegistration = (botId: number | string, domainId: number | string): DomainRecord => {
+    const registration = existingBot(botId).domains.get(Number(domainId));
+    if (registration === undefined) throw new Error(`Bot ${botId} is not registered in domain ${domainId}.`);
+    return registration;
+  };
+
+  return {
+    url: `${server.origin}${LINEWORKS_API_PATH}`,
+    authUrl: `${server.origin}${LINEWORKS_TOKEN_PATH}`,
+    faults: server.faults,
+    get requests() {
+      return server.requests.map(redactRecord);
+    },
+    bots: () => sortedBots().map((stored) => structuredClone(stored.bot)),
+    bot: (botId) => {
+      const stored = storedBot(botId);
+      return stored === undefined ? undefined : structuredClone(stored.bot);
+    },
+    domains: (botId) => {
+      const stored = storedBot(botId);
+      return stored === undefined ? [] : domainsOf(stored);
+    },
+    members: (botId, domainId) => {
+      const registration = storedBot(botId)?.domains.get(Number(domainId));
+      return registration === undefined ? undefined : [...registration.members].sort();
+    },
+    botSecretMatches: (botId, secret) => {
+      const digest = storedBot(botId)?.secretDigest;
+      return digest !== undefined && matchesAnyDigest(secret, [Buffer.from(digest, "hex")]);
+    },
+    editBot: (botId, changes) => {
+      const stored = existingBot(botId);
+      if (changes.botId !== undefined && changes.botId !== stored.bot.botId) {
+        throw new Error("editBot cannot change botId.");
+      }
+      const edited: Record<string, unknown> = { ...stored.bot, modifiedTime: timestamp() };
+      for (const [field, value] of Object.entries(changes)) {
+        if (value === undefined) delete edited[field];
+        else edited[field] = structuredClone(value);
+      }
+      stored.bot = edited as unknown as LineWorksBot;
+      dropRegistrationsOutsideAllowDomains(stored);
+      saveState();
+    },
+    removeBot: (botId) => {
+      bots.delete(existingBot(botId).bot.botId);
+      saveState();
+    },
+    editDomain: (botId, domainId, changes) => {
+      const registration = existingRegistration(botId, domainId);
+      if (changes.visible !== undefined) registration.visible = changes.visible;
+      if (changes.allowToSelectedMember !== undefined) {
+        registration.allowToSelectedMember = changes.allowToSelectedMember;
+      }
+      saveState();
+    },
+    removeDomain: (botId, domainId) => {
+      existingRegistration(botId, domainId);
+      existingBot(botId).domains.delete(Number(domainId));
+      saveState();
+    },
+    expireTokens: () => accessTokens.clear(),
+    tokensIssued: () => tokensIssued,
+    overlappingMutations: () => overlapping,
+    rateLimited: () => rateLimited,
+    setRateLimit: (rateLimit) => {
+      limiter = rateLimiterFor(rateLimit);
+    },
+    setLatency: (ms) => {
+      latencyMs = checkedDuration(ms, "Latency");
+    },
+    setMutationMs: (ms) => {
+      mutationMs = checkedDuration(ms, "mutationMs");
+    },
+    stop: () => server.stop(),
+  };
+}
+
+// ---- helpers (no sandbox state) -----------------------------------------------------------------
+
+/** Names whose values never appear in the request log (form fields, query parameters, JSON keys). */
+const SECRET_FIELDS = new Set(["assertion", "client_secret", "refresh_token", "access_token"]);
+
+function domainsOf(stored: StoredBot): LineWorksBotDomain[] {
+  return [...stored.domains.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([domainId, record]) => ({
+      botId: stored.bot.botId,
+      domainId,
+      visible: record.visible,
+      allowToSelectedMember: record.allowToSelectedMember,
+    }));
+}
+
+function domainBody(domainId: number, record: DomainRecord) {
+  return { domainId, visible: record.visible, allowToSelectedMember: record.allowToSelectedMember };
+}
+
+function noContent(): SandboxResponse {
+  return { status: 204, text: { contentType: "application/json; charset=utf-8", content: "" } };
+}
+
+function apiError(error: unknown): SandboxResponse {
+  if (!(error instanceof LineWorksError)) throw error;
+  return {
+    status: error.status,
+    body: { code: error.code, description: error.message },
+    headers: error.headers,
+  };
+}
+
+/**
+ * silent: the token endpoint's error bodies and statuses are not in the fact sheet; they follow
+ * RFC 6749 5.2 (400 invalid_request, invalid_grant, invalid_scope, unsupported_grant_type; 401
+ * invalid_client).
+ */
+function oauthError(error: OAuthError): SandboxResponse {
+  return {
+    status: error.status,
+    body: { error: error.error, error_description: error.message },
+    headers: { "Cache-Control": "no-store", Pragma: "no-cache" },
+  };
+}
+
+function unauthorized(): LineWorksError {
+  // silent: the description and WWW-Authenticate header are not documented (RFC 6750 asks for it).
+  return new LineWorksError(
+    401,
+    LineWorksErrorCode.unauthorized,
+    "Authentication failed: the access token is missing, invalid or expired.",
+    { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+  );
+}
+
+function notFound(message: string): LineWorksError {
+  return new LineWorksError(404, LineWorksErrorCode.notFound, message);
+}
+
+function invalidParameter(message: string): LineWorksError {
+  return new LineWorksError(400, LineWorksErrorCode.invalidParameter, message);
+}
+
+function invalidRequest(message: string): OAuthError {
+  return new OAuthError(400, "invalid_request", message);
+}
+
+/** The route of an API request; 404 for an unknown path, 405 for a wrong method, 400 for bad ids. */
+function routeOf(req: SandboxRequest, getOneDomain: boolean): Route {
+  // silent: paths are case-sensitive, and empty segments (a trailing slash, "//") match nothing.
+  const segments = decodePathSegments(req.path)?.slice(1);
+  const matched =
+    segments === undefined
+      ? undefined
+      : ROUTES.find(
+          ({ shape }) =>
+            shape.length === segments.length &&
+            shape.every((part, i) => part.startsWith(":") || part === segments[i]),
+        );
+  if (segments === undefined || matched === undefined) throw notFound(`No API at ${req.method} ${req.path}.`);
+  const methods = { ...matched.methods };
+  if (!getOneDomain && methods.GET === "domain.get") delete methods.GET;
+  const operation = methods[req.method];
+  if (operation === undefined) {
+    // silent: no error is documented for a wrong method.
+    const allow = Object.keys(methods).join(", ");
+    throw new LineWorksError(405, LineWorksErrorCode.methodNotAllowed, `Use ${allow}.`, { Allow: allow });
+  }
+  const parameter = (name: string) => segments[matched.shape.indexOf(name)];
+  return {
+    operation,
+    botId: matched.shape.includes(":botId") ? int64Parameter("botId", parameter(":botId")) : 0,
+    domainId: matched.shape.includes(":domainId") ? int64Parameter("domainId", parameter(":domainId")) : 0,
+    userId: matched.shape.includes(":userId") ? parameter(":userId") : "",
+  };
+}
+
+/** An int64 path parameter (fact sheet 2.5). silent: anything but plain decimal digits is refused. */
+function int64Parameter(name: string, value: string): number {
+  const parsed = /^[1-9]\d{0,15}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed)) throw invalidParameter(`${name} must be a positive integer.`);
+  return parsed;
+}
+
+/**
+ * The JSON object body. Documented: Content-Type application/json (2.1). silent: anything else,
+ * invalid JSON or a body that is not an object answers 400 BAD_REQUEST.
+ */
+function jsonBody(req: SandboxRequest): Record<string, unknown> {
+  const parsed = parseJsonObjectBody(req);
+  if (!parsed.ok) throw new LineWorksError(400, LineWorksErrorCode.badRequest, parsed.message);
+  return parsed.value;
+}
+
+/**
+ * The token request's form fields. Documented: application/x-www-form-urlencoded (2.2).
+ * silent: a repeated field is refused (RFC 6749 3.2); an empty value counts as missing.
+ */
+function parseForm(req: SandboxRequest): Map<string, string> {
+  const mediaType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (mediaType !== "application/x-www-form-urlencoded") {
+    throw invalidRequest("Content-Type must be application/x-www-form-urlencoded.");
+  }
+  if (req.bodyTooLarge) throw invalidRequest("The request body is too large.");
+  const form = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(req.rawBody.toString("utf8"))) {
+    if (form.has(name)) throw invalidRequest(`${name} is given more than once.`);
+    if (value !== "") form.set(name, value);
+  }
+  return form;
+}
+
+function required(form: Map<string, string>, names: string[]): string[] {
+  return names.map((name) => {
+    const value = form.get(name);
+    if (value === undefined) throw invalidRequest(`${name} is required.`);
+    return value;
+  });
+}
+
+/**
+ * The scopes of a space-separated `scope`, each of which must be in `allowed`. silent: the
+ * strict RFC 6749 syntax (single spaces, no empty entries); duplicates are dropped.
+ */
+function grantedScopes(scope: string, allowed: string[]): string[] {
+  const scopes = scope.split(" ");
+  if (scopes.some((entry) => entry.length === 0)) {
+    throw new OAuthError(400, "invalid_scope", "scope must be scope names separated by single spaces.");
+  }
+  const unknown = scopes.filter((entry) => !allowed.includes(entry));
+  if (unknown.length > 0) {
+    throw new OAuthError(400, "invalid_scope", `Scope not granted to this app: ${unknown.join(" ")}.`);
+  }
+  return [...new Set(scopes)];
+}
+
+function jsonSegment(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function newToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** Tokens are stored under their digest, so the sandbox holds no usable copy of one. */
+function tokenKey(token: string): string {
+  return secretDigest(token).toString("hex");
+}
+
+/** `YYYY-MM-DDThh:mm:ssTZD` (2.3). silent: in Japan time, as a tenant in Japan would see it. */
+function timestamp(ms = Date.now()): string {
+  return new Date(ms + 9 * 3600 * 1000).toISOString().slice(0, 19) + "+09:00";
+}
+
+/** A bot from validated fields, the documented defaults filling the rest (key order as in 2.3). */
+function composeBot(
+  botId: number,
+  fields: Partial<BotFields>,
+  createdTime: string,
+  modifiedTime: string,
+): LineWorksBot {
+  // silent: the defaults of callbackEvents and the arrays are not documented; they are empty.
+  return {
+    botId,
+    botName: fields.botName as string,
+    photoUrl: fields.photoUrl as string,
+    description: fields.description as string,
+    administrators: fields.administrators as string[],
+    subadministrators: fields.subadministrators ?? [],
+    allowDomains: fields.allowDomains ?? [],
+    enableCallback: fields.enableCallback ?? false,
+    callbackEvents: fields.callbackEvents ?? [],
+    channelEvents: fields.channelEvents ?? [...DEFAULT_CHANNEL_EVENTS],
+    ...(fields.callbackUrl !== undefined && { callbackUrl: fields.callbackUrl }),
+    enableGroupJoin: fields.enableGroupJoin ?? false,
+    ...(fields.defaultRichmenuId !== undefined && { defaultRichmenuId: fields.defaultRichmenuId }),
+    i18nBotNames: fields.i18nBotNames ?? [],
+    i18nDescriptions: fields.i18nDescriptions ?? [],
+    i18nPhotoUrls: fields.i18nPhotoUrls ?? [],
+    createdTime,
+    modifiedTime,
+  };
+}
+
+/** Rules across fields, checked on the bot as it would be stored. */
+function checkBot(bot: LineWorksBot): void {
+  // silent: callbacks cannot be enabled without somewhere to send them.
+  if (bot.enableCallback && !bot.callbackUrl) {
+    throw invalidParameter("callbackUrl: required (non-empty) when enableCallback is true.");
+  }
+  // silent: a user is an administrator or a subadministrator, not both.
+  const both = bot.subadministrators.filter((user) => bot.administrators.includes(user));
+  if (both.length > 0) {
+    throw invalidParameter("subadministrators: must not repeat an administrator.");
+  }
+}
+
+/**
+ * Validates a bot body (fact sheet 2.3) and returns its fields, normalised (newlines in bot names
+ * become spaces, as documented). The first problem found is reported.
+ * silent: each of these is the strictest plausible reading:
+ *  - unknown and read-only fields (botId, createdTime, modifiedTime) are refused;
+ *  - `null` is a value of the wrong type: no field is cleared with it (PUT clears by omission);
+ *  - no type conversion ("true" is no boolean, "10000001" no domain id);
+ *  - botName and description must not be blank; lengths count Unicode code points;
+ *  - URLs must be absolute https URLs with a host and no whitespace;
+ *  - user ids are non-empty strings (the user directory is not emulated);
+ *  - each language appears at most once per i18n array, and its objects take only their two fields;
+ *  - allowDomains must name the tenant's domains.
+ */
+function validateBotBody(
+  body: Record<string, unknown>,
+  mode: "create" | "put" | "patch",
+  tenantDomains: Set<number>,
+): Partial<BotFields> {
+  if (mode !== "patch") {
+    for (const field of REQUIRED_FIELDS) {
+      if (body[field] === undefined) throw invalidParameter(`${field}: required.`);
+    }
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (READ_ONLY_FIELDS.includes(field)) throw invalidParameter(`${field}: read-only.`);
+    if (!(WRITABLE_FIELDS as readonly string[]).includes(field))
+      throw invalidParameter(`${field}: unknown property.`);
+    const fail = (problem: string): never => {
+      throw invalidParameter(`${field}: ${problem}`);
+    };
+    fields[field] = checkField(field as keyof BotFields, value, fail, tenantDomains);
+  }
+  return fields as Partial<BotFields>;
+}
+
+function checkField(
+  field: keyof BotFields,
+  value: unknown,
+  fail: (problem: string) => never,
+  tenantDomains: Set<number>,
+): unknown {
+  switch (field) {
+    case "botName":
+      return text(value, 100, fail, { newlineToSpace: true });
+    case "description":
+      return text(value, 100, fail);
+    case "photoUrl":
+      return httpsUrl(value, 1000, fail);
+    case "callbackUrl":
+      // Documented: an empty string means no callbacks.
+      return value === "" ? "" : httpsUrl(value, 1000, fail);
+    case "administrators":
+      return uniqueStrings(value, 1, 3, fail);
+    case "subadministrators":
+      return uniqueStrings(value, 0, 3, fail);
+    case "allowDomains": {
+      if (!Array.isArray(value)) return fail("must be an array of domain ids.");
+      if (value.some((item) => !Number.isSafeInteger(item) || (item as number) <= 0)) {
+        return fail("must contain domain ids (positive integers).");
+      }
+      if (new Set(value).size !== value.length) return fail("must not repeat a domain.");
+      const foreign = (value as number[]).filter((domainId) => !tenantDomains.has(domainId));
+      if (foreign.length > 0) {
+        throw new LineWorksError(
+          400,
+          LineWorksErrorCode.domainNotInTenant,
+          `allowDomains: domain ${foreign[0]} does not belong to the tenant.`,
+        );
+      }
+      return [...value];
+    }
+    case "enableCallback":
+    case "enableGroupJoin":
+      return typeof value === "boolean" ? value : fail("must be a boolean.");
+    case "callbackEvents":
+      return uniqueValues(value, LINEWORKS_CALLBACK_EVENTS, fail);
+    case "channelEvents":
+      return uniqueValues(value, LINEWORKS_CHANNEL_EVENTS, fail);
+    case "defaultRichmenuId":
+      return typeof value === "string" && value.length > 0 ? value : fail("must be a non-empty string.");
+    case "i18nBotNames":
+      return i18n(value, "botName", fail, (item) => text(item, 100, fail, { newlineToSpace: true }));
+    case "i18nDescriptions":
+      return i18n(value, "description", fail, (item) => text(item, 100, fail));
+    case "i18nPhotoUrls":
+      return i18n(value, "photoUrl", fail, (item) => httpsUrl(item, 1000, fail));
+  }
+}
+
+function text(
+  value: unknown,
+  maxLength: number,
+  fail: (problem: string) => never,
+  { newlineToSpace = false } = {},
+): string {
+  if (typeof value !== "string") return fail("must be a string.");
+  // Documented for bot names: a newline becomes a space. silent: CRLF is one newline.
+  const converted = newlineToSpace ? value.replace(/\r\n|\r|\n/g, " ") : value;
+  if (converted.trim().length === 0) return fail("must not be empty.");
+  if ([...converted].length > maxLength) return fail(`must be at most ${maxLength} characters.`);
+  return converted;
+}
+
+function httpsUrl(value: unknown, maxLength: number, fail: (problem: string) => never): string {
+  if (typeof value !== "string") return fail("must be a string.");
+  if ([...value].length > maxLength) return fail(`must be at most ${maxLength} characters.`);
+  let url: URL | undefined;
+  try {
+    url = /\s/.test(value) ? undefined : new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.protocol !== "https:" || url.hostname.length === 0) {
+    return fail("must be an https URL.");
+  }
+  return value;
+}
+
+function uniqueStrings(value: unknown, min: number, max: number, fail: (problem: string) => never): string[] {
+  if (!Array.isArray(value)) return fail("must be an array of user ids.");
+  if (value.some((item) => typeof item !== "string" || item.trim().length === 0)) {
+    return fail("must contain user ids (non-empty strings).");
+  }
+  if (value.length < min || value.length > max) return fail(`must have ${min} to ${max} items.`);
+  if (new Set(value).size !== value.length) return fail("must not repeat a user.");
+  return [...(value as string[])];
+}
+
+function uniqueValues<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  fail: (problem: string) => never,
+): T[] {
+  if (!Array.isArray(value)) return fail("must be an array.");
+  const wrong = value.find((item) => !allowed.includes(item as T));
+  if (wrong !== undefined) return fail(`${JSON.stringify(wrong)} is not one of ${allowed.join(", ")}.`);
+  if (new Set(value).size !== value.length) return fail("must not repeat a value.");
+  return [...(value as T[])];
+}
+
+function i18n<K extends string>(
+  value: unknown,
+  key: K,
+  fail: (problem: string) => never,
+  checkValue: (item: unknown) => string,
+): Array<{ language: LineWorksLanguage } & Record<K, string>> {
+  if (!Array.isArray(value)) return fail(`must be an array of {language, ${key}} objects.`);
+  const seen = new Set<string>();
+  return value.map((item: unknown) => {
+    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+      return fail(`must contain {language, ${key}} objects.`);
+    }
+    const entry = item as Record<string, unknown>;
+    const extra = Object.keys(entry).find((name) => name !== "language" && name !== key);
+    if (extra !== undefined) return fail(`${extra} is not a property of an item.`);
+    const language = entry.language;
+    if (!LINEWORKS_LANGUAGES.includes(language as LineWorksLanguage)) {
+      return fail(`language must be one of ${LINEWORKS_LANGUAGES.join(", ")}.`);
+    }
+    if (seen.has(language as string)) return fail(`language ${language as string} appears twice.`);
+    seen.add(language as string);
+    if (entry[key] === undefined) return fail(`${key} is required in every item.`);
+    return { language, [key]: checkValue(entry[key]) } as { language: LineWorksLanguage } & Record<K, string>;
+  });
+}
+
+/**
+ * A domain registration body (2.5): `visible` and `allowToSelectedMember`, both optional booleans.
+ * silent: other fields (also domainId) are refused, and so is null.
+ */
+function validateDomainBody(body: Record<string, unknown>): {
+  visible?: boolean;
+  allowToSelectedMember?: boolean;
+} {
+  for (const [field, value] of Object.entries(body)) {
+    if (field !== "visible" && field !== "allowToSelectedMember") {
+      throw invalidParameter(`${field}: unknown property.`);
+    }
+    if (typeof value !== "boolean") throw invalidParameter(`${field}: must be a boolean.`);
+  }
+  return body as { visible?: boolean; allowToSelectedMember?: boolean };
+}
+
+function rateLimiterFor(
+  rateLimit: LineWorksRateLimit | false,
+): FixedWindowRateLimiter<Operation> | undefined {
+  if (rateLimit === false) return undefined;
+  const { requestsPerMinute } = rateLimit;
+  if (!(Number.isInteger(requestsPerMinute) && requestsPerMinute >= 0)) {
+    throw new Error("rateLimit.requestsPerMinute must be an integer >= 0.");
+  }
+  // Documented: the limit applies per API operation (2.8), in one-minute windows.
+  const limits = Object.fromEntries(OPERATIONS.map((operation) => [operation, requestsPerMinute]));
+  return new FixedWindowRateLimiter(limits as Record<Operation, number>, 60_000);
+}
+
+/**
+ * The documented rate-limit headers (2.8). silent: the fourth is printed "rateLimit-ssed" (calls
+ * used in the window, probably a typo of "used") and is sent under that name, as printed.
+ */
+function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  return {
+    "rateLimit-limit": String(decision.limit),
+    "rateLimit-remaining": String(decision.remaining),
+    "rateLimit-reset": String(Math.max(1, Math.ceil(decision.resetInMs / 1000))),
+    "rateLimit-ssed": String(decision.limit - decision.remaining),
+  };
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return LineWorksErrorCode.badRequest;
+    case 401:
+      return LineWorksErrorCode.unauthorized;
+    case 403:
+      return LineWorksErrorCode.accessDenied;
+    case 404:
+      return LineWorksErrorCode.notFound;
+    case 409:
+      return LineWorksErrorCode.conflict;
+    case 500:
+      return LineWorksErrorCode.internalServerError;
+    default:
+      // e.g. 502 BAD_GATEWAY, 503 SERVICE_UNAVAILABLE
+      return (http.STATUS_CODES[status] ?? "ERROR").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+  }
+}
+
+/** RFC 6749 5.2 and 4.1.2.1 error codes for an injected status on the token endpoint. */
+function oauthCodeForStatus(status: number): string {
+  if (status === 401) return "invalid_client";
+  if (status === 503) return "temporarily_unavailable";
+  if (status >= 500) return "server_error";
+  return "invalid_request";
+}
+
+/**
+ * A copy of a logged request with secrets the server could not know in advance redacted: values
+ * of SECRET_FIELDS in a form or JSON body, JWTs and issued tokens wherever they occur.
+ */
+function redactRecord(record: RecordedRequest): RecordedRequest {
+  const redacted = redactDeep(record) as RecordedRequest;
+  if (typeof redacted.body === "string") redacted.body = redactForm(redacted.body);
+  return redacted;
+}
+
+function redactDeep(value: unknown): unknown {
+  if (typeof value === "string") {
+    return value
+      .replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED)
+      .replace(new RegExp(`${TOKEN_PREFIX}[A-Za-z0-9_-]{20,}`, "g"), REDACTED);
+  }
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [
+        name,
+        SECRET_FIELDS.has(name.toLowerCase()) && item !== undefined ? REDACTED : redactDeep(item),
+      ]),
+    );
+  }
+  return value;
+}
+
+/** A form body with the values of SECRET_FIELDS replaced, everything else kept as sent. */
+function redactForm(body: string): string {
+  return body
+    .split("&")
+    .map((pair) => {
+      const equals = pair.indexOf("=");
+      const rawName = equals < 0 ? pair : pair.slice(0, equals);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, " "));
+      } catch {
+        // a malformed name is kept as sent
+      }
+      return SECRET_FIELDS.has(name.toLowerCase()) ? `${rawName}=${REDACTED}` : pair;
+    })
+    .join("&");
+}
+
+async function pause(ms: number): Promise<void> {
+  // No await at all for 0: a mutation then commits in the same turn and cannot overlap another.
+  if (ms > 0) await sleep(ms);
+}
+
+function appRecords(apps: LineWorksServiceAccount[]): Map<string, AppRecord> {
+  if (!Array.isArray(apps)) throw new Error("startLineWorksSandbox: apps must be an array.");
+  const records = new Map<string, AppRecord>();
+  for (const app of apps) {
+    for (const field of ["clientId", "clientSecret", "serviceAccount", "publicKeyPem"] as const) {
+      if (typeof app?.[field] !== "string" || app[field].length === 0) {
+        throw new Error(`startLineWorksSandbox: every app needs a non-empty ${field}.`);
+      }
+    }
+    if (records.has(app.clientId))
+      throw new Error(`startLineWorksSandbox: client id ${app.clientId} appears twice.`);
+    let publicKey: KeyObject;
+    try {
+      publicKey = createPublicKey(app.publicKeyPem);
+    } catch {
+      throw new Error(`startLineWorksSandbox: the publicKeyPem of ${app.clientId} is not a PEM key.`);
+    }
+    if (publicKey.asymmetricKeyType !== "rsa") {
+      throw new Error(`startLineWorksSandbox: the key of ${app.clientId} must be an RSA key (RS256).`);
+    }
+    const scopes = app.scopes ?? DEFAULT_SCOPES;
+    if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== "string" || !/^\S+$/.test(scope))) {
+      throw new Error(`startLineWorksSandbox: the scopes of ${app.clientId} must be scope names.`);
+    }
+    records.set(app.clientId, {
+      clientId: app.clientId,
+      secretDigest: secretDigest(app.clientSecret),
+      serviceAccount: app.serviceAccount,
+      publicKey,
+      scopes: [...scopes],
+    });
+  }
+  return records;
+}
+
+function domainSet(domains: number[]): Set<number> {
+  if (
+    !Array.isArray(domains) ||
+    domains.some((domainId) => !Number.isSafeInteger(domainId) || domainId <= 0)
+  ) {
+    throw new Error("startLineWorksSandbox: domains must be positive integers.");
+  }
+  return new Set(domains);
+}
+
+function positiveInteger(value: number, what: string): number {
+  if (!(Number.isSafeInteger(value) && value >= 1)) throw new Error(`${what} must be an integer >= 1.`);
+  return value;
+}
+
+function nonNegativeInteger(value: number, what: string): number {
+  if (!(Number.isSafeInteger(value) && value >= 0)) throw new Error(`${what} must be an integer >= 0.`);
+  return value;
+}
+
+function checkedDuration(ms: number, what: string): number {
+  if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) {
+    throw new Error(`${what} must be a finite number of milliseconds >= 0, got ${String(ms)}.`);
+  }
+  return ms;
+}
+
+function loadStateFile(file: string): StateFile | undefined {
+  const text = readFileIfExists(file);
+  if (text === undefined) return undefined;
+  const invalid = () =>
+    new Error(`LINE WORKS sandbox state file ${file} is not in the expected format (version 1).`);
+  let state: Partial<StateFile>;
+  try {
+    state = JSON.parse(text) as Partial<StateFile>;
+  } catch {
+    throw invalid();
+  }
+  const valid =
+    state?.version === 1 &&
+    Number.isSafeInteger(state.nextBotId) &&
+    Array.isArray(state.bots) &&
+    state.bots.every(
+      (entry) =>
+        Number.isSafeInteger(entry?.bot?.botId) &&
+        typeof entry.bot.botName === "string" &&
+        Array.isArray(entry.bot.allowDomains) &&
+        Array.isArray(entry.domains) &&
+        entry.domains.every(
+          (domain) =>
+            Number.isSafeInteger(domain?.domainId) &&
+            typeof domain.visible === "boolean" &&
+            typeof domain.allowToSelectedMember === "boolean" &&
+            Array.isArray(domain.members),
+        ),
+    );
+  if (!valid) throw invalid();
+  return state as StateFile;
+}
