@@ -9,6 +9,7 @@ const registry: Record<string, () => ResourceHandlers> = {
   "sendbird:Bot": () => require("./sendbird/bot").botHandlers,
   "deadsimplechat:Bot": () => require("./deadsimplechat/bot").botHandlers,
   "deadsimplechat:BotChatRoom": () => require("./deadsimplechat/botChatRoom").botChatRoomHandlers,
+  "whats91:Chatbot": () => require("./whats91/chatbot").chatbotHandlers,
 };
 
 export function handlersFor(type: string): ResourceHandlers {

@@ -193,6 +193,76 @@ export function httpsUrl(max: number) {
   );
 }
 
+/** Hosts that a vendor fetching a URL from the internet cannot reach: loopback, private, link-local, mDNS. */
+function isLocalHost(hostname: string): boolean {
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local")) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
+  if (v4) {
+    const [a, b] = v4;
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  // IPv6 loopback, unspecified, unique-local (fc00::/7) and link-local (fe80::/10).
+  return (
+    host === "::1" || host === "::" || /^f[cd][0-9a-f]{0,2}:/.test(host) || /^fe[89ab][0-9a-f]?:/.test(host)
+  );
+}
+
+/** An absolute https URL of at most `max` characters on a public host (what a vendor can fetch). */
+export function publicHttpsUrl(max: number) {
+  return refine<string, string, HttpsUrlBrand>(
+    t.string,
+    (s) => charLength(s) <= max && isFullUrl(s, ["https:"]) && !isLocalHost(new URL(s).hostname),
+    `an absolute https URL of at most ${max} characters on a public host (not localhost, a private ` +
+      `or link-local IP address, or a .local name), ${URL_FORM}`,
+  );
+}
+
+/**
+ * An object with exactly these properties: unknown keys are refused by name (io-ts' own `strict`
+ * would drop them silently, and a misspelt optional field would vanish without a word).
+ */
+export function closedObject<R extends t.Props, O extends t.Props>(
+  name: string,
+  required: R,
+  optionalProps: O,
+) {
+  const shape = t.intersection([t.type(required), t.partial(optionalProps)]);
+  const known = new Set([...Object.keys(required), ...Object.keys(optionalProps)]);
+  return new t.Type<t.TypeOf<typeof shape>, t.OutputOf<typeof shape>, unknown>(
+    name,
+    (u): u is t.TypeOf<typeof shape> => shape.is(u),
+    (u, c) => {
+      if (u === null || typeof u !== "object" || Array.isArray(u)) return t.failure(u, c, `expected ${name}`);
+      const unknownKeys = Object.keys(u).filter(
+        (k) => !known.has(k) && (u as Record<string, unknown>)[k] !== undefined,
+      );
+      if (unknownKeys.length > 0) {
+        return t.failures(
+          unknownKeys.map((k) => ({
+            value: undefined,
+            context: [...c, { key: k, type: t.never, actual: undefined }],
+            message: `unknown property "${k}"; the properties are: ${[...known].join(", ")}`,
+          })),
+        );
+      }
+      return shape.validate(u, c);
+    },
+    shape.encode,
+  );
+}
+
 /**
  * A field of a vendor *response* that may be absent or null: vendors send `null` for "not set",
  * and a create that succeeded must never fail on that. Read it with `?? undefined`.

@@ -28,6 +28,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export interface VendorError {
   code?: string | number;
   message?: string;
+  /** The request id, where the vendor puts it in the error body (Whats91's `metadata.requestId`). */
+  requestId?: string;
 }
 
 export interface ApiClientOptions {
@@ -290,7 +292,7 @@ export class ApiClient {
         status: res.status,
         vendorCode: vendor.code,
         vendorMessage: vendor.message === undefined ? undefined : this.redact(vendor.message),
-        requestId: this.requestId(res),
+        requestId: vendor.requestId ?? this.requestId(res),
       };
       // 429 means the server refused the request without acting on it: always safe to resend.
       const retryable = res.status === 429 || (res.status >= 500 && idempotent);

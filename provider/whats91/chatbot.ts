@@ -1,0 +1,553 @@
+/**
+ * whats91.Chatbot: a WhatsApp auto-reply rule on Whats91. Whats91's API can create, get and list
+ * chatbots, but not change or remove one. So, safe by default:
+ * - A change to an existing chatbot fails at preview (`check` sees the old inputs): it could only be
+ *   made by creating a second chatbot while the first stays live, answering the same messages.
+ *   `replaceLeavesOldActive: true` lets the change through as a replacement, and the preview and
+ *   the run warn, naming the chatbot left behind.
+ * - Delete only removes the chatbot from the stack, and warns naming what remains on Whats91.
+ * - Create is not idempotent and names are not unique: the chatbots that match before the create
+ *   are noted, so after a lost answer only a new match counts as ours, and nothing is sent twice.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as t from "io-ts";
+import {
+  boundedString,
+  closedObject,
+  containsUnknown,
+  httpsUrl,
+  integerIn,
+  nonBlankString,
+  oneOf,
+  publicHttpsUrl,
+  refine,
+} from "../core/codec";
+import { checkInputs, InputSchema } from "../core/check";
+import { deepEqual, Props, settle } from "../core/contract";
+import { createReconciled } from "../core/create";
+import { diffOwned, DiffSpec } from "../core/diff";
+import { ResourceInitError } from "../core/errors";
+import { forTheHost } from "../core/host";
+import { warn } from "../core/log";
+import { migrateState, StateSchema } from "../core/state";
+import type { ResourceHandlers } from "../core/shim";
+import provider = require("../shims/whats91-chatbot");
+import {
+  ChatbotSummary,
+  ChatbotWithSender,
+  configuredSenderId,
+  CreateBody,
+  CreateRoute,
+  statusName,
+  Whats91Api,
+  whats91Api,
+} from "./api";
+
+// ---- the inputs, as TypeScript types users get completion for -------------------------------
+
+export type TriggerType =
+  "contains" | "exact" | "starts_with" | "ends_with" | "contains_whole_word" | "regex" | "welcome";
+
+export interface ChatbotTrigger {
+  type: TriggerType;
+  /** The words that trigger the reply; none for `welcome`. */
+  keywords?: string[];
+  /** A single keyword: the same as `keywords: [keyword]`. */
+  keyword?: string;
+}
+
+export interface TextResponse {
+  type: "text";
+  text: string;
+}
+export interface MediaResponse {
+  type: "media";
+  media: {
+    type: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT";
+    /** A public HTTPS URL Whats91 and Meta can fetch. */
+    url: string;
+    /** Recommended for DOCUMENT. */
+    fileName?: string;
+  };
+  /** Caption. */
+  text?: string;
+}
+export interface ButtonsResponse {
+  type: "buttons";
+  text: string;
+  footerText?: string;
+  /** 1 to 3 buttons; id <= 256 characters, label <= 20. */
+  buttons: Array<{ id: string; label: string }>;
+}
+export interface CtaResponse {
+  type: "cta";
+  text: string;
+  ctaText: string;
+  /** HTTPS. */
+  ctaUrl: string;
+}
+export interface ListResponse {
+  type: "list";
+  text: string;
+  footerText?: string;
+  /** At most 10 rows across all sections. */
+  sections: Array<{ title: string; rows: Array<{ id: string; title: string; description?: string }> }>;
+}
+export type ChatbotResponse = TextResponse | MediaResponse | ButtonsResponse | CtaResponse | ListResponse;
+
+export interface ChatbotArgs {
+  /**
+   * The WhatsApp sender number, digits with country code and no "+". Default: whats91:senderId or
+   * WHATS91_SENDER_ID; omit all three with a token bound to one sender. Changing it replaces.
+   */
+  senderId?: pulumi.Input<string>;
+  name: pulumi.Input<string>;
+  trigger: pulumi.Input<ChatbotTrigger>;
+  /** An integer from 0 to 255 (Whats91 would clamp other values silently; they are refused). */
+  priority?: pulumi.Input<number>;
+  /** Default ACTIVE. */
+  status?: pulumi.Input<"ACTIVE" | "INACTIVE">;
+  response: pulumi.Input<ChatbotResponse>;
+  /**
+   * Whats91 cannot change or delete a chatbot. Set this to let a change go through anyway, as a
+   * new chatbot: the old one stays on Whats91, live unless you deactivate it in the dashboard.
+   */
+  replaceLeavesOldActive?: pulumi.Input<boolean>;
+}
+
+// ---- schema ------------------------------------------------------------------------------------
+
+const STATE: StateSchema = { resource: "whats91.Chatbot", version: 1 };
+
+/** The inputs that make the chatbot: Whats91 cannot change any of them. */
+const FIELDS = ["senderId", "name", "trigger", "priority", "status", "response"] as const;
+const OUTPUT_ONLY = ["chatbotUid", "botType", "phoneNumberId", "wabaId", "resolvedSenderId"] as const;
+
+const TRIGGER_TYPES: TriggerType[] = [
+  "contains",
+  "exact",
+  "starts_with",
+  "ends_with",
+  "contains_whole_word",
+  "regex",
+  "welcome",
+];
+
+const keyword = nonBlankString();
+
+/**
+ * keyword or keywords (not both), normalised to keywords. Strict reading of what the docs leave
+ * open: `welcome` answers the first message of a conversation, so it takes no keywords; every other
+ * type needs at least one.
+ */
+const triggerCodec = new t.Type<{ type: TriggerType; keywords?: string[] }, unknown, unknown>(
+  "trigger",
+  (_u): _u is { type: TriggerType; keywords?: string[] } => false,
+  (u, c) => {
+    const shape = closedObject(
+      "a trigger {type, keywords} or {type, keyword}",
+      { type: oneOf(TRIGGER_TYPES) },
+      { keywords: t.array(keyword), keyword },
+    ).validate(u, c);
+    if (shape._tag === "Left") return shape;
+    const { type, keywords, keyword: single } = shape.right;
+    const at = (key: string) => [...c, { key, type: t.unknown, actual: undefined }];
+    if (keywords !== undefined && single !== undefined) {
+      return t.failure(undefined, at("keyword"), "give keywords or keyword, not both");
+    }
+    const all = keywords ?? (single === undefined ? [] : [single]);
+    if (type === "welcome") {
+      return all.length > 0
+        ? t.failure(undefined, at("keywords"), 'a "welcome" trigger takes no keywords')
+        : t.success({ type });
+    }
+    if (all.length === 0)
+      return t.failure(undefined, at("keywords"), `a "${type}" trigger needs at least one keyword`);
+    if (new Set(all).size !== all.length)
+      return t.failure(undefined, at("keywords"), "keywords must be unique");
+    return t.success({ type, keywords: all });
+  },
+  t.identity,
+);
+
+const text = nonBlankString();
+
+const RESPONSE_CODECS: Record<ChatbotResponse["type"], t.Decoder<unknown, unknown>> = {
+  text: closedObject("a text response", { type: t.literal("text"), text }, {}),
+  media: closedObject(
+    "a media response",
+    {
+      type: t.literal("media"),
+      media: closedObject(
+        "media {type, url, fileName}",
+        { type: oneOf(["IMAGE", "VIDEO", "AUDIO", "DOCUMENT"]), url: publicHttpsUrl(2048) },
+        { fileName: nonBlankString() },
+      ),
+    },
+    { text },
+  ),
+  buttons: closedObject(
+    "a buttons response",
+    {
+      type: t.literal("buttons"),
+      text,
+      buttons: refine(
+        t.array(
+          closedObject(
+            "a button {id, label}",
+            { id: boundedString(256, { min: 1 }), label: boundedString(20, { min: 1, nonBlank: true }) },
+            {},
+          ),
+        ),
+        (b) => b.length >= 1 && b.length <= 3 && new Set(b.map((x) => x.id)).size === b.length,
+        "1 to 3 buttons with unique ids",
+      ),
+    },
+    { footerText: text },
+  ),
+  cta: closedObject(
+    "a cta response",
+    { type: t.literal("cta"), text, ctaText: text, ctaUrl: httpsUrl(2048) },
+    {},
+  ),
+  list: closedObject(
+    "a list response",
+    {
+      type: t.literal("list"),
+      text,
+      sections: refine(
+        t.array(
+          closedObject(
+            "a section {title, rows}",
+            {
+              title: text,
+              rows: t.array(
+                closedObject(
+                  "a row {id, title, description}",
+                  { id: text, title: text },
+                  { description: text },
+                ),
+              ),
+            },
+            {},
+          ),
+        ),
+        (sections) => {
+          const rows = sections.flatMap((s) => s.rows);
+          return sections.length >= 1 && sections.every((s) => s.rows.length >= 1) && rows.length <= 10;
+        },
+        "1 or more sections, each with rows, at most 10 rows in all",
+      ),
+    },
+    { footerText: text },
+  ),
+};
+
+/** A discriminated union on `type`: the error names the member's own rules, not all five. */
+const responseCodec = new t.Type<ChatbotResponse, unknown, unknown>(
+  "response",
+  (_u): _u is ChatbotResponse => false,
+  (u, c) => {
+    const type = (u as { type?: unknown } | null)?.type;
+    const codec = typeof type === "string" ? RESPONSE_CODECS[type as ChatbotResponse["type"]] : undefined;
+    if (!codec || !Object.prototype.hasOwnProperty.call(RESPONSE_CODECS, type as string)) {
+      return t.failure(
+        undefined,
+        [...c, { key: "type", type: t.unknown, actual: undefined }],
+        `expected one of ${Object.keys(RESPONSE_CODECS)
+          .map((k) => JSON.stringify(k))
+          .join(", ")}`,
+      );
+    }
+    return codec.validate(u, c) as t.Validation<ChatbotResponse>;
+  },
+  t.identity,
+);
+
+export const inputSchema: InputSchema = {
+  senderId: {
+    codec: refine(t.string, (s) => /^[1-9][0-9]{6,14}$/.test(s), "digits with country code, no +"),
+  },
+  name: { codec: nonBlankString(), required: true },
+  trigger: { codec: triggerCodec, required: true },
+  priority: { codec: integerIn(0, 255) },
+  status: { codec: oneOf(["ACTIVE", "INACTIVE"]), default: "ACTIVE" },
+  response: { codec: responseCodec, required: true },
+  replaceLeavesOldActive: { codec: t.boolean, default: false },
+};
+
+/** What a replacement leaves behind on Whats91, by the old chatbot's status. */
+function leftBehind(status: unknown): string {
+  return status === "INACTIVE"
+    ? "stays on Whats91 (INACTIVE)"
+    : "stays ACTIVE on Whats91, answering the same messages as the new one";
+}
+
+/**
+ * check: the field rules, then the safety rule: a change to an existing chatbot (old inputs given)
+ * fails unless `replaceLeavesOldActive` says the user accepts what stays behind.
+ */
+export function checkChatbot(olds: Props, news: Props): pulumi.dynamic.CheckResult {
+  const result = checkInputs(inputSchema, news);
+  if (result.failures || Object.keys(olds).length === 0 || result.inputs.replaceLeavesOldActive === true) {
+    return result;
+  }
+  const inputs = result.inputs as Props;
+  const changed = FIELDS.filter((f) => !containsUnknown(inputs[f]) && !deepEqual(olds[f], inputs[f]));
+  if (changed.length === 0) return result;
+  const reason =
+    `Whats91 cannot change or delete a chatbot: changing ${changed.join(", ")} means creating a new ` +
+    `chatbot, and the current one ("${String(olds.name)}") ${leftBehind(olds.status)}. To proceed, ` +
+    "deactivate the current chatbot in the Whats91 dashboard (Chatbots), then set " +
+    "`replaceLeavesOldActive: true` on this resource; or undo the change";
+  return { inputs: result.inputs, failures: changed.map((property) => ({ property, reason })) };
+}
+
+export const diffSpec: DiffSpec = { keys: [...FIELDS, "replaceLeavesOldActive"], forceNew: FIELDS };
+
+// ---- mapping ---------------------------------------------------------------------------------
+
+/** The route with the strongest validation for the response kind. */
+function routeFor(response: ChatbotResponse): CreateRoute {
+  return response.type === "text" ? "text" : response.type === "media" ? "media" : "interactive";
+}
+
+/** The botType Whats91 reports for each route. */
+const BOT_TYPES: Record<CreateRoute, string> = { text: "simple", media: "media", interactive: "advanced" };
+
+function createBody(inputs: Props, senderId: string | undefined): CreateBody {
+  const trigger = inputs.trigger as { type: string; keywords?: string[] };
+  return {
+    ...(senderId !== undefined && { senderId }),
+    chatbot: {
+      name: String(inputs.name),
+      trigger,
+      ...(inputs.priority !== undefined && { priority: inputs.priority as number }),
+      status: inputs.status as "ACTIVE" | "INACTIVE",
+      response: inputs.response as Record<string, unknown>,
+    },
+  };
+}
+
+/**
+ * What get and list show of a chatbot, by the names compared: name, trigger type, the keywords as
+ * Whats91 joins them (", "; splitting would be ambiguous for a keyword with a comma), the reply
+ * text, status and priority. Buttons, CTA, list sections, footer and media are not shown.
+ */
+function visible(fields: Props): Props {
+  const trigger = fields.trigger as { type?: string; keywords?: string[] } | undefined;
+  const response = fields.response as { text?: string } | undefined;
+  return {
+    name: fields.name,
+    triggerType: trigger?.type,
+    replyTrigger: (trigger?.keywords ?? []).join(", "),
+    replyText: response?.text,
+    status: fields.status,
+    priority: fields.priority,
+  };
+}
+
+function visibleOf(found: ChatbotSummary): Props {
+  return {
+    name: found.name ?? undefined,
+    triggerType: found.triggerType ?? undefined,
+    replyTrigger: found.replyTrigger ?? undefined,
+    replyText: found.replyText ?? undefined,
+    status: statusName(found.status),
+    priority: found.priority ?? undefined,
+  };
+}
+
+/** The declared fields with Whats91's values where a read shows they differ (for refresh). */
+function withLive(previous: Props, live: Props, differing: readonly string[]): Props {
+  const next: Props = { ...previous };
+  if (differing.includes("name")) next.name = live.name;
+  if (differing.includes("status")) next.status = live.status;
+  if (differing.includes("priority")) next.priority = live.priority;
+  if (differing.includes("triggerType") || differing.includes("replyTrigger")) {
+    const type = String(live.triggerType ?? (previous.trigger as Props | undefined)?.type);
+    const joined = String(live.replyTrigger ?? "");
+    next.trigger = type === "welcome" || joined === "" ? { type } : { type, keywords: joined.split(", ") };
+  }
+  if (differing.includes("replyText"))
+    next.response = { ...(previous.response as Props), text: live.replyText };
+  return next;
+}
+
+const describe = (uid: unknown, name: unknown) => `Whats91 chatbot ${String(uid)} ("${String(name)}")`;
+
+function pick(props: Props, keys: readonly string[]): Props {
+  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+}
+
+function toOutputs(fields: Props, found: ChatbotWithSender | undefined, previous: Props): Props {
+  const outs: Props = {
+    ...pick(fields, FIELDS),
+    replaceLeavesOldActive: previous.replaceLeavesOldActive ?? false,
+  };
+  for (const [key, value] of [
+    ["chatbotUid", found?.chatbot.chatbotUid ?? previous.chatbotUid],
+    ["botType", found?.chatbot.botType ?? previous.botType],
+    ["phoneNumberId", found?.phoneNumberId ?? previous.phoneNumberId],
+    ["wabaId", found?.wabaId ?? previous.wabaId],
+    ["resolvedSenderId", found?.senderId ?? previous.resolvedSenderId],
+  ] as const) {
+    if (value !== undefined && value !== null) outs[key] = value;
+  }
+  outs.__stateVersion = STATE.version;
+  return outs;
+}
+
+function inputsOf(outs: Props): Props {
+  return { ...pick(outs, FIELDS), replaceLeavesOldActive: outs.replaceLeavesOldActive ?? false };
+}
+
+/** The sender a chatbot lives on: the one it was created with, else the declared or configured one. */
+function senderOf(props: Props): string | undefined {
+  return (props.resolvedSenderId ?? props.senderId ?? configuredSenderId()) as string | undefined;
+}
+
+/** The chatbots a create of `inputs` could be confused with: same sender, trigger and kind. */
+async function lookalikes(api: Whats91Api, inputs: Props, senderId: string | undefined) {
+  const trigger = inputs.trigger as { keywords?: string[] };
+  const kind = BOT_TYPES[routeFor(inputs.response as ChatbotResponse)];
+  const candidates = await api.list(senderId, { type: kind, trigger: trigger.keywords?.[0] });
+  const expected = visible(inputs);
+  const fields = ["name", "triggerType", "replyTrigger", "replyText"];
+  return candidates.filter((c) => settle(fields, expected, visibleOf(c)).differing.length === 0);
+}
+
+const migrate = (props: Props) => migrateState(STATE, props);
+
+export const chatbotHandlers: ResourceHandlers = forTheHost({
+  async check(olds, news) {
+    return checkChatbot(olds, news);
+  },
+
+  async diff(_id, olds, news) {
+    const previous = migrate(olds);
+    const result = diffOwned(diffSpec, previous, news);
+    if ((result.replaces ?? []).length > 0) {
+      await warn(
+        `replacing ${describe(previous.chatbotUid, previous.name)} creates a new chatbot; Whats91 cannot ` +
+          `delete the old one, which ${leftBehind(previous.status)}. ` +
+          "Deactivate it in the Whats91 dashboard (Chatbots)",
+      );
+    }
+    return result;
+  },
+
+  async create(inputs) {
+    const api = whats91Api();
+    return api.redacting(async () => {
+      const senderId = (inputs.senderId ?? configuredSenderId()) as string | undefined;
+      const declared = pick(inputs, FIELDS);
+      const response = inputs.response as ChatbotResponse;
+      // Noted before sending: after a lost answer, only a chatbot not among these can be ours.
+      const existing = new Set((await lookalikes(api, inputs, senderId)).map((c) => c.chatbotUid));
+      const created = await createReconciled<ChatbotSummary>({
+        what: `Whats91 chatbot "${String(inputs.name)}"`,
+        send: () => api.create(routeFor(response), createBody(inputs, senderId)),
+        lookup: async () =>
+          (await lookalikes(api, inputs, senderId)).find((c) => !existing.has(c.chatbotUid)),
+        isOurs: () => true,
+        // Names are not unique: Whats91 never refuses a create as a duplicate.
+        isConflict: () => false,
+        conflictError: () => new Error("unreachable: Whats91 has no duplicate check"),
+        recordAs: () => undefined,
+      });
+      const uid = created.chatbotUid;
+      // The create answer lacks phoneNumberId, wabaId and priority: a get completes the outputs.
+      const partial = toOutputs(declared, { chatbot: created, senderId }, inputs);
+      let found: ChatbotWithSender | undefined;
+      try {
+        found = await api.get(uid, senderId);
+      } catch (err) {
+        throw new ResourceInitError(uid, partial, err as Error, describe(uid, inputs.name));
+      }
+      return { id: uid, outs: toOutputs(declared, found ?? { chatbot: created, senderId }, inputs) };
+    });
+  },
+
+  async read(id, props) {
+    const api = whats91Api();
+    return api.redacting(async () => {
+      const previous = migrate(props);
+      const found = await api.get(id, senderOf(previous));
+      if (!found) return {}; // CHATBOT_NOT_FOUND for this sender: removed in the dashboard
+      const live = visibleOf(found.chatbot);
+      let fields: Props;
+      if (previous.chatbotUid === undefined) {
+        // `Chatbot.get`: no state; take what Whats91 shows (the response only where it is text).
+        fields = withLive({ name: live.name, status: live.status, priority: live.priority }, live, [
+          "triggerType",
+        ]);
+        if (found.chatbot.botType === "simple") fields.response = { type: "text", text: live.replyText };
+      } else {
+        const compared = ["name", "triggerType", "replyTrigger", "replyText", "status"];
+        if (previous.priority !== undefined) compared.push("priority");
+        const { differing } = settle(compared, visible(previous), live);
+        fields = withLive(pick(previous, FIELDS), live, differing);
+      }
+      const outs = toOutputs(fields, found, previous);
+      return { id, props: outs, inputs: inputsOf(outs) };
+    });
+  },
+
+  // Every field forces a replacement; what is left is `replaceLeavesOldActive`, kept in the state,
+  // and completing a create whose outputs a failure cut short.
+  async update(id, olds, news) {
+    const api = whats91Api();
+    return api.redacting(async () => {
+      const previous: Props = {
+        ...migrate(olds),
+        replaceLeavesOldActive: news.replaceLeavesOldActive ?? false,
+      };
+      const { __provider: _engineOwned, ...rest } = previous;
+      if (previous.phoneNumberId !== undefined) return { outs: rest };
+      const found = await api.get(id, senderOf(previous));
+      return { outs: toOutputs(pick(previous, FIELDS), found, rest) };
+    });
+  },
+
+  async delete(id, props) {
+    const where = props.resolvedSenderId ? ` on sender ${String(props.resolvedSenderId)}` : "";
+    await warn(
+      `Whats91 has no API to delete a chatbot: ${describe(id, props.name)} was removed from the stack ` +
+        `only and ${props.status === "INACTIVE" ? "still exists (INACTIVE)" : "is still ACTIVE"}${where}. ` +
+        "Deactivate or delete it in the Whats91 dashboard (Chatbots)",
+    );
+  },
+});
+
+/** A Whats91 WhatsApp chatbot (an auto-reply rule of one sender number). */
+export class Chatbot extends pulumi.dynamic.Resource {
+  /** The chatbot's public id (also the resource id). */
+  declare public readonly chatbotUid: pulumi.Output<string>;
+  /** What Whats91 calls the kind: simple (text), media or advanced (buttons, cta, list). */
+  declare public readonly botType: pulumi.Output<string>;
+  declare public readonly phoneNumberId: pulumi.Output<string | undefined>;
+  declare public readonly wabaId: pulumi.Output<string | undefined>;
+  /** The sender the chatbot was created on (the declared, configured or token's own number). */
+  declare public readonly resolvedSenderId: pulumi.Output<string | undefined>;
+  declare public readonly senderId: pulumi.Output<string | undefined>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly trigger: pulumi.Output<{ type: TriggerType; keywords?: string[] }>;
+  declare public readonly priority: pulumi.Output<number | undefined>;
+  declare public readonly status: pulumi.Output<"ACTIVE" | "INACTIVE">;
+  declare public readonly response: pulumi.Output<ChatbotResponse>;
+  declare public readonly replaceLeavesOldActive: pulumi.Output<boolean>;
+
+  constructor(name: string, args: ChatbotArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Props = Object.fromEntries(
+      [...FIELDS, "replaceLeavesOldActive", ...OUTPUT_ONLY].map((k) => [k, undefined]),
+    );
+    super(provider, name, { ...props, ...args }, opts, "whats91", "Chatbot");
+    (this as { chatbotUid: pulumi.Output<string> }).chatbotUid = this.id;
+  }
+
+  /** Reads an existing chatbot by its chatbotUid, without managing it. */
+  static get(name: string, chatbotUid: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Chatbot {
+    return new Chatbot(name, {} as ChatbotArgs, { ...opts, id: chatbotUid });
+  }
+}

@@ -1,0 +1,12 @@
+export {
+  Chatbot,
+  ChatbotArgs,
+  ChatbotResponse,
+  ChatbotTrigger,
+  TextResponse,
+  MediaResponse,
+  ButtonsResponse,
+  CtaResponse,
+  ListResponse,
+  TriggerType,
+} from "./chatbot";

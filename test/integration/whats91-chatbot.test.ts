@@ -1,0 +1,282 @@
+/**
+ * whats91.Chatbot handlers against the Whats91 sandbox over real HTTP: the code the provider process
+ * runs, minus the engine. Credentials come from the environment, as in a stack without config.
+ */
+import { randomBytes } from "node:crypto";
+import { startWhats91Sandbox, type Whats91Sandbox, type Whats91SandboxOptions } from "../../sandbox/whats91";
+import { chatbotHandlers } from "../../provider/whats91/chatbot";
+import { resetConfiguration } from "../../provider/core/credentials";
+import { ResourceInitError } from "../../provider/core/errors";
+import { setWarningSink } from "../../provider/core/log";
+
+type Props = Record<string, unknown>;
+
+const SENDER = "15550001111";
+const OTHER_SENDER = "447700900123";
+
+const textBot = {
+  name: "Help desk",
+  trigger: { type: "contains", keywords: ["help", "support"] },
+  response: { type: "text", text: "How can we help?" },
+};
+
+const responses: Record<string, Props> = {
+  text: { type: "text", text: "Hello" },
+  media: {
+    type: "media",
+    media: { type: "DOCUMENT", url: "https://cdn.example.com/catalog.pdf", fileName: "catalog.pdf" },
+    text: "Our catalog",
+  },
+  buttons: {
+    type: "buttons",
+    text: "Pick one",
+    footerText: "Reply any time",
+    buttons: [
+      { id: "sales", label: "Sales" },
+      { id: "support", label: "Support" },
+    ],
+  },
+  cta: { type: "cta", text: "Visit us", ctaText: "Open", ctaUrl: "https://example.com/shop" },
+  list: {
+    type: "list",
+    text: "Menu",
+    sections: [{ title: "Plans", rows: [{ id: "basic", title: "Basic", description: "For one" }] }],
+  },
+};
+
+let sandbox: Whats91Sandbox;
+let token: string;
+let warnings: string[];
+const seen: string[] = [];
+const tokens: string[] = [];
+
+async function checked(news: Props, olds: Props = {}): Promise<Props> {
+  const r = await chatbotHandlers.check(olds, news);
+  if (r.failures) throw new Error(JSON.stringify(r.failures));
+  return r.inputs as Props;
+}
+
+async function useSandbox(opts: Partial<Whats91SandboxOptions> = {}): Promise<void> {
+  await sandbox?.stop();
+  token = `w91_live_${randomBytes(20).toString("hex")}`;
+  tokens.push(token);
+  sandbox = await startWhats91Sandbox({
+    tokens: [{ token, scope: "global" }],
+    senders: [
+      { senderId: SENDER, phoneNumberId: "pn-1", wabaId: "waba-1" },
+      { senderId: OTHER_SENDER, phoneNumberId: "pn-2", wabaId: "waba-2" },
+    ],
+    rateLimit: false,
+    ...opts,
+  });
+  process.env.WHATS91_API_URL = sandbox.url;
+  process.env.WHATS91_API_TOKEN = token;
+  process.env.WHATS91_SENDER_ID = SENDER;
+  process.env.WHATS91_READS_PER_SECOND = "100";
+  process.env.WHATS91_WRITES_PER_SECOND = "100";
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (e: Error) => {
+      seen.push(e.message, ...((e as { reasons?: string[] }).reasons ?? []));
+      return e;
+    },
+  );
+}
+
+const creates = () => sandbox.requests.filter((r) => r.method === "POST");
+
+beforeEach(async () => {
+  warnings = [];
+  setWarningSink((m) => warnings.push(m));
+  await useSandbox();
+});
+
+afterEach(async () => {
+  await sandbox.stop();
+  resetConfiguration();
+  setWarningSink(undefined);
+  for (const name of [
+    "WHATS91_API_URL",
+    "WHATS91_API_TOKEN",
+    "WHATS91_SENDER_ID",
+    "WHATS91_READS_PER_SECOND",
+    "WHATS91_WRITES_PER_SECOND",
+  ])
+    delete process.env[name];
+});
+
+describe("whats91.Chatbot lifecycle", () => {
+  test.each(Object.keys(responses))(
+    "a %s chatbot is created on its own route and reads back unchanged",
+    async (kind) => {
+      const inputs = await checked({ ...textBot, name: `Bot ${kind}`, response: responses[kind] });
+      const created = await chatbotHandlers.create(inputs);
+      const stored = sandbox.chatbot(created.id);
+      const route = kind === "text" || kind === "media" ? kind : "interactive";
+      expect(stored).toMatchObject({ route, status: "ACTIVE", senderId: SENDER, response: responses[kind] });
+      expect(created.outs).toMatchObject({
+        ...inputs,
+        chatbotUid: created.id,
+        botType: { text: "simple", media: "media", interactive: "advanced" }[route],
+        phoneNumberId: "pn-1",
+        wabaId: "waba-1",
+        resolvedSenderId: SENDER,
+      });
+      const read = await chatbotHandlers.read(created.id, created.outs);
+      expect(read).toEqual({ id: created.id, props: created.outs, inputs });
+    },
+  );
+
+  test("`keyword` becomes `keywords`; a welcome trigger takes none", async () => {
+    const one = await checked({ ...textBot, trigger: { type: "exact", keyword: "hi" } });
+    expect(one.trigger).toEqual({ type: "exact", keywords: ["hi"] });
+    const welcome = await checked({ ...textBot, trigger: { type: "welcome" } });
+    const created = await chatbotHandlers.create(welcome);
+    expect(sandbox.chatbot(created.id)).toMatchObject({ triggerType: "welcome", keywords: [] });
+    expect((await chatbotHandlers.read(created.id, created.outs)).props).toEqual(created.outs);
+  });
+
+  test("refresh sees drift in what get shows, and a chatbot removed in the dashboard is gone", async () => {
+    const created = await chatbotHandlers.create(await checked({ ...textBot, priority: 5 }));
+    sandbox.edit(created.id, { name: "Renamed", status: "INACTIVE", priority: 7, replyText: "Changed" });
+    const read = await chatbotHandlers.read(created.id, created.outs);
+    expect(read.inputs).toMatchObject({
+      name: "Renamed",
+      status: "INACTIVE",
+      priority: 7,
+      response: { type: "text", text: "Changed" },
+      trigger: textBot.trigger,
+    });
+    sandbox.edit(created.id, { keywords: ["assist"] });
+    const again = await chatbotHandlers.read(created.id, created.outs);
+    expect(again.inputs).toMatchObject({ trigger: { type: "contains", keywords: ["assist"] } });
+    sandbox.remove(created.id);
+    expect(await chatbotHandlers.read(created.id, created.outs)).toEqual({});
+  });
+
+  test("a change fails at check unless replaceLeavesOldActive; diff replaces and warns naming the old chatbot", async () => {
+    const olds = await checked(textBot);
+    const created = await chatbotHandlers.create(olds);
+    const changed = { ...textBot, response: { type: "text", text: "New reply" } };
+    const refused = await chatbotHandlers.check(olds, changed);
+    expect(refused.failures).toEqual([
+      { property: "response", reason: expect.stringContaining("Whats91 cannot change or delete a chatbot") },
+    ]);
+    expect(refused.failures?.[0].reason).toContain('the current one ("Help desk") stays ACTIVE');
+    expect(refused.failures?.[0].reason).toContain("replaceLeavesOldActive: true");
+    // Unchanged inputs pass; so does the change once the user accepts what stays behind.
+    expect((await chatbotHandlers.check(olds, textBot)).failures).toBeUndefined();
+    const news = await checked({ ...changed, replaceLeavesOldActive: true }, olds);
+
+    const diff = await chatbotHandlers.diff(created.id, created.outs, news);
+    expect(diff).toMatchObject({ changes: true, replaces: ["response"], deleteBeforeReplace: false });
+    expect(warnings).toEqual([
+      expect.stringContaining(`replacing Whats91 chatbot ${created.id} ("Help desk")`),
+    ]);
+    expect(warnings[0]).toContain("stays ACTIVE");
+  });
+
+  test("delete only forgets the chatbot, and warns naming what remains", async () => {
+    const created = await chatbotHandlers.create(await checked(textBot));
+    await chatbotHandlers.delete(created.id, created.outs);
+    expect(sandbox.chatbot(created.id)?.status).toBe("ACTIVE");
+    expect(creates()).toHaveLength(1);
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        `Whats91 has no API to delete a chatbot: Whats91 chatbot ${created.id} ("Help desk") was removed ` +
+          `from the stack only and is still ACTIVE on sender ${SENDER}`,
+      ),
+    ]);
+  });
+
+  test("a sender-bound token needs no senderId", async () => {
+    const bound = `w91_live_${randomBytes(20).toString("hex")}`;
+    tokens.push(bound);
+    sandbox.addToken({ token: bound, scope: "specific_number", senderId: OTHER_SENDER });
+    process.env.WHATS91_API_TOKEN = bound;
+    delete process.env.WHATS91_SENDER_ID;
+    const created = await chatbotHandlers.create(await checked(textBot));
+    expect(sandbox.chatbot(created.id)?.senderId).toBe(OTHER_SENDER);
+    expect(created.outs.resolvedSenderId).toBe(OTHER_SENDER);
+    expect((await chatbotHandlers.read(created.id, created.outs)).props).toEqual(created.outs);
+  });
+});
+
+describe("no second live rule", () => {
+  test.each([
+    ["lose-response", { kind: "lose-response" }],
+    ["commit-then-status", { kind: "commit-then-status", status: 502 }],
+  ] as const)("a create whose answer is lost (%s) is found, never sent again", async (_name, fault) => {
+    // An identical chatbot made earlier (by hand) must not be mistaken for ours.
+    const earlier = await chatbotHandlers.create(await checked(textBot));
+    sandbox.faults.inject({ method: "POST", path: "/api/v2/chatbots/text", fault });
+    const created = await chatbotHandlers.create(await checked(textBot));
+    expect(sandbox.chatbots()).toHaveLength(2);
+    expect(created.id).not.toBe(earlier.id);
+    expect(creates()).toHaveLength(2);
+  });
+
+  test("when the chatbot is made but cannot be read, the stack records it and update completes it", async () => {
+    sandbox.faults.inject({
+      method: "GET",
+      path: /\/chatbots\/bot_/,
+      fault: { kind: "status", status: 503 },
+      times: 5,
+    });
+    const inputs = await checked(textBot);
+    const err = await failure(chatbotHandlers.create(inputs));
+    expect(err).toBeInstanceOf(ResourceInitError);
+    const recorded = err as ResourceInitError;
+    expect(recorded.id).toBe(sandbox.chatbots()[0].chatbotUid);
+    expect(recorded.properties).not.toHaveProperty("phoneNumberId");
+    const updated = await chatbotHandlers.update(recorded.id, recorded.properties, inputs);
+    expect(updated.outs).toMatchObject({ phoneNumberId: "pn-1", wabaId: "waba-1" });
+    expect(sandbox.chatbots()).toHaveLength(1);
+  });
+});
+
+describe("errors tell the user what to fix, with Whats91's request id, and never the token", () => {
+  test.each([
+    [
+      "an expired token",
+      () => sandbox.expireToken(token),
+      "Whats91 rejected the API token (invalid, expired or revoked)",
+    ],
+    [
+      "a sender-bound token used for another sender",
+      () => {
+        const bound = `w91_live_${randomBytes(20).toString("hex")}`;
+        tokens.push(bound);
+        sandbox.addToken({ token: bound, scope: "specific_number", senderId: OTHER_SENDER });
+        process.env.WHATS91_API_TOKEN = bound;
+      },
+      "the API token is bound to another sender number",
+    ],
+    ["a plan without chatbots", () => sandbox.setChatbotsFeature(false), "does not include chatbots"],
+    [
+      "a sender whose setup is incomplete",
+      () => sandbox.setSenderSetupIncomplete(SENDER, true),
+      "Whats91 could not resolve the sender",
+    ],
+  ])("%s", async (_name, arrange, advice) => {
+    arrange();
+    const err = await failure(chatbotHandlers.create(await checked(textBot)));
+    expect(err.message).toContain(advice);
+    expect(err.message).toMatch(/\(request id [0-9a-f-]{36}\)/);
+    expect(sandbox.chatbots()).toHaveLength(0);
+  });
+
+  test("no token in any message or warning", async () => {
+    sandbox.faults.inject({ fault: { kind: "status", status: 500 }, times: Infinity });
+    await failure(chatbotHandlers.read("bot_x", {}));
+    sandbox.faults.clear();
+    process.env.WHATS91_API_URL = `http://127.0.0.1:1/${token}`;
+    await failure(chatbotHandlers.read("bot_x", {}));
+    for (const m of [...seen, ...warnings]) for (const t of tokens) expect(m).not.toContain(t);
+  }, 60_000);
+});
