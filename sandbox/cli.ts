@@ -3,6 +3,7 @@
  *
  *   SENDBIRD_API_TOKEN=... node dist/sandbox/cli.js sendbird [options]            (see USAGE)
  *   DEADSIMPLECHAT_API_KEY=... node dist/sandbox/cli.js deadsimplechat [options]
+ *   WHATS91_API_TOKEN=... [WHATS91_SENDER_ID=...] node dist/sandbox/cli.js whats91 [options]
  *
  * Once listening it prints one JSON line, e.g. {"platform":"sendbird","url":"http://127.0.0.1:PORT/v3"}
  * or {"platform":"deadsimplechat","url":"http://127.0.0.1:PORT/consumer/api/v2"}, to stdout and runs
@@ -13,6 +14,13 @@ import * as fs from "node:fs";
 import { startDeadSimpleChatSandbox, type DeadSimpleChatSandboxOptions } from "./deadsimplechat";
 import { startLineWorksSandbox, type LineWorksSandboxOptions } from "./lineworks";
 import { startSendbirdSandbox, type SendbirdSandboxOptions } from "./sendbird";
+import {
+  startWhats91Sandbox,
+  WHATS91_DEFAULT_SENDER_ID,
+  whats91Sender,
+  type Whats91SandboxOptions,
+  type Whats91Token,
+} from "./whats91";
 
 const SENDBIRD_USAGE = `usage: cli.js sendbird [options]   (the accepted API token is read from SENDBIRD_API_TOKEN)
   --port N                      port on 127.0.0.1 (default 0: any free port)
@@ -53,17 +61,34 @@ const LINEWORKS_USAGE = `usage: cli.js lineworks [options]   (the accepted clien
   --get-one-domain              serve the undocumented GET /bots/{botId}/domains/{domainId}
   LINEWORKS_STATIC_TOKEN, if set, is accepted as an access token (scope bot) as well.`;
 
+const WHATS91_USAGE = `usage: cli.js whats91 [options]   (the accepted API token is read from WHATS91_API_TOKEN)
+  WHATS91_SENDER_ID, if set, is the sender's number (default ${WHATS91_DEFAULT_SENDER_ID}).
+  --port N                      port on 127.0.0.1 (default 0: any free port)
+  --state-file PATH             keep the chatbots in this JSON file across runs
+  --rate-limit N                requests per second allowed, all endpoints together (default 5)
+  --no-rate-limit               no rate limit
+  --latency-ms N                how long each API request waits before being handled (default 0)
+  --token-scope SCOPE           global (default), selected_number or specific_number (bound to the sender)
+  --page-size-max N             the largest list page size (limit) accepted (default 100)
+  --create-status 200|201       HTTP status of a successful create (default 200)
+  --no-chatbots-feature         the subscription lacks chatbots: every chatbot route answers 403
+  --global-token-sender-fallback  a global token that gives no senderId works on the sender
+  --unknown-fields-ignored      undocumented request fields are ignored instead of refused`;
+
 const PLATFORMS = {
   sendbird: SENDBIRD_USAGE,
   deadsimplechat: DEADSIMPLECHAT_USAGE,
   lineworks: LINEWORKS_USAGE,
+  whats91: WHATS91_USAGE,
 };
 /** The environment variable holding each platform's secret, and what the vendor calls it. */
 const SECRETS = {
   sendbird: { variable: "SENDBIRD_API_TOKEN", noun: "token" },
   deadsimplechat: { variable: "DEADSIMPLECHAT_API_KEY", noun: "key" },
   lineworks: { variable: "LINEWORKS_CLIENT_SECRET", noun: "client secret" },
+  whats91: { variable: "WHATS91_API_TOKEN", noun: "token" },
 } as const;
+const WHATS91_TOKEN_SCOPES = ["global", "selected_number", "specific_number"] as const;
 
 class UsageError extends Error {}
 
@@ -103,7 +128,21 @@ type LineWorksCliOptions = {
   | "expiresInType"
   | "getOneDomain"
 >;
-export type CliOptions = SendbirdCliOptions | DeadSimpleChatCliOptions | LineWorksCliOptions;
+/** One token is accepted; with a bound scope it is bound to the one sender (see main). */
+type Whats91CliOptions = { platform: "whats91"; tokenScope?: Whats91Token["scope"] } & Pick<
+  Whats91SandboxOptions,
+  | "port"
+  | "stateFile"
+  | "rateLimit"
+  | "latencyMs"
+  | "pageSizeMax"
+  | "createStatus"
+  | "chatbotsFeature"
+  | "globalTokenSenderFallback"
+  | "unknownFieldsIgnored"
+>;
+export type CliOptions =
+  SendbirdCliOptions | DeadSimpleChatCliOptions | LineWorksCliOptions | Whats91CliOptions;
 
 /** Walks the flags; the value readers throw a UsageError naming the current flag. */
 class Flags {
@@ -329,11 +368,48 @@ function lineWorksApp(cli: LineWorksCliOptions, clientSecret: string) {
   };
 }
 
+function parseWhats91(args: string[]): Whats91CliOptions {
+  const options: Whats91CliOptions = { platform: "whats91", port: 0 };
+  const rateLimit = (flags: Flags): Whats91CliOptions["rateLimit"] => ({
+    requestsPerSecond: flags.integer(0),
+  });
+  return parseFlags(args, options, rateLimit, (flags) => {
+    switch (flags.flag) {
+      case "--token-scope": {
+        const text = flags.value();
+        const scope = WHATS91_TOKEN_SCOPES.find((candidate) => candidate === text);
+        if (scope === undefined)
+          throw new UsageError(`--token-scope must be ${WHATS91_TOKEN_SCOPES.join(", ")}`);
+        options.tokenScope = scope;
+        return true;
+      }
+      case "--page-size-max":
+        options.pageSizeMax = flags.integer(1);
+        return true;
+      case "--create-status":
+        options.createStatus = flags.oneOf([200, 201] as const);
+        return true;
+      case "--no-chatbots-feature":
+        options.chatbotsFeature = false;
+        return true;
+      case "--global-token-sender-fallback":
+        options.globalTokenSenderFallback = true;
+        return true;
+      case "--unknown-fields-ignored":
+        options.unknownFieldsIgnored = true;
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
 export function parseArguments(args: string[]): CliOptions {
   const [platform, ...rest] = args;
   if (platform === "sendbird") return parseSendbird(rest);
   if (platform === "deadsimplechat") return parseDeadSimpleChat(rest);
   if (platform === "lineworks") return parseLineWorks(rest);
+  if (platform === "whats91") return parseWhats91(rest);
   throw new UsageError(`unknown or missing platform ${JSON.stringify(platform)}`);
 }
 
@@ -369,6 +445,15 @@ async function main(): Promise<number> {
   } else if (cli.platform === "deadsimplechat") {
     const { platform: _, ...options } = cli;
     sandbox = await startDeadSimpleChatSandbox({ apiKey: secret, ...options });
+  } else if (cli.platform === "whats91") {
+    const { platform: _, tokenScope = "global", ...options } = cli;
+    // The sender's number is no secret; a malformed one makes the start fail with a message.
+    const senderId = process.env.WHATS91_SENDER_ID || WHATS91_DEFAULT_SENDER_ID;
+    const token: Whats91Token =
+      tokenScope === "global"
+        ? { token: secret, scope: "global" }
+        : { token: secret, scope: tokenScope, senderId };
+    sandbox = await startWhats91Sandbox({ tokens: [token], senders: [whats91Sender(senderId)], ...options });
   } else {
     const {
       platform: _,

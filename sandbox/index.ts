@@ -38,6 +38,24 @@ export {
   type LineWorksSandboxOptions,
   type LineWorksServiceAccount,
 } from "./lineworks";
+export {
+  startWhats91Sandbox,
+  whats91Sender,
+  Whats91ErrorCode,
+  Whats91Message,
+  WHATS91_API_PATH,
+  WHATS91_DEFAULT_SENDER_ID,
+  type Whats91BotType,
+  type Whats91Chatbot,
+  type Whats91ChatbotEdit,
+  type Whats91CreateRoute,
+  type Whats91ErrorCodeValue,
+  type Whats91RateLimit,
+  type Whats91Sandbox,
+  type Whats91SandboxOptions,
+  type Whats91Sender,
+  type Whats91Token,
+} from "./whats91";
 export type {
   CommitThenStatusFault,
   Fault,

@@ -1326,7 +1326,7 @@ describe("DeadSimpleChat sandbox CLI", () => {
   });
 
   it("refuses an unknown platform", () => {
-    expect(() => parseArguments(["whats91"])).toThrow(/unknown or missing platform/);
+    expect(() => parseArguments(["nope"])).toThrow(/unknown or missing platform/);
   });
 });
 

@@ -3,7 +3,7 @@
  * runs, minus the engine. Credentials come from the environment, as in a stack without config.
  */
 import { randomBytes } from "node:crypto";
-import { startWhats91Sandbox, type Whats91Sandbox, type Whats91SandboxOptions } from "../../sandbox/whats91";
+import { startWhats91Sandbox, type Whats91Sandbox, type Whats91SandboxOptions } from "../../sandbox";
 import { chatbotHandlers } from "../../provider/whats91/chatbot";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { ResourceInitError } from "../../provider/core/errors";
