@@ -54,7 +54,8 @@ export const ChatbotSummary = t.intersection([
 ]);
 export type ChatbotSummary = t.TypeOf<typeof ChatbotSummary>;
 
-const Created = t.type({
+/** The answer of create and get: the chatbot and its sender (the ids only on some routes). */
+const ChatbotAnswer = t.type({
   data: t.intersection([
     t.type({ chatbot: ChatbotSummary }),
     t.partial({
@@ -64,18 +65,7 @@ const Created = t.type({
     }),
   ]),
 });
-
-const Got = t.type({
-  data: t.intersection([
-    t.type({ chatbot: ChatbotSummary }),
-    t.partial({
-      senderId: optional(t.string),
-      phoneNumberId: optional(t.string),
-      wabaId: optional(t.string),
-    }),
-  ]),
-});
-export type ChatbotWithSender = t.TypeOf<typeof Got>["data"];
+export type ChatbotWithSender = t.TypeOf<typeof ChatbotAnswer>["data"];
 
 const Listed = t.type({
   data: t.type({
@@ -165,7 +155,7 @@ export class Whats91Api {
 
   async create(route: CreateRoute, body: CreateBody): Promise<ChatbotSummary> {
     const res = await this.client.request({ method: "POST", path: `/chatbots/${route}`, body });
-    return decodeOrThrow(Created, res.data, "Whats91 create-chatbot response").data.chatbot;
+    return decodeOrThrow(ChatbotAnswer, res.data, "Whats91 create-chatbot response").data.chatbot;
   }
 
   /** The chatbot, or undefined on Whats91's CHATBOT_NOT_FOUND (only that means gone). */
@@ -176,7 +166,7 @@ export class Whats91Api {
         path: encodePath`/chatbots/${chatbotUid}`,
         query: { senderId },
       });
-      return decodeOrThrow(Got, res.data, "Whats91 get-chatbot response").data;
+      return decodeOrThrow(ChatbotAnswer, res.data, "Whats91 get-chatbot response").data;
     } catch (err) {
       if (isChatbotNotFound(err)) return undefined;
       throw err;

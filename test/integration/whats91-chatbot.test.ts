@@ -194,6 +194,22 @@ describe("whats91.Chatbot lifecycle", () => {
     ]);
   });
 
+  test("`Chatbot.get` reads what Whats91 shows of a chatbot it did not make", async () => {
+    const created = await chatbotHandlers.create(await checked({ ...textBot, priority: 4 }));
+    const read = await chatbotHandlers.read(created.id, {});
+    expect(read.props).toMatchObject({
+      chatbotUid: created.id,
+      name: "Help desk",
+      trigger: textBot.trigger,
+      status: "ACTIVE",
+      priority: 4,
+      response: textBot.response,
+      botType: "simple",
+      phoneNumberId: "pn-1",
+      resolvedSenderId: SENDER,
+    });
+  });
+
   test("a sender-bound token needs no senderId", async () => {
     const bound = `w91_live_${randomBytes(20).toString("hex")}`;
     tokens.push(bound);
