@@ -200,6 +200,12 @@ function isLocalHost(hostname: string): boolean {
     .replace(/^\[|\]$/g, "")
     .replace(/\.$/, "");
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local")) return true;
+  // An IPv4 address written as IPv6 (::ffff:127.0.0.1, which URL parsing turns into ::ffff:7f00:1).
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped) {
+    const [high, low] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+    return isLocalHost(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+  }
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
   if (v4) {
     const [a, b] = v4;
@@ -257,9 +263,28 @@ export function closedObject<R extends t.Props, O extends t.Props>(
           })),
         );
       }
-      return shape.validate(u, c);
+      // The intersection in the context, so error paths skip its member numbers (fieldErrors).
+      return shape.validate(u, [...c, { key: "", type: shape, actual: u }]);
     },
     shape.encode,
+  );
+}
+
+/**
+ * An array whose items decode with `item` (their errors keep their own paths and rules), and which
+ * as a whole satisfies `ok` (a count, uniqueness), else fails with `rule`.
+ */
+export function checkedArray<A, O>(item: t.Type<A, O, unknown>, ok: (items: A[]) => boolean, rule: string) {
+  const items = t.array(item);
+  return new t.Type<A[], O[], unknown>(
+    rule,
+    (u): u is A[] => items.is(u) && ok(u),
+    (u, c) => {
+      const decoded = items.validate(u, c);
+      if (isLeft(decoded)) return decoded;
+      return ok(decoded.right) ? decoded : t.failure(u, c, `expected ${rule}`);
+    },
+    items.encode,
   );
 }
 

@@ -17,6 +17,7 @@ import {
   containsUnknown,
   httpsUrl,
   integerIn,
+  checkedArray,
   nonBlankString,
   oneOf,
   publicHttpsUrl,
@@ -191,13 +192,11 @@ const RESPONSE_CODECS: Record<ChatbotResponse["type"], t.Decoder<unknown, unknow
     {
       type: t.literal("buttons"),
       text,
-      buttons: refine(
-        t.array(
-          closedObject(
-            "a button {id, label}",
-            { id: boundedString(256, { min: 1 }), label: boundedString(20, { min: 1, nonBlank: true }) },
-            {},
-          ),
+      buttons: checkedArray(
+        closedObject(
+          "a button {id, label}",
+          { id: boundedString(256, { min: 1 }), label: boundedString(20, { min: 1, nonBlank: true }) },
+          {},
         ),
         (b) => b.length >= 1 && b.length <= 3 && new Set(b.map((x) => x.id)).size === b.length,
         "1 to 3 buttons with unique ids",
@@ -215,22 +214,20 @@ const RESPONSE_CODECS: Record<ChatbotResponse["type"], t.Decoder<unknown, unknow
     {
       type: t.literal("list"),
       text,
-      sections: refine(
-        t.array(
-          closedObject(
-            "a section {title, rows}",
-            {
-              title: text,
-              rows: t.array(
-                closedObject(
-                  "a row {id, title, description}",
-                  { id: text, title: text },
-                  { description: text },
-                ),
+      sections: checkedArray(
+        closedObject(
+          "a section {title, rows}",
+          {
+            title: text,
+            rows: t.array(
+              closedObject(
+                "a row {id, title, description}",
+                { id: text, title: text },
+                { description: text },
               ),
-            },
-            {},
-          ),
+            ),
+          },
+          {},
         ),
         (sections) => {
           const rows = sections.flatMap((s) => s.rows);
@@ -289,7 +286,9 @@ function leftBehind(status: unknown): string {
  */
 export function checkChatbot(olds: Props, news: Props): pulumi.dynamic.CheckResult {
   const result = checkInputs(inputSchema, news);
-  if (result.failures || Object.keys(olds).length === 0 || result.inputs.replaceLeavesOldActive === true) {
+  const consent = result.inputs.replaceLeavesOldActive;
+  // An unknown consent is checked again at `up`, once resolved.
+  if (result.failures || Object.keys(olds).length === 0 || consent === true || containsUnknown(consent)) {
     return result;
   }
   const inputs = result.inputs as Props;
