@@ -9,18 +9,24 @@
  * gating, and the undocumented get-one and delete endpoints (they answer 404 like any unknown path).
  */
 import { randomBytes } from "node:crypto";
-import * as http from "node:http";
 import {
-  decodePathSegments,
-  FixedWindowRateLimiter,
+  openStateFile,
+  perSecondRateLimit,
+  requireNonEmptyString,
+  sandboxBase,
+  type SandboxBase,
+  type SandboxOptionsBase,
+} from "./common";
+import {
+  controlRoutes,
   matchesAnyDigest,
   parseJsonObjectBody,
-  readFileIfExists,
+  pathSegmentsUnder,
+  reasonPhrase,
+  secondsUntilReset,
   secretDigest,
   startSandboxServer,
-  writeFileAtomically,
-  type FaultInjector,
-  type RecordedRequest,
+  withRetryAfter,
   type SandboxRequest,
   type SandboxResponse,
   type StatusFault,
@@ -32,20 +38,14 @@ export interface DeadSimpleChatRateLimit {
   requestsPerSecond: number;
 }
 
-export interface DeadSimpleChatSandboxOptions {
+export interface DeadSimpleChatSandboxOptions extends SandboxOptionsBase {
   /** The account's private key, passed by clients as the `auth` query parameter. */
   apiKey: string;
-  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
-  port?: number;
-  /** If set: load bots from this JSON file at start (if it exists) and rewrite it after every mutation. */
-  stateFile?: string;
   /**
    * silent: DSC documents no rate limit (fact sheet 1.10). Default {requestsPerSecond: 5}, a
    * plausible conservative limit so that clients meet 429s; false disables.
    */
   rateLimit?: DeadSimpleChatRateLimit | false;
-  /** Milliseconds every API request waits before being handled (for benchmarks); default 0. */
-  latencyMs?: number;
   /**
    * The other plausible reading of the silent create page (fact sheet 1.9): create accepts a name
    * another bot already has. A rename onto another bot's name is still refused, as the update page
@@ -87,17 +87,13 @@ export interface DeadSimpleChatBot {
   created: string;
 }
 
-export interface DeadSimpleChatSandbox {
-  /** Base URL including the API path, e.g. "http://127.0.0.1:41234/consumer/api/v2". */
-  readonly url: string;
+/**
+ * A running DeadSimpleChat sandbox; its API is under /consumer/api/v2, and its request log hides the
+ * `auth` query parameter's value (and the key wherever a client put it).
+ */
+export interface DeadSimpleChatSandbox extends SandboxBase<DeadSimpleChatRateLimit> {
   /** The account's customer id, as the bots' `customer` field carries it. */
   readonly customer: string;
-  readonly faults: FaultInjector;
-  /**
-   * Every API request received, in order (control requests to /__sandbox excluded). The `auth`
-   * query parameter's value is logged as "[REDACTED]".
-   */
-  readonly requests: ReadonlyArray<RecordedRequest>;
   /** Snapshot of the stored bots (whole objects), in creation order. */
   bots(): DeadSimpleChatBot[];
   bot(botId: string): DeadSimpleChatBot | undefined;
@@ -117,14 +113,6 @@ export interface DeadSimpleChatSandbox {
   setChatRooms(chatRooms: string[] | undefined): void;
   /** Regenerates the private key: `newKey` is accepted and the previous key no longer is. */
   rotateApiKey(newKey: string): void;
-  /** How many requests the rate limiter refused with 429 (injected faults not counted). */
-  rateLimited(): number;
-  /** Replaces the rate limit (with a fresh window); false disables it. */
-  setRateLimit(rateLimit: DeadSimpleChatRateLimit | false): void;
-  /** Changes `latencyMs` for requests that arrive from now on. */
-  setLatency(ms: number): void;
-  /** Stops the server; a `reset-then-commit` request still waiting for its delay is dropped. */
-  stop(): Promise<void>;
 }
 
 /** Literal messages from the fact sheet (1.3 to 1.7), which clients may match on. */
@@ -219,28 +207,26 @@ interface StateFile {
 export async function startDeadSimpleChatSandbox(
   opts: DeadSimpleChatSandboxOptions,
 ): Promise<DeadSimpleChatSandbox> {
-  requireKey(opts.apiKey, "startDeadSimpleChatSandbox: apiKey");
+  requireNonEmptyString(opts.apiKey, "startDeadSimpleChatSandbox: apiKey");
   // The key is checked against a digest; the plain keys (the current one and any rotated away) are
   // kept only so the server can scrub them from the request log, wherever a client put them.
   let keyDigest = secretDigest(opts.apiKey);
   const keysToScrub = [opts.apiKey];
-  let limiter = rateLimiterFor(opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit);
-  let rateLimited = 0;
+  const rateLimit = perSecondRateLimit(opts.rateLimit, DEFAULT_RATE_LIMIT);
   let chatRooms = chatRoomSet(opts.chatRooms);
 
-  const state = opts.stateFile === undefined ? undefined : loadStateFile(opts.stateFile);
-  const customer = state?.customer ?? objectId();
+  const stateFile = openStateFile<StateFile>(opts.stateFile, "DeadSimpleChat", isStateFile);
+  const customer = stateFile.loaded?.customer ?? objectId();
   const bots = new Map<string, StoredBot>();
-  for (const { bot, rooms } of state?.bots ?? []) bots.set(bot._id, { bot, rooms: new Set(rooms) });
+  for (const { bot, rooms } of stateFile.loaded?.bots ?? [])
+    bots.set(bot._id, { bot, rooms: new Set(rooms) });
 
   function saveState(): void {
-    if (opts.stateFile === undefined) return;
-    const content: StateFile = {
+    stateFile.save({
       version: 1,
       customer,
       bots: [...bots.values()].map((stored) => ({ bot: stored.bot, rooms: [...stored.rooms].sort() })),
-    };
-    writeFileAtomically(opts.stateFile, JSON.stringify(content, null, 2) + "\n");
+    });
   }
 
   // ---- handlers -----------------------------------------------------------------------------
@@ -378,11 +364,8 @@ export async function startDeadSimpleChatSandbox(
     if (!req.query.auth) return { status: 400, body: { message: DeadSimpleChatMessage.missingKey } };
     if (!isAuthorized(req)) return badKey(route.endpoint);
 
-    const decision = limiter?.take("all");
-    if (decision !== undefined && !decision.allowed) {
-      rateLimited += 1;
-      return tooManyRequests(Math.max(1, Math.ceil(decision.resetInMs / 1000)));
-    }
+    const decision = rateLimit.take("all");
+    if (decision !== undefined && !decision.allowed) return tooManyRequests(secondsUntilReset(decision));
     const { botId = "", roomId = "" } = route;
     switch (route.endpoint) {
       case "create":
@@ -413,18 +396,14 @@ export async function startDeadSimpleChatSandbox(
       response = { ...cannot(req, keysToScrub), status: 404 };
     } else {
       // The generic `{ "message": "<Error Message>" }` of the list and enable pages.
-      response = { status: fault.status, body: { message: http.STATUS_CODES[fault.status] ?? "Error" } };
+      response = { status: fault.status, body: { message: reasonPhrase(fault.status) } };
     }
-    if (fault.retryAfterSeconds !== undefined) {
-      response.headers = { ...response.headers, "Retry-After": String(fault.retryAfterSeconds) };
-    }
-    return response;
+    return withRetryAfter(response, fault.retryAfterSeconds);
   }
 
   // ---- control endpoints (/__sandbox/...), authorised by the same `auth` query parameter -------
 
-  function controlBots(req: SandboxRequest): SandboxResponse {
-    if (req.method !== "GET") return { status: 405, body: { error: "Use GET." }, headers: { Allow: "GET" } };
+  function controlBots(): SandboxResponse {
     const stored = [...bots.values()];
     return {
       status: 200,
@@ -452,16 +431,14 @@ export async function startDeadSimpleChatSandbox(
       if (!req.query.auth) return { status: 400, body: { message: DeadSimpleChatMessage.missingKey } };
       return isAuthorized(req) ? undefined : unauthorizedPlain();
     },
-    handleControl: (req) => (req.path === "/__sandbox/bots" ? controlBots(req) : undefined),
+    handleControl: controlRoutes({ "/__sandbox/bots": { GET: controlBots } }),
   });
 
   const find = (botId: string): StoredBot | undefined => bots.get(botId);
 
   return {
-    url: `${server.origin}${DEADSIMPLECHAT_API_PATH}`,
+    ...sandboxBase(server, DEADSIMPLECHAT_API_PATH, rateLimit),
     customer,
-    faults: server.faults,
-    requests: server.requests,
     bots: () => [...bots.values()].map((stored) => structuredClone(stored.bot)),
     bot: (botId) => {
       const stored = find(botId);
@@ -481,16 +458,10 @@ export async function startDeadSimpleChatSandbox(
       chatRooms = chatRoomSet(rooms);
     },
     rotateApiKey: (newKey) => {
-      requireKey(newKey, "rotateApiKey: newKey");
+      requireNonEmptyString(newKey, "rotateApiKey: newKey");
       keyDigest = secretDigest(newKey);
       keysToScrub.push(newKey);
     },
-    rateLimited: () => rateLimited,
-    setRateLimit: (rateLimit) => {
-      limiter = rateLimiterFor(rateLimit);
-    },
-    setLatency: (ms) => server.setLatency(ms),
-    stop: () => server.stop(),
   };
 }
 
@@ -502,10 +473,8 @@ function ok(body: unknown): SandboxResponse {
 
 /** Which documented endpoint the request is for, or undefined if none (path or method unknown). */
 function routeOf(req: SandboxRequest): Route | undefined {
-  // silent: paths are case-sensitive, and empty segments (a trailing slash, "//") match nothing.
-  const segments = decodePathSegments(req.path);
-  if (segments === undefined || API_SEGMENTS.some((segment, i) => segments[i] !== segment)) return undefined;
-  const rest = segments.slice(API_SEGMENTS.length);
+  const rest = pathSegmentsUnder(req.path, API_SEGMENTS);
+  if (rest === undefined) return undefined;
   const [resource, botId, sub, roomId, action] = rest;
   let route: Route | undefined;
   let method = "POST";
@@ -738,34 +707,8 @@ function chatRoomSet(chatRooms: string[] | undefined): Set<string> | undefined {
   return new Set(chatRooms);
 }
 
-function requireKey(key: unknown, what: string): void {
-  if (typeof key !== "string" || key.length === 0) throw new Error(`${what} must be a non-empty string.`);
-}
-
-function rateLimiterFor(
-  rateLimit: DeadSimpleChatRateLimit | false,
-): FixedWindowRateLimiter<"all"> | undefined {
-  if (rateLimit === false) return undefined;
-  const { requestsPerSecond } = rateLimit;
-  if (!(Number.isInteger(requestsPerSecond) && requestsPerSecond >= 0)) {
-    throw new Error("rateLimit.requestsPerSecond must be an integer >= 0.");
-  }
-  return new FixedWindowRateLimiter({ all: requestsPerSecond }, 1000);
-}
-
-function loadStateFile(file: string): StateFile | undefined {
-  const text = readFileIfExists(file);
-  if (text === undefined) return undefined;
-  const invalid = () =>
-    new Error(`DeadSimpleChat sandbox state file ${file} is not in the expected format (version 1).`);
-  let state: Partial<StateFile>;
-  try {
-    state = JSON.parse(text) as Partial<StateFile>;
-  } catch {
-    throw invalid();
-  }
-  const valid =
-    state?.version === 1 &&
+function isStateFile(state: Partial<StateFile>): boolean {
+  return (
     typeof state.customer === "string" &&
     Array.isArray(state.bots) &&
     state.bots.every(
@@ -774,7 +717,6 @@ function loadStateFile(file: string): StateFile | undefined {
         typeof entry.bot.name === "string" &&
         Array.isArray(entry.rooms) &&
         entry.rooms.every((room) => typeof room === "string"),
-    );
-  if (!valid) throw invalid();
-  return state as StateFile;
+    )
+  );
 }

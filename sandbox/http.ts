@@ -99,6 +99,35 @@ export function sendText(
   res.end(text);
 }
 
+/** The response with a `Retry-After` header of `seconds` added, if `seconds` is given. */
+export function withRetryAfter(response: SandboxResponse, seconds: number | undefined): SandboxResponse {
+  if (seconds !== undefined) response.headers = { ...response.headers, "Retry-After": String(seconds) };
+  return response;
+}
+
+/** 405 naming the allowed methods in `Allow` and in the body, e.g. `{"error": "Use GET or POST."}`. */
+export function methodNotAllowed(methods: readonly string[]): SandboxResponse {
+  const allow = methods.join(", ");
+  const listed = methods.length > 1 ? `${methods.slice(0, -1).join(", ")} or ${methods.at(-1)}` : allow;
+  return { status: 405, body: { error: `Use ${listed}.` }, headers: { Allow: allow } };
+}
+
+/** Control endpoints: per path (e.g. "/__sandbox/bots"), the handler of each allowed method. */
+export type ControlRoutes = Record<string, Partial<Record<string, (req: SandboxRequest) => SandboxResponse>>>;
+
+/**
+ * A `handleControl` for these routes: a listed path and method runs its handler, another method on
+ * a listed path gets `methodNotAllowed`, and any other path undefined.
+ */
+export function controlRoutes(routes: ControlRoutes): (req: SandboxRequest) => SandboxResponse | undefined {
+  return (req) => {
+    if (!Object.hasOwn(routes, req.path)) return undefined;
+    const methods = routes[req.path];
+    const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
+    return handler === undefined ? methodNotAllowed(Object.keys(methods)) : handler(req);
+  };
+}
+
 /** Result of `parseJsonObjectBody`: the object, or why the body is unacceptable. */
 export type JsonBodyResult =
   | { ok: true; value: Record<string, unknown> }
@@ -306,9 +335,21 @@ function isDuration(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0;
 }
 
+/** The reason phrase of an HTTP status, e.g. "Service Unavailable"; "Error" for an unknown one. */
+export function reasonPhrase(status: number): string {
+  return http.STATUS_CODES[status] ?? "Error";
+}
+
+/** The reason phrase as an error code, e.g. 503: "SERVICE_UNAVAILABLE"; "ERROR" for an unknown status. */
+export function reasonCode(status: number): string {
+  return reasonPhrase(status)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, "_");
+}
+
 /** The body of a `foreign` fault that gives none: a web server's stock error page. */
 function foreignPage(status: number): string {
-  const title = `${status} ${http.STATUS_CODES[status] ?? "Error"}`;
+  const title = `${status} ${reasonPhrase(status)}`;
   return `<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${title}</h1>\n</body>\n</html>\n`;
 }
 
@@ -393,6 +434,11 @@ export class FixedWindowRateLimiter<Class extends string> {
       resetInMs: start + this.windowMs - now,
     };
   }
+}
+
+/** Whole seconds (at least 1) until the window of a refused call ends: a 429's retry-after value. */
+export function secondsUntilReset(decision: Pick<RateLimitDecision, "resetInMs">): number {
+  return Math.max(1, Math.ceil(decision.resetInMs / 1000));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -560,16 +606,10 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     sendResponse(res, response);
   }
 
-  function answerControl(req: SandboxRequest): SandboxResponse {
-    const refusal = options.authorizeControl(req);
-    if (refusal !== undefined) return refusal;
-    if (req.path === `${CONTROL_PATH_PREFIX}/faults`) {
-      if (req.method === "GET") return { status: 200, body: { pending: faults.pending() } };
-      if (req.method === "DELETE") {
-        faults.clear();
-        return { status: 200, body: {} };
-      }
-      if (req.method === "POST") {
+  const faultControl = controlRoutes({
+    [`${CONTROL_PATH_PREFIX}/faults`]: {
+      GET: () => ({ status: 200, body: { pending: faults.pending() } }),
+      POST: (req) => {
         const parsed = parseJsonObjectBody(req);
         if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
         try {
@@ -578,14 +618,18 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
           return { status: 400, body: { error: (error as Error).message } };
         }
         return { status: 200, body: { pending: faults.pending() } };
-      }
-      return {
-        status: 405,
-        body: { error: "Use GET, POST or DELETE." },
-        headers: { Allow: "GET, POST, DELETE" },
-      };
-    }
-    const answer = options.handleControl?.(req);
+      },
+      DELETE: () => {
+        faults.clear();
+        return { status: 200, body: {} };
+      },
+    },
+  });
+
+  function answerControl(req: SandboxRequest): SandboxResponse {
+    const refusal = options.authorizeControl(req);
+    if (refusal !== undefined) return refusal;
+    const answer = faultControl(req) ?? options.handleControl?.(req);
     return answer ?? { status: 404, body: { error: `Unknown sandbox control path ${req.path}.` } };
   }
 
@@ -629,8 +673,13 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
 }
 
 function checkedLatency(ms: number): number {
+  return checkedDuration(ms, "Latency");
+}
+
+/** `ms` if it is a finite number of milliseconds >= 0; otherwise throws, naming it `what`. */
+export function checkedDuration(ms: number, what: string): number {
   if (!isDuration(ms)) {
-    throw new Error(`Latency must be a finite number of milliseconds >= 0, got ${String(ms)}.`);
+    throw new Error(`${what} must be a finite number of milliseconds >= 0, got ${String(ms)}.`);
   }
   return ms;
 }
@@ -756,6 +805,18 @@ export function decodePathSegments(rawPath: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The percent-decoded segments of a raw URL path that follow `prefix` (e.g. ["api", "v2"]), or
+ * undefined if the path is malformed (see `decodePathSegments`) or not under `prefix`.
+ * silent, for every emulator: paths are case-sensitive, and empty segments (a trailing slash, "//")
+ * match nothing.
+ */
+export function pathSegmentsUnder(rawPath: string, prefix: readonly string[]): string[] | undefined {
+  const segments = decodePathSegments(rawPath);
+  if (segments === undefined || prefix.some((segment, i) => segments[i] !== segment)) return undefined;
+  return segments.slice(prefix.length);
 }
 
 /** The file's text, or undefined if it does not exist; other read errors are thrown. */

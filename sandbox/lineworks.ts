@@ -19,19 +19,29 @@ import {
   verify as verifySignature,
   type KeyObject,
 } from "node:crypto";
-import * as http from "node:http";
 import {
-  decodePathSegments,
+  checkRateLimitCounts,
+  openStateFile,
+  sandboxBase,
+  SandboxRateLimit,
+  type SandboxBase,
+  type SandboxOptionsBase,
+} from "./common";
+import {
+  checkedDuration,
+  controlRoutes,
   FixedWindowRateLimiter,
   matchesAnyDigest,
   parseJsonObjectBody,
-  readFileIfExists,
+  pathSegmentsUnder,
+  reasonCode,
+  reasonPhrase,
   REDACTED,
+  secondsUntilReset,
   secretDigest,
   sleep,
   startSandboxServer,
-  writeFileAtomically,
-  type FaultInjector,
+  withRetryAfter,
   type RateLimitDecision,
   type RecordedRequest,
   type SandboxRequest,
@@ -40,6 +50,7 @@ import {
 } from "./http";
 
 export const LINEWORKS_API_PATH = "/v1.0";
+const API_SEGMENTS = ["v1.0"];
 export const LINEWORKS_TOKEN_PATH = "/oauth2/v2.0/token";
 export const LINEWORKS_JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -89,7 +100,7 @@ export interface LineWorksRateLimit {
   requestsPerMinute: number;
 }
 
-export interface LineWorksSandboxOptions {
+export interface LineWorksSandboxOptions extends SandboxOptionsBase {
   /** The apps whose service accounts may get tokens. */
   apps: LineWorksServiceAccount[];
   /** Access tokens accepted as is, with scope `bot` (a provider's static accessToken). */
@@ -105,10 +116,6 @@ export interface LineWorksSandboxOptions {
   domains?: number[];
   /** Bots allowed per tenant; default 300 (fact sheet 2.4). */
   botLimit?: number;
-  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
-  port?: number;
-  /** If set: load bots from this JSON file at start (if it exists) and rewrite it after every mutation. */
-  stateFile?: string;
   /** Milliseconds every API and token request takes (for benchmarks); default 0. */
   latencyMs?: number;
   /**
@@ -180,17 +187,14 @@ export interface LineWorksBotDomain {
   allowToSelectedMember: boolean;
 }
 
-export interface LineWorksSandbox {
-  /** Base URL of the API, e.g. "http://127.0.0.1:41234/v1.0". */
-  readonly url: string;
+/**
+ * A running LINE WORKS sandbox; its API is under /v1.0, and its request log holds the token
+ * requests too, with Authorization headers, client secrets, assertions, access and refresh tokens
+ * logged as "[REDACTED]".
+ */
+export interface LineWorksSandbox extends SandboxBase<LineWorksRateLimit> {
   /** The token endpoint, e.g. "http://127.0.0.1:41234/oauth2/v2.0/token". */
   readonly authUrl: string;
-  readonly faults: FaultInjector;
-  /**
-   * Every API and token request received, in order (control requests excluded). Authorization
-   * headers, client secrets, assertions, access and refresh tokens are logged as "[REDACTED]".
-   */
-  readonly requests: ReadonlyArray<RecordedRequest>;
   /** Snapshot of the stored bots (whole objects), in botId order. */
   bots(): LineWorksBot[];
   bot(botId: number | string): LineWorksBot | undefined;
@@ -220,16 +224,8 @@ export interface LineWorksSandbox {
   tokensIssued(): number;
   /** How many mutations were refused because another mutation of the same bot was in progress. */
   overlappingMutations(): number;
-  /** How many requests the rate limiter refused with 429 (injected faults not counted). */
-  rateLimited(): number;
-  /** Replaces the rate limit (with fresh windows); false disables it. */
-  setRateLimit(rateLimit: LineWorksRateLimit | false): void;
-  /** Changes `latencyMs` for requests that arrive from now on. */
-  setLatency(ms: number): void;
   /** Changes `mutationMs` for mutations that arrive from now on. */
   setMutationMs(ms: number): void;
-  /** Stops the server; a `reset-then-commit` request still waiting for its delay is dropped. */
-  stop(): Promise<void>;
 }
 
 /**
@@ -272,14 +268,10 @@ const MAX_MEMBERS_PER_DOMAIN = 150;
 const FIRST_BOT_ID = 2000001;
 /** Prefix of issued tokens (the vendor's look like "kr1AAAB..."); lets the log scrub them. */
 const TOKEN_PREFIX = "kr1AAA";
-const DEFAULT_CHANNEL_EVENTS: LineWorksChannelEvent[] = [
-  "message",
-  "join",
-  "leave",
-  "joined",
-  "left",
-  "postback",
-];
+/** Every channel event but "begin" and "end". */
+const DEFAULT_CHANNEL_EVENTS = LINEWORKS_CHANNEL_EVENTS.filter(
+  (event) => event !== "begin" && event !== "end",
+);
 
 type Operation =
   | "bot.list"
@@ -462,8 +454,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   const endOfListCursor = opts.endOfListCursor ?? "null";
   let latencyMs = checkedDuration(opts.latencyMs ?? 0, "latencyMs");
   let mutationMs = checkedDuration(opts.mutationMs ?? 0, "mutationMs");
-  let limiter = rateLimiterFor(opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit);
-  let rateLimited = 0;
+  const rateLimit = new SandboxRateLimit(rateLimiterFor, opts.rateLimit, DEFAULT_RATE_LIMIT);
   let tokensIssued = 0;
   let overlapping = 0;
   const accessTokens = new Map<string, IssuedToken>();
@@ -474,9 +465,9 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   const cursorKey = randomBytes(32);
 
   const bots = new Map<number, StoredBot>();
-  const state = opts.stateFile === undefined ? undefined : loadStateFile(opts.stateFile);
+  const stateFile = openStateFile<StateFile>(opts.stateFile, "LINE WORKS", isStateFile);
   let nextBotId = FIRST_BOT_ID;
-  for (const entry of state?.bots ?? []) {
+  for (const entry of stateFile.loaded?.bots ?? []) {
     bots.set(entry.bot.botId, {
       bot: entry.bot,
       secretDigest: entry.secretSha256,
@@ -489,11 +480,10 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     });
     nextBotId = Math.max(nextBotId, entry.bot.botId + 1);
   }
-  nextBotId = Math.max(nextBotId, state?.nextBotId ?? 0);
+  nextBotId = Math.max(nextBotId, stateFile.loaded?.nextBotId ?? 0);
 
   function saveState(): void {
-    if (opts.stateFile === undefined) return;
-    const content: StateFile = {
+    stateFile.save({
       version: 1,
       nextBotId,
       bots: sortedBots().map((stored) => ({
@@ -503,8 +493,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
           .sort(([a], [b]) => a - b)
           .map(([domainId, record]) => ({ domainId, ...record })),
       })),
-    };
-    writeFileAtomically(opts.stateFile, JSON.stringify(content, null, 2) + "\n");
+    });
   }
 
   const sortedBots = (): StoredBot[] => [...bots.values()].sort((a, b) => a.bot.botId - b.bot.botId);
@@ -680,9 +669,8 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
         `The access token lacks the scope this API needs (${allowed.join(" or ")}).`,
       );
     }
-    const decision = limiter?.take(route.operation);
+    const decision = rateLimit.take(route.operation);
     if (decision !== undefined && !decision.allowed) {
-      rateLimited += 1;
       throw new LineWorksError(
         429,
         LineWorksErrorCode.tooManyRequests,
@@ -1066,12 +1054,12 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   }
 
   function renderStatusFault(fault: StatusFault, req: SandboxRequest): SandboxResponse {
-    const description = http.STATUS_CODES[fault.status] ?? "Error";
+    const description = reasonPhrase(fault.status);
     if (req.path === LINEWORKS_TOKEN_PATH) {
       return oauthError(new OAuthError(fault.status, oauthCodeForStatus(fault.status), description));
     }
     if (fault.status === 429) {
-      const limit = limiter?.limitOf("bot.get") ?? DEFAULT_RATE_LIMIT.requestsPerMinute;
+      const limit = rateLimit.limitOf("bot.get") ?? DEFAULT_RATE_LIMIT.requestsPerMinute;
       const resetInMs = (fault.retryAfterSeconds ?? 1) * 1000;
       return apiError(
         new LineWorksError(
@@ -1083,15 +1071,12 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       );
     }
     const response = apiError(new LineWorksError(fault.status, codeForStatus(fault.status), description));
-    if (fault.retryAfterSeconds !== undefined) {
-      response.headers = { ...response.headers, "Retry-After": String(fault.retryAfterSeconds) };
-    }
-    return response;
+    return withRetryAfter(response, fault.retryAfterSeconds);
   }
 
   // ---- control endpoints (/__sandbox/...), authorised by any valid access token -----------------
 
-  const controlPaths: Record<string, Partial<Record<string, () => SandboxResponse>>> = {
+  const handleControl = controlRoutes({
     "/__sandbox/bots": {
       GET: () => ({
         status: 200,
@@ -1104,7 +1089,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     "/__sandbox/stats": {
       GET: () => ({
         status: 200,
-        body: { tokensIssued, overlappingMutations: overlapping, rateLimited },
+        body: { tokensIssued, overlappingMutations: overlapping, rateLimited: rateLimit.rateLimited() },
       }),
     },
     "/__sandbox/tokens": {
@@ -1114,16 +1099,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
         return { status: 200, body: { expired } };
       },
     },
-  };
-
-  function handleControl(req: SandboxRequest): SandboxResponse | undefined {
-    if (!Object.hasOwn(controlPaths, req.path)) return undefined;
-    const methods = controlPaths[req.path];
-    const handler = methods[req.method];
-    if (handler !== undefined) return handler();
-    const allow = Object.keys(methods).join(", ");
-    return { status: 405, body: { error: `Use ${allow}.` }, headers: { Allow: allow } };
-  }
+  });
 
   // Values scrubbed from the request log wherever they occur; tokens and assertions are caught by
   // their shape and field names in `redactRecord`.
@@ -1160,9 +1136,8 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   };
 
   return {
-    url: `${server.origin}${LINEWORKS_API_PATH}`,
+    ...sandboxBase(server, LINEWORKS_API_PATH, rateLimit),
     authUrl: `${server.origin}${LINEWORKS_TOKEN_PATH}`,
-    faults: server.faults,
     get requests() {
       return server.requests.map(redactRecord);
     },
@@ -1217,17 +1192,13 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     expireTokens: () => accessTokens.clear(),
     tokensIssued: () => tokensIssued,
     overlappingMutations: () => overlapping,
-    rateLimited: () => rateLimited,
-    setRateLimit: (rateLimit) => {
-      limiter = rateLimiterFor(rateLimit);
-    },
+    // The sandbox applies its latency itself (see startSandboxServer above).
     setLatency: (ms) => {
       latencyMs = checkedDuration(ms, "Latency");
     },
     setMutationMs: (ms) => {
       mutationMs = checkedDuration(ms, "mutationMs");
     },
-    stop: () => server.stop(),
   };
 }
 
@@ -1301,8 +1272,7 @@ function invalidRequest(message: string): OAuthError {
 
 /** The route of an API request; 404 for an unknown path, 405 for a wrong method, 400 for bad ids. */
 function routeOf(req: SandboxRequest, getOneDomain: boolean): Route {
-  // silent: paths are case-sensitive, and empty segments (a trailing slash, "//") match nothing.
-  const segments = decodePathSegments(req.path)?.slice(1);
+  const segments = pathSegmentsUnder(req.path, API_SEGMENTS);
   const matched =
     segments === undefined
       ? undefined
@@ -1640,14 +1610,9 @@ function validateDomainBody(body: Record<string, unknown>): {
   return body as { visible?: boolean; allowToSelectedMember?: boolean };
 }
 
-function rateLimiterFor(
-  rateLimit: LineWorksRateLimit | false,
-): FixedWindowRateLimiter<Operation> | undefined {
-  if (rateLimit === false) return undefined;
+function rateLimiterFor(rateLimit: LineWorksRateLimit): FixedWindowRateLimiter<Operation> {
   const { requestsPerMinute } = rateLimit;
-  if (!(Number.isInteger(requestsPerMinute) && requestsPerMinute >= 0)) {
-    throw new Error("rateLimit.requestsPerMinute must be an integer >= 0.");
-  }
+  checkRateLimitCounts({ requestsPerMinute });
   // Documented: the limit applies per API operation (2.8), in one-minute windows.
   const limits = Object.fromEntries(OPERATIONS.map((operation) => [operation, requestsPerMinute]));
   return new FixedWindowRateLimiter(limits as Record<Operation, number>, 60_000);
@@ -1661,29 +1626,23 @@ function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
   return {
     "rateLimit-limit": String(decision.limit),
     "rateLimit-remaining": String(decision.remaining),
-    "rateLimit-reset": String(Math.max(1, Math.ceil(decision.resetInMs / 1000))),
+    "rateLimit-reset": String(secondsUntilReset(decision)),
     "rateLimit-ssed": String(decision.limit - decision.remaining),
   };
 }
 
+/** The API's own code for an injected status; other statuses get their reason (503 SERVICE_UNAVAILABLE). */
+const CODE_FOR_STATUS: Partial<Record<number, string>> = {
+  400: LineWorksErrorCode.badRequest,
+  401: LineWorksErrorCode.unauthorized,
+  403: LineWorksErrorCode.accessDenied,
+  404: LineWorksErrorCode.notFound,
+  409: LineWorksErrorCode.conflict,
+  500: LineWorksErrorCode.internalServerError,
+};
+
 function codeForStatus(status: number): string {
-  switch (status) {
-    case 400:
-      return LineWorksErrorCode.badRequest;
-    case 401:
-      return LineWorksErrorCode.unauthorized;
-    case 403:
-      return LineWorksErrorCode.accessDenied;
-    case 404:
-      return LineWorksErrorCode.notFound;
-    case 409:
-      return LineWorksErrorCode.conflict;
-    case 500:
-      return LineWorksErrorCode.internalServerError;
-    default:
-      // e.g. 502 BAD_GATEWAY, 503 SERVICE_UNAVAILABLE
-      return (http.STATUS_CODES[status] ?? "ERROR").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-  }
+  return CODE_FOR_STATUS[status] ?? reasonCode(status);
 }
 
 /** RFC 6749 5.2 and 4.1.2.1 error codes for an injected status on the token endpoint. */
@@ -1800,26 +1759,8 @@ function nonNegativeInteger(value: number, what: string): number {
   return value;
 }
 
-function checkedDuration(ms: number, what: string): number {
-  if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) {
-    throw new Error(`${what} must be a finite number of milliseconds >= 0, got ${String(ms)}.`);
-  }
-  return ms;
-}
-
-function loadStateFile(file: string): StateFile | undefined {
-  const text = readFileIfExists(file);
-  if (text === undefined) return undefined;
-  const invalid = () =>
-    new Error(`LINE WORKS sandbox state file ${file} is not in the expected format (version 1).`);
-  let state: Partial<StateFile>;
-  try {
-    state = JSON.parse(text) as Partial<StateFile>;
-  } catch {
-    throw invalid();
-  }
-  const valid =
-    state?.version === 1 &&
+function isStateFile(state: Partial<StateFile>): boolean {
+  return (
     Number.isSafeInteger(state.nextBotId) &&
     Array.isArray(state.bots) &&
     state.bots.every(
@@ -1835,7 +1776,6 @@ function loadStateFile(file: string): StateFile | undefined {
             typeof domain.allowToSelectedMember === "boolean" &&
             Array.isArray(domain.members),
         ),
-    );
-  if (!valid) throw invalid();
-  return state as StateFile;
+    )
+  );
 }

@@ -5,17 +5,25 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import {
-  decodePathSegments,
+  checkRateLimitCounts,
+  openStateFile,
+  requireNonEmptyString,
+  sandboxBase,
+  SandboxRateLimit,
+  type SandboxBase,
+  type SandboxOptionsBase,
+} from "./common";
+import {
+  controlRoutes,
   FixedWindowRateLimiter,
   matchesAnyDigest,
   parseJsonObjectBody,
-  readFileIfExists,
+  pathSegmentsUnder,
+  secondsUntilReset,
   secretDigest,
   startSandboxServer,
-  writeFileAtomically,
-  type FaultInjector,
+  withRetryAfter,
   type RateLimitDecision,
-  type RecordedRequest,
   type SandboxRequest,
   type SandboxResponse,
   type StatusFault,
@@ -29,13 +37,9 @@ export interface SendbirdRateLimit {
   mutatePerSecond: number;
 }
 
-export interface SendbirdSandboxOptions {
+export interface SendbirdSandboxOptions extends SandboxOptionsBase {
   /** The master Api-Token, accepted from the start (see `addApiToken` for more). */
   apiToken: string;
-  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
-  port?: number;
-  /** If set: load bots from this JSON file at start (if it exists) and rewrite it after every mutation. */
-  stateFile?: string;
   /** Default {getPerSecond: 10, mutatePerSecond: 5} (the documented free-trial plan); false disables. */
   rateLimit?: SendbirdRateLimit | false;
   /** HTTP status used with code 400201; default 400 (docs: "all errors are 400 or 500"). */
@@ -46,8 +50,6 @@ export interface SendbirdSandboxOptions {
   pageTokenTtlMs?: number;
   /** If true, creating or deleting a bot expires every page token issued before. Default false. */
   pageTokensExpireOnChange?: boolean;
-  /** Milliseconds every API request waits before being handled (for benchmarks); default 0. */
-  latencyMs?: number;
   /**
    * The other plausible reading of the silent PUT docs: fields the body omits go back to their
    * create defaults (enable_mark_as_read true, show_member false, channel_invitation_preference 0)
@@ -80,12 +82,8 @@ export interface SendbirdBotRecord {
   created_at: number;
 }
 
-export interface SendbirdSandbox {
-  /** Base URL including the version path, e.g. "http://127.0.0.1:41234/v3". */
-  readonly url: string;
-  readonly faults: FaultInjector;
-  /** Every API request received, in order (control requests to /__sandbox excluded). */
-  readonly requests: ReadonlyArray<RecordedRequest>;
+/** A running Sendbird sandbox; its API is under /v3, and its request log hides the Api-Token header. */
+export interface SendbirdSandbox extends SandboxBase<SendbirdRateLimit> {
   /** Snapshot of the stored bots, in creation order. */
   bots(): SendbirdBotRecord[];
   bot(botUserid: string): SendbirdBotRecord | undefined;
@@ -102,14 +100,6 @@ export interface SendbirdSandbox {
   rotateApiToken(newToken: string): void;
   /** Expires every list page token issued so far (they answer 400109 from now on). */
   expirePageTokens(): void;
-  /** How many requests the rate limiter refused with 429 (injected faults not counted). */
-  rateLimited(): number;
-  /** Replaces the rate limit (with fresh windows); false disables it. */
-  setRateLimit(rateLimit: SendbirdRateLimit | false): void;
-  /** Changes `latencyMs` for requests that arrive from now on. */
-  setLatency(ms: number): void;
-  /** Stops the server; a `reset-then-commit` request still waiting for its delay is dropped. */
-  stop(): Promise<void>;
 }
 
 /** Sendbird error codes used by the emulator (Chat Platform API numbering, fact sheet 1.5). */
@@ -204,7 +194,7 @@ interface StateFile {
 }
 
 export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promise<SendbirdSandbox> {
-  requireToken(opts.apiToken, "startSendbirdSandbox: apiToken");
+  requireNonEmptyString(opts.apiToken, "startSendbirdSandbox: apiToken");
   const notFoundStatus = opts.notFoundStatus ?? 400;
   const badTokenStatus = opts.badTokenStatus ?? 400;
   if (badTokenStatus !== 400 && badTokenStatus !== 401) {
@@ -214,8 +204,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   if (!(typeof pageTokenTtlMs === "number" && pageTokenTtlMs > 0)) {
     throw new Error("startSendbirdSandbox: pageTokenTtlMs must be a number of milliseconds > 0.");
   }
-  let limiter = rateLimiterFor(opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit);
-  let rateLimited = 0;
+  const rateLimit = new SandboxRateLimit(rateLimiterFor, opts.rateLimit, DEFAULT_RATE_LIMIT);
   // Only digests are kept: the sandbox has no copy of a token that could leak into an answer or log.
   let tokenDigests = [secretDigest(opts.apiToken)];
   // Page tokens are signed with a per-instance key so a garbled (or foreign) token is detected.
@@ -225,26 +214,23 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
 
   const bots = new Map<string, StoredBot>();
   let nextSeq = 1;
-  if (opts.stateFile !== undefined) {
-    for (const { resource, channel_urls } of loadStateFile(opts.stateFile)) {
-      bots.set(resource.bot.bot_userid, {
-        seq: nextSeq++,
-        record: resource,
-        channels: new Set(channel_urls),
-      });
-    }
+  const stateFile = openStateFile<StateFile>(opts.stateFile, "Sendbird", isStateFile);
+  for (const { resource, channel_urls } of stateFile.loaded?.bots ?? []) {
+    bots.set(resource.bot.bot_userid, {
+      seq: nextSeq++,
+      record: resource,
+      channels: new Set(channel_urls),
+    });
   }
 
   function saveState(): void {
-    if (opts.stateFile === undefined) return;
-    const state: StateFile = {
+    stateFile.save({
       version: 1,
       bots: [...bots.values()].map((stored) => ({
         resource: stored.record,
         channel_urls: [...stored.channels].sort(),
       })),
-    };
-    writeFileAtomically(opts.stateFile, JSON.stringify(state, null, 2) + "\n");
+    });
   }
 
   const isAccepted = (token: string | undefined): boolean => matchesAnyDigest(token, tokenDigests);
@@ -263,12 +249,12 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   // Real Sendbird never revokes the master token; the sandbox can, to play "the configured token
   // stopped working" (a revoked secondary token, or an application whose token was replaced).
   function addApiToken(token: string): void {
-    requireToken(token, "addApiToken: token");
+    requireNonEmptyString(token, "addApiToken: token");
     if (!isAccepted(token)) tokenDigests.push(secretDigest(token));
   }
 
   function revokeApiToken(token: string): void {
-    requireToken(token, "revokeApiToken: token");
+    requireNonEmptyString(token, "revokeApiToken: token");
     const digest = secretDigest(token);
     const remaining = tokenDigests.filter((expected) => !timingSafeEqual(digest, expected));
     if (remaining.length === 0) {
@@ -278,7 +264,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   }
 
   function rotateApiToken(newToken: string): void {
-    requireToken(newToken, "rotateApiToken: newToken");
+    requireNonEmptyString(newToken, "rotateApiToken: newToken");
     tokenDigests = [secretDigest(newToken)];
   }
 
@@ -463,12 +449,9 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   // ---- routing ------------------------------------------------------------------------------
 
   function route(req: SandboxRequest): SandboxResponse {
-    // silent: empty segments (a trailing slash, "//") do not name any endpoint.
-    const segments = decodePathSegments(req.path);
-    if (segments === undefined || segments[0] !== API_PREFIX || segments[1] !== "bots") {
-      throw invalidUrl(req);
-    }
-    const [, , botUserid, sub, channelUrl, ...extra] = segments;
+    const segments = pathSegmentsUnder(req.path, [API_PREFIX, "bots"]);
+    if (segments === undefined) throw invalidUrl(req);
+    const [botUserid, sub, channelUrl, ...extra] = segments;
     const jsonBody = (): Record<string, unknown> => {
       const parsed = parseJsonObjectBody(req);
       if (!parsed.ok) throw new SendbirdError(400, SendbirdErrorCode.invalidJsonBody, parsed.message);
@@ -498,11 +481,10 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
 
   function handle(req: SandboxRequest): SandboxResponse {
     if (!isAuthorized(req)) return badToken();
-    const decision = limiter?.take(methodClass(req.method));
+    const decision = rateLimit.take(methodClass(req.method));
     let response: SandboxResponse;
     if (decision !== undefined && !decision.allowed) {
-      rateLimited += 1;
-      response = tooManyRequests(Math.max(1, Math.ceil(decision.resetInMs / 1000)));
+      response = tooManyRequests(secondsUntilReset(decision));
     } else {
       try {
         response = route(req);
@@ -518,25 +500,21 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   function renderStatusFault(fault: StatusFault, req: SandboxRequest): SandboxResponse {
     const code = fault.code ?? defaultCodeForStatus(fault.status);
     const response = errorResponse(fault.status, code, messageForCode(code));
-    if (fault.status === 429) {
-      const requestClass = methodClass(req.method);
-      const limit =
-        limiter?.limitOf(requestClass) ??
-        (requestClass === "get" ? DEFAULT_RATE_LIMIT.getPerSecond : DEFAULT_RATE_LIMIT.mutatePerSecond);
-      response.headers = {
-        ...rateLimitHeaders({ limit, remaining: 0 }),
-        "X-RateLimit-RetryAfter": String(fault.retryAfterSeconds ?? 1),
-      };
-    } else if (fault.retryAfterSeconds !== undefined) {
-      response.headers = { "Retry-After": String(fault.retryAfterSeconds) };
-    }
+    if (fault.status !== 429) return withRetryAfter(response, fault.retryAfterSeconds);
+    const requestClass = methodClass(req.method);
+    const limit =
+      rateLimit.limitOf(requestClass) ??
+      (requestClass === "get" ? DEFAULT_RATE_LIMIT.getPerSecond : DEFAULT_RATE_LIMIT.mutatePerSecond);
+    response.headers = {
+      ...rateLimitHeaders({ limit, remaining: 0 }),
+      "X-RateLimit-RetryAfter": String(fault.retryAfterSeconds ?? 1),
+    };
     return response;
   }
 
   // ---- control endpoints (/__sandbox/...) ----------------------------------------------------
 
-  function controlBots(req: SandboxRequest): SandboxResponse {
-    if (req.method !== "GET") return { status: 405, body: { error: "Use GET." }, headers: { Allow: "GET" } };
+  function controlBots(): SandboxResponse {
     const stored = [...bots.values()];
     return {
       status: 200,
@@ -549,16 +527,14 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     };
   }
 
+  /** How many tokens are accepted (answers carry the count, never a token). */
+  const tokenCount = (): SandboxResponse => ({ status: 200, body: { tokens: tokenDigests.length } });
+
   /**
-   * GET: how many tokens are accepted. POST {"add" | "revoke" | "rotate": token}: changes the
-   * accepted tokens like the methods of the same names. Answers carry the count, never a token.
+   * POST {"add" | "revoke" | "rotate": token}: changes the accepted tokens like the methods of the
+   * same names, and answers the count.
    */
-  function controlTokens(req: SandboxRequest): SandboxResponse {
-    const count = (): SandboxResponse => ({ status: 200, body: { tokens: tokenDigests.length } });
-    if (req.method === "GET") return count();
-    if (req.method !== "POST") {
-      return { status: 405, body: { error: "Use GET or POST." }, headers: { Allow: "GET, POST" } };
-    }
+  function changeTokens(req: SandboxRequest): SandboxResponse {
     const parsed = parseJsonObjectBody(req);
     if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
     const actions = { add: addApiToken, revoke: revokeApiToken, rotate: rotateApiToken };
@@ -572,13 +548,8 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     } catch (error) {
       return { status: 400, body: { error: (error as Error).message } }; // the messages name no token
     }
-    return count();
+    return tokenCount();
   }
-
-  const controlPaths: Record<string, (req: SandboxRequest) => SandboxResponse> = {
-    "/__sandbox/bots": controlBots,
-    "/__sandbox/tokens": controlTokens,
-  };
 
   const server = await startSandboxServer({
     port: opts.port ?? 0,
@@ -589,13 +560,14 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     renderInternalError: () =>
       errorResponse(500, SendbirdErrorCode.internalError, messageForCode(SendbirdErrorCode.internalError)),
     authorizeControl: (req) => (isAuthorized(req) ? undefined : badToken()),
-    handleControl: (req) => (Object.hasOwn(controlPaths, req.path) ? controlPaths[req.path](req) : undefined),
+    handleControl: controlRoutes({
+      "/__sandbox/bots": { GET: controlBots },
+      "/__sandbox/tokens": { GET: tokenCount, POST: changeTokens },
+    }),
   });
 
   return {
-    url: `${server.origin}/${API_PREFIX}`,
-    faults: server.faults,
-    requests: server.requests,
+    ...sandboxBase(server, `/${API_PREFIX}`, rateLimit),
     bots: () => [...bots.values()].map((stored) => structuredClone(stored.record)),
     bot: (botUserid) => {
       const stored = bots.get(botUserid);
@@ -611,12 +583,6 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     expirePageTokens: () => {
       pageTokenGeneration += 1;
     },
-    rateLimited: () => rateLimited,
-    setRateLimit: (rateLimit) => {
-      limiter = rateLimiterFor(rateLimit);
-    },
-    setLatency: (ms) => server.setLatency(ms),
-    stop: () => server.stop(),
   };
 }
 
@@ -690,20 +656,9 @@ function validateFields(body: Record<string, unknown>, fields: FieldName[]): voi
   }
 }
 
-function requireToken(token: unknown, what: string): void {
-  if (typeof token !== "string" || token.length === 0) throw new Error(`${what} must be a non-empty string.`);
-}
-
-function rateLimiterFor(
-  rateLimit: SendbirdRateLimit | false,
-): FixedWindowRateLimiter<"get" | "mutate"> | undefined {
-  if (rateLimit === false) return undefined;
+function rateLimiterFor(rateLimit: SendbirdRateLimit): FixedWindowRateLimiter<"get" | "mutate"> {
   const { getPerSecond, mutatePerSecond } = rateLimit;
-  for (const [name, value] of Object.entries({ getPerSecond, mutatePerSecond })) {
-    if (!(Number.isInteger(value) && value >= 0)) {
-      throw new Error(`rateLimit.${name} must be an integer >= 0.`);
-    }
-  }
+  checkRateLimitCounts({ getPerSecond, mutatePerSecond });
   return new FixedWindowRateLimiter({ get: getPerSecond, mutate: mutatePerSecond }, 1000);
 }
 
@@ -756,17 +711,11 @@ function messageForCode(code: number): string {
   }
 }
 
-function loadStateFile(file: string): StateFile["bots"] {
-  const text = readFileIfExists(file);
-  if (text === undefined) return [];
-  const state = JSON.parse(text) as Partial<StateFile>;
-  const valid =
-    state.version === 1 &&
+function isStateFile(state: Partial<StateFile>): boolean {
+  return (
     Array.isArray(state.bots) &&
     state.bots.every(
       (entry) => typeof entry?.resource?.bot?.bot_userid === "string" && Array.isArray(entry.channel_urls),
-    );
-  if (!valid)
-    throw new Error(`Sendbird sandbox state file ${file} is not in the expected format (version 1).`);
-  return state.bots as StateFile["bots"];
+    )
+  );
 }

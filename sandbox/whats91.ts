@@ -9,17 +9,23 @@
  * Dashboard edits and removals, which the API cannot make, are simulated by `edit` and `remove`.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import * as http from "node:http";
 import {
-  decodePathSegments,
-  FixedWindowRateLimiter,
+  openStateFile,
+  perSecondRateLimit,
+  sandboxBase,
+  type SandboxBase,
+  type SandboxOptionsBase,
+} from "./common";
+import {
+  controlRoutes,
   parseJsonObjectBody,
-  readFileIfExists,
+  pathSegmentsUnder,
+  reasonCode,
+  reasonPhrase,
   REDACTED,
+  secondsUntilReset,
   secretDigest,
   startSandboxServer,
-  writeFileAtomically,
-  type FaultInjector,
   type RecordedRequest,
   type SandboxRequest,
   type SandboxResponse,
@@ -53,19 +59,13 @@ export interface Whats91RateLimit {
   requestsPerSecond: number;
 }
 
-export interface Whats91SandboxOptions {
+export interface Whats91SandboxOptions extends SandboxOptionsBase {
   /** The accepted Bearer tokens (at least one); see `addToken` and `expireToken`. */
   tokens: Whats91Token[];
   /** The account's senders; default one sender, `whats91Sender(WHATS91_DEFAULT_SENDER_ID)`. */
   senders?: Whats91Sender[];
   /** Whether the subscription includes chatbots; default true. false: 403 FEATURE_NOT_AVAILABLE. */
   chatbotsFeature?: boolean;
-  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
-  port?: number;
-  /** If set: load chatbots from this JSON file at start (if it exists) and rewrite it after every change. */
-  stateFile?: string;
-  /** Milliseconds every API request waits before being handled (for benchmarks); default 0. */
-  latencyMs?: number;
   /**
    * silent: public v2 has no separately documented rate limit (fact sheet 2.7). Default
    * {requestsPerSecond: 5}, the DeadSimpleChat sandbox's conservative choice, so that clients meet
@@ -122,15 +122,11 @@ export type Whats91ChatbotEdit = Partial<
   replyText?: string;
 };
 
-export interface Whats91Sandbox {
-  /** Base URL including the API path, e.g. "http://127.0.0.1:41234/api/v2". */
-  readonly url: string;
-  readonly faults: FaultInjector;
-  /**
-   * Every API request received, in order (control requests to /__sandbox excluded). Authorization
-   * headers and body tokens (authToken, auth_token, token) are logged as "[REDACTED]".
-   */
-  readonly requests: ReadonlyArray<RecordedRequest>;
+/**
+ * A running Whats91 sandbox; its API is under /api/v2, and its request log hides Authorization
+ * headers and body tokens (authToken, auth_token, token).
+ */
+export interface Whats91Sandbox extends SandboxBase<Whats91RateLimit> {
   /** Snapshot of the stored chatbots (whole records) in creation order, optionally of one sender. */
   chatbots(senderId?: string): Whats91Chatbot[];
   chatbot(uid: string): Whats91Chatbot | undefined;
@@ -147,14 +143,6 @@ export interface Whats91Sandbox {
   senders(): Whats91Sender[];
   /** Marks a sender's WhatsApp setup as incomplete (400 WHATSAPP_SETUP_INCOMPLETE) or complete. */
   setSenderSetupIncomplete(senderId: string, incomplete: boolean): void;
-  /** How many requests the rate limiter refused with 429 (injected faults not counted). */
-  rateLimited(): number;
-  /** Replaces the rate limit (with a fresh window); false disables it. */
-  setRateLimit(rateLimit: Whats91RateLimit | false): void;
-  /** Changes `latencyMs` for requests that arrive from now on. */
-  setLatency(ms: number): void;
-  /** Stops the server; a `reset-then-commit` request still waiting for its delay is dropped. */
-  stop(): Promise<void>;
 }
 
 /** The error codes of fact sheet 2.6, plus the ones the sandbox needs where the docs are silent. */
@@ -326,8 +314,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
   opts.tokens.forEach(addToken);
 
   let chatbotsFeature = opts.chatbotsFeature ?? true;
-  let limiter = rateLimiterFor(opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit);
-  let rateLimited = 0;
+  const rateLimit = perSecondRateLimit(opts.rateLimit, DEFAULT_RATE_LIMIT);
   const pageSizeMax = opts.pageSizeMax ?? DEFAULT_PAGE_SIZE_MAX;
   if (!(Number.isInteger(pageSizeMax) && pageSizeMax >= 1))
     throw new Error("pageSizeMax must be an integer >= 1.");
@@ -336,14 +323,11 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
   const strictFields = !opts.unknownFieldsIgnored;
 
   const chatbots = new Map<string, Whats91Chatbot>();
-  if (opts.stateFile !== undefined) {
-    for (const chatbot of loadStateFile(opts.stateFile)) chatbots.set(chatbot.chatbotUid, chatbot);
-  }
+  const stateFile = openStateFile<StateFile>(opts.stateFile, "Whats91", isStateFile);
+  for (const chatbot of stateFile.loaded?.chatbots ?? []) chatbots.set(chatbot.chatbotUid, chatbot);
 
   function saveState(): void {
-    if (opts.stateFile === undefined) return;
-    const content: StateFile = { version: 1, chatbots: [...chatbots.values()] };
-    writeFileAtomically(opts.stateFile, JSON.stringify(content, null, 2) + "\n");
+    stateFile.save({ version: 1, chatbots: [...chatbots.values()] });
   }
 
   // ---- auth and sender scoping ----------------------------------------------------------------
@@ -499,11 +483,8 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
     const body = endpoint.kind === "create" ? jsonBody(req) : undefined;
     const token = authenticate(req, body);
 
-    const decision = limiter?.take("all");
-    if (decision !== undefined && !decision.allowed) {
-      rateLimited += 1;
-      throw tooManyRequests(Math.max(1, Math.ceil(decision.resetInMs / 1000)));
-    }
+    const decision = rateLimit.take("all");
+    if (decision !== undefined && !decision.allowed) throw tooManyRequests(secondsUntilReset(decision));
     if (!chatbotsFeature) {
       throw new Whats91ApiError(
         403,
@@ -561,8 +542,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
 
   // ---- control endpoints (/__sandbox/...), authorised by any valid Bearer token -----------------
 
-  function controlChatbots(req: SandboxRequest): SandboxResponse {
-    if (req.method !== "GET") return { status: 405, body: { error: "Use GET." }, headers: { Allow: "GET" } };
+  function controlChatbots(): SandboxResponse {
     return { status: 200, body: { chatbots: [...chatbots.values()] } };
   }
 
@@ -588,7 +568,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
         return errorResponse(refusal.status, refusal.code, refusal.message);
       }
     },
-    handleControl: (req) => (req.path === "/__sandbox/chatbots" ? controlChatbots(req) : undefined),
+    handleControl: controlRoutes({ "/__sandbox/chatbots": { GET: controlChatbots } }),
   });
 
   function stored(uid: string): Whats91Chatbot {
@@ -598,8 +578,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
   }
 
   return {
-    url: `${server.origin}${WHATS91_API_PATH}`,
-    faults: server.faults,
+    ...sandboxBase(server, WHATS91_API_PATH, rateLimit),
     get requests() {
       redactLoggedBodyTokens();
       return server.requests;
@@ -638,12 +617,6 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
       if (incomplete) sender.setupIncomplete = true;
       else delete sender.setupIncomplete;
     },
-    rateLimited: () => rateLimited,
-    setRateLimit: (rateLimit) => {
-      limiter = rateLimiterFor(rateLimit);
-    },
-    setLatency: (ms) => server.setLatency(ms),
-    stop: () => server.stop(),
   };
 }
 
@@ -699,11 +672,9 @@ function faultError(status: number, endpoint: Endpoint | undefined): { code: str
       return { code: Whats91ErrorCode.RATE_LIMITED, message: Whats91Message.rateLimited };
     case 500:
       return { code: Whats91ErrorCode.INTERNAL_ERROR, message: Whats91Message.internalError };
-    default: {
+    default:
       // e.g. 503 -> SERVICE_UNAVAILABLE, "Service Unavailable".
-      const text = http.STATUS_CODES[status] ?? "Error";
-      return { code: text.toUpperCase().replace(/[^A-Z0-9]+/g, "_"), message: `${text}.` };
-    }
+      return { code: reasonCode(status), message: `${reasonPhrase(status)}.` };
   }
 }
 
@@ -757,11 +728,8 @@ const statusNumber = (status: Whats91Chatbot["status"]): number => (status === "
 
 /** Which documented endpoint the request is for, or undefined if none (path or method unknown). */
 function endpointOf(req: SandboxRequest): Endpoint | undefined {
-  // silent: paths are case-sensitive, and empty segments (a trailing slash, "//") match nothing.
-  const segments = decodePathSegments(req.path);
-  if (segments === undefined || API_SEGMENTS.some((segment, i) => segments[i] !== segment)) return undefined;
-  const rest = segments.slice(API_SEGMENTS.length);
-  if (rest[0] !== "chatbots") return undefined;
+  const rest = pathSegmentsUnder(req.path, API_SEGMENTS);
+  if (rest?.[0] !== "chatbots") return undefined;
   if (rest.length === 1) {
     if (req.method === "GET") return { kind: "list" };
     if (req.method === "POST") return { kind: "create", route: "generic" };
@@ -1262,28 +1230,8 @@ function tokenEntry(token: Whats91Token, senders: Map<string, Whats91Sender>): T
   return entry;
 }
 
-function rateLimiterFor(rateLimit: Whats91RateLimit | false): FixedWindowRateLimiter<"all"> | undefined {
-  if (rateLimit === false) return undefined;
-  const { requestsPerSecond } = rateLimit;
-  if (!(Number.isInteger(requestsPerSecond) && requestsPerSecond >= 0)) {
-    throw new Error("rateLimit.requestsPerSecond must be an integer >= 0.");
-  }
-  return new FixedWindowRateLimiter({ all: requestsPerSecond }, 1000);
-}
-
-function loadStateFile(file: string): Whats91Chatbot[] {
-  const text = readFileIfExists(file);
-  if (text === undefined) return [];
-  const invalidFile = () =>
-    new Error(`Whats91 sandbox state file ${file} is not in the expected format (version 1).`);
-  let state: Partial<StateFile>;
-  try {
-    state = JSON.parse(text) as Partial<StateFile>;
-  } catch {
-    throw invalidFile();
-  }
-  const valid =
-    state?.version === 1 &&
+function isStateFile(state: Partial<StateFile>): boolean {
+  return (
     Array.isArray(state.chatbots) &&
     state.chatbots.every(
       (chatbot) =>
@@ -1293,7 +1241,6 @@ function loadStateFile(file: string): Whats91Chatbot[] {
         (BOT_TYPES as readonly string[]).includes(chatbot.botType) &&
         Array.isArray(chatbot.keywords) &&
         isObject(chatbot.response),
-    );
-  if (!valid) throw invalidFile();
-  return state.chatbots as Whats91Chatbot[];
+    )
+  );
 }

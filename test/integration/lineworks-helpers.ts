@@ -1,22 +1,28 @@
 /**
  * Test-only helpers for the LINE WORKS sandbox: service accounts with fresh RSA key pairs, RS256
- * JWT assertions signed with node:crypto, the token exchange and a small fetch client for the API.
+ * JWT assertions signed with node:crypto, the token exchange and a fetch client for the API (the
+ * plumbing of sandbox-kit, re-exported under the names LINE WORKS tests use).
  */
 import { createSign, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { LINEWORKS_JWT_BEARER_GRANT, type LineWorksServiceAccount } from "../../sandbox/lineworks";
+import { answerOf, LeakWatch, sleep, type Answer } from "./sandbox-kit";
+
+export { BearerClient as ApiClient, sleep, waitUntil } from "./sandbox-kit";
+export type { Answer, RequestOptions } from "./sandbox-kit";
 
 /** A service account as the sandbox knows it, plus the private key only the app holds. */
 export interface TestApp extends LineWorksServiceAccount {
   privateKey: KeyObject;
 }
 
-/** Every secret a helper made or received, so a test can check that none leaked. */
-export const secretsSeen: string[] = [];
+/** Every secret a helper made or received, and where none may show (`leaks.expectNoLeaks()`). */
+export const leaks = new LeakWatch();
 
-export function remember<T extends string | undefined>(secret: T): T {
-  if (secret !== undefined && secret.length > 0) secretsSeen.push(secret);
-  return secret;
-}
+/** Every secret a helper made or received, so a test can check that none leaked. */
+export const secretsSeen: string[] = leaks.secrets;
+
+/** Records a secret in `secretsSeen` (an empty or undefined one is ignored) and returns it. */
+export const remember = leaks.remember;
 
 export function newRsaKeyPair(): { privateKey: KeyObject; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -79,27 +85,6 @@ export function assertionFor(
   return signJwt(app.privateKey, all, header);
 }
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  /** The parsed body when it is JSON, otherwise undefined. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-async function answerOf(response: Response): Promise<Answer> {
-  const text = await response.text();
-  const isJson =
-    (response.headers.get("content-type") ?? "").startsWith("application/json") && text.length > 0;
-  return {
-    status: response.status,
-    headers: Object.fromEntries(response.headers.entries()),
-    text,
-    body: isJson ? JSON.parse(text) : undefined,
-  };
-}
-
 /** POSTs a form to the token endpoint; fields with an undefined value are left out. */
 export async function postToken(
   authUrl: string,
@@ -141,47 +126,6 @@ export async function accessTokenFor(authUrl: string, app: TestApp, scope = "bot
   return answer.body.access_token as string;
 }
 
-export interface RequestOptions {
-  /** Serialised as JSON with Content-Type application/json. */
-  json?: unknown;
-  /** Sent as is, with `contentType` (if any). */
-  raw?: string;
-  contentType?: string;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
-/** A fetch client for the API with one bearer token (undefined: no Authorization). Never throws on status. */
-export class ApiClient {
-  constructor(
-    readonly baseUrl: string,
-    readonly token: string | undefined,
-  ) {}
-
-  async request(method: string, urlPath: string, init: RequestOptions = {}): Promise<Answer> {
-    const url = new URL(this.baseUrl + urlPath);
-    for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.set(name, value);
-    const headers: Record<string, string> = { ...init.headers };
-    if (this.token !== undefined) headers.Authorization = `Bearer ${this.token}`;
-    let body: string | undefined;
-    if (init.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify(init.json);
-    } else if (init.raw !== undefined) {
-      if (init.contentType !== undefined) headers["Content-Type"] = init.contentType;
-      body = init.raw;
-    }
-    const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(10_000) });
-    return answerOf(response);
-  }
-
-  get = (urlPath: string, query?: Record<string, string>) => this.request("GET", urlPath, { query });
-  post = (urlPath: string, json?: unknown) => this.request("POST", urlPath, { json });
-  put = (urlPath: string, json: unknown) => this.request("PUT", urlPath, { json });
-  patch = (urlPath: string, json: unknown) => this.request("PATCH", urlPath, { json });
-  delete = (urlPath: string) => this.request("DELETE", urlPath);
-}
-
 /** A valid bot body (the four required fields), with fields overridden. */
 export function botBody(botName: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -191,17 +135,6 @@ export function botBody(botName: string, overrides: Record<string, unknown> = {}
     administrators: ["admin@example.com"],
     ...overrides,
   };
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `condition` every 10 ms until it holds; fails after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
 }
 
 /** Waits, if need be, until at least `marginMs` remain in the current one-minute rate-limit window. */

@@ -3,12 +3,9 @@
  * parameter, the bot endpoints with their documented bodies and validation, name uniqueness, the
  * per-room endpoints, the list modes, faults, rate limiting, persistence and the command line.
  */
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as ts from "typescript";
 import {
   DeadSimpleChatMessage,
   startDeadSimpleChatSandbox,
@@ -18,84 +15,33 @@ import {
 } from "../../sandbox";
 import { parseArguments } from "../../sandbox/cli";
 import { startSandboxServer } from "../../sandbox/http";
+import {
+  expectBurstLimited,
+  expectCliExit,
+  expectForeignPage,
+  expectLatency,
+  expectLoggedSince,
+  expectUnreadableStateFilesRefused,
+  expectZeroLimitLifted,
+  FetchClient,
+  fileMode,
+  LeakWatch,
+  queryKey,
+  sleep,
+  useSandboxCli,
+  useStateDirectory,
+  waitUntil,
+} from "./sandbox-kit";
 
 /** Every key a test generated, and every answer and sandbox seen: the last test checks none leaked. */
-const allKeys: string[] = [];
-const allAnswers: Answer[] = [];
-const allSandboxes: DeadSimpleChatSandbox[] = [];
+const leaks = new LeakWatch();
+const newKey = () => leaks.newSecret();
 
-const newKey = () => {
-  const key = randomBytes(24).toString("hex");
-  allKeys.push(key);
-  return key;
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `condition` every 10 ms until it holds; fails after `timeoutMs`. */
-async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
+/** A fetch client for one sandbox and key (undefined: no `auth` parameter); `leaks` keeps its answers. */
+class Client extends FetchClient {
+  constructor(baseUrl: string, key: string | undefined) {
+    super(baseUrl, queryKey("auth", key), leaks.answers);
   }
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  /** The parsed body when it is JSON, otherwise undefined. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-interface RequestInit {
-  /** Serialised as JSON with Content-Type application/json. */
-  json?: unknown;
-  /** Sent as is, with `contentType` (if any). */
-  raw?: string;
-  contentType?: string;
-  query?: Record<string, string>;
-}
-
-/** A fetch client for one sandbox and key (undefined: no `auth` parameter). Never throws on status. */
-class Client {
-  constructor(
-    readonly baseUrl: string,
-    readonly key: string | undefined,
-  ) {}
-
-  async request(method: string, urlPath: string, init: RequestInit = {}): Promise<Answer> {
-    const url = new URL(this.baseUrl + urlPath);
-    if (this.key !== undefined) url.searchParams.set("auth", this.key);
-    for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.set(name, value);
-    const headers: Record<string, string> = {};
-    let body: string | undefined;
-    if (init.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify(init.json);
-    } else if (init.raw !== undefined) {
-      if (init.contentType !== undefined) headers["Content-Type"] = init.contentType;
-      body = init.raw;
-    }
-    const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(10_000) });
-    const text = await response.text();
-    const answer: Answer = {
-      status: response.status,
-      headers: Object.fromEntries(response.headers.entries()),
-      text,
-      body: (response.headers.get("content-type") ?? "").startsWith("application/json")
-        ? JSON.parse(text)
-        : undefined,
-    };
-    allAnswers.push(answer);
-    return answer;
-  }
-
-  get = (urlPath: string, query?: Record<string, string>) => this.request("GET", urlPath, { query });
-  post = (urlPath: string, json?: unknown) => this.request("POST", urlPath, { json });
-  put = (urlPath: string, json: unknown) => this.request("PUT", urlPath, { json });
 }
 
 function botBody(name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -112,7 +58,7 @@ async function startSandbox(
 ): Promise<{ sandbox: DeadSimpleChatSandbox; api: Client; apiKey: string }> {
   const apiKey = options.apiKey ?? newKey();
   const sandbox = await startDeadSimpleChatSandbox({ rateLimit: false, ...options, apiKey });
-  allSandboxes.push(sandbox);
+  leaks.watch(sandbox);
   return { sandbox, api: new Client(sandbox.url, apiKey), apiKey };
 }
 
@@ -200,7 +146,12 @@ describe("DeadSimpleChat sandbox", () => {
       // The first `auth` wins when it is repeated.
       const repeated = await fetch(`${sandbox.url}/bots?auth=wrong&auth=${apiKey}`);
       expect(repeated.status).toBe(401);
-      allAnswers.push({ status: repeated.status, headers: {}, text: await repeated.text(), body: undefined });
+      leaks.answers.push({
+        status: repeated.status,
+        headers: {},
+        text: await repeated.text(),
+        body: undefined,
+      });
     });
 
     it("redacts the key in the request log, under any case of `auth`", async () => {
@@ -903,10 +854,7 @@ describe("DeadSimpleChat sandbox", () => {
     it("answers a foreign page without touching state", async () => {
       const name = uniqueName();
       sandbox.faults.inject({ fault: { kind: "foreign", status: 502 }, path: "/consumer/api/v2/bot" });
-      const answer = await api.post("/bot", botBody(name));
-      expect(answer.status).toBe(502);
-      expect(answer.headers["content-type"]).toBe("text/html");
-      expect(answer.text).toContain("502 Bad Gateway");
+      expectForeignPage(await api.post("/bot", botBody(name)), 502);
       expect(sandbox.bots().some((bot) => bot.name === name)).toBe(false);
     });
 
@@ -944,8 +892,7 @@ describe("DeadSimpleChat sandbox", () => {
         bots: sandbox.bots(),
         rooms: expect.objectContaining({ [bot._id]: ["r1"] }),
       });
-      expect(sandbox.requests.length - logged).toBe(3);
-      expect(sandbox.requests.every((request) => !request.path.startsWith("/__sandbox"))).toBe(true);
+      expectLoggedSince(sandbox, logged, 3);
     });
   });
 
@@ -977,13 +924,8 @@ describe("DeadSimpleChat sandbox rate limiting", () => {
   it("answers 429 over the limit with Retry-After, counts refusals and recovers", async () => {
     const { sandbox, api } = await startSandbox({ rateLimit: { requestsPerSecond: 3 } });
     try {
-      const started = Date.now();
-      const burst = await Promise.all(Array.from({ length: 10 }, () => api.get("/bots")));
-      const windows = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
-      const refused = burst.filter((answer) => answer.status === 429);
-      expect(burst.length - refused.length).toBeLessThanOrEqual(3 * windows);
+      const refused = await expectBurstLimited(sandbox, 3, 10, () => api.get("/bots"));
       expect(refused.length).toBeGreaterThan(0);
-      expect(sandbox.rateLimited()).toBe(refused.length);
       expect(refused[0].body).toEqual({ message: "Too many requests, please try again later." });
       expect(refused[0].headers["retry-after"]).toBe("1");
 
@@ -997,15 +939,10 @@ describe("DeadSimpleChat sandbox rate limiting", () => {
   it("applies a default limit of 5 requests per second (silent)", async () => {
     const apiKey = newKey();
     const sandbox = await startDeadSimpleChatSandbox({ apiKey });
-    allSandboxes.push(sandbox);
+    leaks.watch(sandbox);
     try {
       const api = new Client(sandbox.url, apiKey);
-      const started = Date.now();
-      const burst = await Promise.all(Array.from({ length: 12 }, () => api.get("/bots")));
-      const windows = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
-      const allowed = burst.filter((answer) => answer.status === 200).length;
-      expect(allowed).toBeLessThanOrEqual(5 * windows);
-      expect(allowed + sandbox.rateLimited()).toBe(12);
+      await expectBurstLimited(sandbox, 5, 12, () => api.get("/bots"));
     } finally {
       await sandbox.stop();
     }
@@ -1018,13 +955,7 @@ describe("DeadSimpleChat sandbox rate limiting", () => {
       expect((await new Client(sandbox.url, undefined).get("/bots")).status).toBe(400);
       expect((await api.get("/nothing")).status).toBe(404);
       expect(sandbox.rateLimited()).toBe(0);
-
-      expect((await api.get("/bots")).status).toBe(429); // a limit of 0 refuses every call
-      expect(sandbox.rateLimited()).toBe(1);
-      sandbox.setRateLimit(false);
-      expect((await api.get("/bots")).status).toBe(200);
-      expect(() => sandbox.setRateLimit({ requestsPerSecond: 1.5 })).toThrow(/requestsPerSecond/);
-      expect(() => sandbox.setRateLimit({ requestsPerSecond: -1 })).toThrow(/requestsPerSecond/);
+      await expectZeroLimitLifted(sandbox, () => api.get("/bots"));
     } finally {
       await sandbox.stop();
     }
@@ -1035,19 +966,14 @@ describe("DeadSimpleChat sandbox latency", () => {
   it("delays API requests by latencyMs, changeable at run time; control requests are not delayed", async () => {
     const { sandbox, api, apiKey } = await startSandbox({ latencyMs: 250 });
     try {
-      let started = Date.now();
-      expect((await api.get("/bots")).status).toBe(200);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(240);
-
-      started = Date.now();
-      expect((await new Client(`${originOf(sandbox)}/__sandbox`, apiKey).get("/faults")).status).toBe(200);
-      expect(Date.now() - started).toBeLessThan(240);
-
-      sandbox.setLatency(0);
-      started = Date.now();
-      await api.get("/bots");
-      expect(Date.now() - started).toBeLessThan(240);
-      expect(() => sandbox.setLatency(-1)).toThrow(/Latency/);
+      await expectLatency(
+        sandbox,
+        {
+          api: () => api.get("/bots"),
+          control: () => new Client(`${originOf(sandbox)}/__sandbox`, apiKey).get("/faults"),
+        },
+        { slowMs: 240, fastMs: 240 },
+      );
     } finally {
       await sandbox.stop();
     }
@@ -1055,14 +981,10 @@ describe("DeadSimpleChat sandbox latency", () => {
 });
 
 describe("DeadSimpleChat sandbox state file", () => {
-  let directory: string;
-  beforeEach(() => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), "dsc-sandbox-"));
-  });
-  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+  const temporary = useStateDirectory();
 
   it("reloads bots, rooms and the customer id, rewriting the file (mode 0600, no key) on every mutation", async () => {
-    const stateFile = path.join(directory, "state.json");
+    const { stateFile } = temporary;
     const first = await startSandbox({ stateFile });
     let created: DeadSimpleChatBot;
     try {
@@ -1071,7 +993,7 @@ describe("DeadSimpleChat sandbox state file", () => {
       await createBot(first.api, "persisted two");
       await first.api.post(roomPath(created._id, "r2", "enable"));
       await first.api.post(roomPath(created._id, "r1", "enable"));
-      expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
+      expect(fileMode(stateFile)).toBe(0o600);
       expect(fs.readFileSync(stateFile, "utf8")).not.toContain(first.apiKey);
     } finally {
       await first.sandbox.stop();
@@ -1096,20 +1018,19 @@ describe("DeadSimpleChat sandbox state file", () => {
         bot: { ...created, description: "changed", enabled: false },
         rooms: ["r1"],
       });
-      expect(fs.readdirSync(directory)).toEqual(["state.json"]); // no temporary files left behind
-      expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
+      expect(fs.readdirSync(temporary.directory)).toEqual(["state.json"]); // no temporary files left behind
+      expect(fileMode(stateFile)).toBe(0o600);
     } finally {
       await second.sandbox.stop();
     }
   });
 
-  it("refuses to start on a state file it cannot read", async () => {
-    const stateFile = path.join(directory, "state.json");
-    for (const content of ['{"something": "else"}', "not json", '{"version":1,"customer":"c","bots":[{}]}']) {
-      fs.writeFileSync(stateFile, content);
-      await expect(startDeadSimpleChatSandbox({ apiKey: newKey(), stateFile })).rejects.toThrow(/state file/);
-    }
-  });
+  it("refuses to start on a state file it cannot read", () =>
+    expectUnreadableStateFilesRefused(
+      temporary.stateFile,
+      (stateFile) => startDeadSimpleChatSandbox({ apiKey: newKey(), stateFile }),
+      '{"version":1,"customer":"c","bots":[{}]}',
+    ));
 });
 
 describe("sandbox server secrets in the request log", () => {
@@ -1163,49 +1084,7 @@ describe("sandbox server secrets in the request log", () => {
 });
 
 describe("DeadSimpleChat sandbox CLI", () => {
-  let buildDirectory: string;
-  let cliPath: string;
-
-  // Transpile the real sandbox sources (only those, so other work in progress cannot break this).
-  beforeAll(() => {
-    buildDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "dsc-sandbox-cli-"));
-    const sourceDirectory = path.join(__dirname, "..", "..", "sandbox");
-    for (const file of fs.readdirSync(sourceDirectory).filter((name) => name.endsWith(".ts"))) {
-      const source = fs.readFileSync(path.join(sourceDirectory, file), "utf8");
-      const { outputText } = ts.transpileModule(source, {
-        compilerOptions: {
-          module: ts.ModuleKind.CommonJS,
-          target: ts.ScriptTarget.ES2022,
-          esModuleInterop: true,
-        },
-        fileName: file,
-      });
-      fs.writeFileSync(path.join(buildDirectory, file.replace(/\.ts$/, ".js")), outputText);
-    }
-    cliPath = path.join(buildDirectory, "cli.js");
-  });
-  afterAll(() => fs.rmSync(buildDirectory, { recursive: true, force: true }));
-
-  function runCli(args: string[], env: Record<string, string | undefined>) {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, DEADSIMPLECHAT_API_KEY: undefined, SENDBIRD_API_TOKEN: undefined, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const firstLine = new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", () => {
-        const newline = stdout.indexOf("\n");
-        if (newline >= 0) resolve(stdout.slice(0, newline));
-      });
-      child.on("exit", () => reject(new Error(`CLI exited before printing a line; stderr: ${stderr}`)));
-    });
-    firstLine.catch(() => undefined); // runs that are expected to fail never await the line
-    return { child, exited, firstLine, output: () => ({ stdout, stderr }) };
-  }
+  const runCli = useSandboxCli({ DEADSIMPLECHAT_API_KEY: undefined, SENDBIRD_API_TOKEN: undefined });
 
   it("starts, prints one JSON line, serves requests with its flags and exits 0 on SIGTERM", async () => {
     const apiKey = newKey();
@@ -1263,26 +1142,18 @@ describe("DeadSimpleChat sandbox CLI", () => {
 
   it("refuses to start without DEADSIMPLECHAT_API_KEY, even with SENDBIRD_API_TOKEN set", async () => {
     const run = runCli(["deadsimplechat"], { SENDBIRD_API_TOKEN: newKey() });
-    expect(await run.exited).toBe(1);
-    expect(run.output().stdout).toBe("");
-    expect(run.output().stderr).toContain("DEADSIMPLECHAT_API_KEY is not set");
+    await expectCliExit(run, 1, "DEADSIMPLECHAT_API_KEY is not set");
   }, 20_000);
 
   it("rejects a bad flag with exit code 2 and the platform's usage", async () => {
     const run = runCli(["deadsimplechat", "--bad-token-status", "401"], { DEADSIMPLECHAT_API_KEY: newKey() });
-    expect(await run.exited).toBe(2);
-    const { stdout, stderr } = run.output();
-    expect(stdout).toBe("");
-    expect(stderr).toContain('unknown argument "--bad-token-status"');
-    for (const flag of [
-      "--rate-limit N",
-      "--duplicate-names-allowed",
-      "--list-omits-optional-fields",
-      "--chat-rooms",
-    ]) {
-      expect(stderr).toContain(flag);
-    }
-    expect(stderr).toContain("DEADSIMPLECHAT_API_KEY");
+    await expectCliExit(
+      run,
+      2,
+      'unknown argument "--bad-token-status"',
+      ...["--rate-limit N", "--duplicate-names-allowed", "--list-omits-optional-fields", "--chat-rooms"],
+      "DEADSIMPLECHAT_API_KEY",
+    );
   }, 20_000);
 
   it("parses the deadsimplechat flags, keeping the sendbird form unchanged", () => {
@@ -1333,11 +1204,6 @@ describe("DeadSimpleChat sandbox CLI", () => {
 describe("DeadSimpleChat sandbox secrecy", () => {
   // Runs last: every answer received and every request logged by every sandbox above.
   it("never put a key in any response or request log", () => {
-    const answers = JSON.stringify(allAnswers);
-    const logs = JSON.stringify(allSandboxes.map((sandbox) => sandbox.requests));
-    for (const key of allKeys) {
-      expect(answers).not.toContain(key);
-      expect(logs).not.toContain(key);
-    }
+    leaks.expectNoLeaks();
   });
 });

@@ -5,8 +5,6 @@
  * parallel mutations of one bot, the per-operation rate limit, faults, persistence and secrecy.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import {
   LINEWORKS_API_PATH,
@@ -25,6 +23,7 @@ import {
   awayFromMinuteBoundary,
   botBody,
   jwtGrantFields,
+  leaks,
   newRsaKeyPair,
   newTestApp,
   postToken,
@@ -32,14 +31,18 @@ import {
   secretsSeen,
   serviceAccountOf,
   signJwt,
-  sleep,
-  waitUntil,
-  type Answer,
   type TestApp,
 } from "./lineworks-helpers";
-
-const allSandboxes: LineWorksSandbox[] = [];
-const stateFiles: string[] = [];
+import {
+  expectForeignPage,
+  expectLoggedSince,
+  expectUnreadableStateFilesRefused,
+  fileMode,
+  sleep,
+  useStateDirectory,
+  waitUntil,
+  type Answer,
+} from "./sandbox-kit";
 
 /** One app reused by most sandboxes (RSA key generation is slow). */
 const app = newTestApp();
@@ -66,7 +69,7 @@ async function startSandbox(
     rateLimit: false,
     ...options,
   });
-  allSandboxes.push(sandbox);
+  leaks.watch(sandbox);
   const token = await accessTokenFor(sandbox.authUrl, app);
   return { sandbox, api: new ApiClient(sandbox.url, token), token };
 }
@@ -1091,7 +1094,7 @@ describe("LINE WORKS sandbox rate limiting", () => {
 
   it("applies the Free plan's 60 requests per minute per operation by default", async () => {
     const sandbox = await startLineWorksSandbox({ apps: [serviceAccountOf(app)] });
-    allSandboxes.push(sandbox);
+    leaks.watch(sandbox);
     try {
       const api = new ApiClient(sandbox.url, await accessTokenFor(sandbox.authUrl, app));
       await awayFromMinuteBoundary();
@@ -1196,10 +1199,7 @@ describe("LINE WORKS sandbox faults", () => {
   it("answers a foreign page without touching state", async () => {
     sandbox.faults.inject({ fault: { kind: "foreign", status: 502 }, path: "/v1.0/bots" });
     const before = sandbox.bots().length;
-    const answer = await api.post("/bots", botBody("foreign"));
-    expect(answer.status).toBe(502);
-    expect(answer.headers["content-type"]).toBe("text/html");
-    expect(answer.text).toContain("502 Bad Gateway");
+    expectForeignPage(await api.post("/bots", botBody("foreign")), 502);
     expect(sandbox.bots()).toHaveLength(before);
   });
 
@@ -1229,8 +1229,7 @@ describe("LINE WORKS sandbox faults", () => {
       rateLimited: 0,
     });
     expect((await control.post("/stats")).status).toBe(405);
-    expect(sandbox.requests.length - logged).toBe(3);
-    expect(sandbox.requests.every((request) => !request.path.startsWith("/__sandbox"))).toBe(true);
+    expectLoggedSince(sandbox, logged, 3);
 
     expect((await control.delete("/tokens")).body).toEqual({ expired: expect.any(Number) });
     expect((await api.get("/bots")).status).toBe(401);
@@ -1299,7 +1298,7 @@ describe("LINE WORKS sandbox options", () => {
   it("runs with static tokens only", async () => {
     const staticToken = remember("only-static-token-abcdefghijklmnop");
     const sandbox = await startLineWorksSandbox({ apps: [], staticTokens: [staticToken] });
-    allSandboxes.push(sandbox);
+    leaks.watch(sandbox);
     try {
       expect((await new ApiClient(sandbox.url, staticToken).get("/bots")).status).toBe(200);
       expect((await postToken(sandbox.authUrl, jwtGrantFields(app))).status).toBe(401);
@@ -1314,7 +1313,7 @@ describe("LINE WORKS sandbox options", () => {
     expect(pkcs1).toContain("BEGIN RSA PUBLIC KEY");
     const own = newTestApp({ privateKey: keys.privateKey, publicKeyPem: pkcs1 });
     const sandbox = await startLineWorksSandbox({ apps: [serviceAccountOf(own)] });
-    allSandboxes.push(sandbox);
+    leaks.watch(sandbox);
     try {
       expect((await postToken(sandbox.authUrl, jwtGrantFields(own))).status).toBe(200);
     } finally {
@@ -1324,15 +1323,10 @@ describe("LINE WORKS sandbox options", () => {
 });
 
 describe("LINE WORKS sandbox state file", () => {
-  let directory: string;
-  beforeEach(() => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), "lineworks-sandbox-"));
-  });
-  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+  const temporary = useStateDirectory();
 
   it("reloads bots, registrations, members and secrets' digests; the file (0600) holds no secret", async () => {
-    const stateFile = path.join(directory, "state.json");
-    stateFiles.push(stateFile);
+    const stateFile = leaks.watchFile(temporary.stateFile);
     const first = await startSandbox({ stateFile });
     let bot: LineWorksBot;
     let secret: string;
@@ -1346,7 +1340,7 @@ describe("LINE WORKS sandbox state file", () => {
       await first.api.post(memberPath(bot.botId, 10000002), { userId: "member@example.com" });
       secret = remember((await first.api.post(`${botPath(bot.botId)}/secret`)).body.secret as string);
       await first.api.delete(botPath(other.botId));
-      expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
+      expect(fileMode(stateFile)).toBe(0o600);
       snapshot = fs.readFileSync(stateFile, "utf8");
       expect(snapshot).not.toContain(secret);
     } finally {
@@ -1374,21 +1368,18 @@ describe("LINE WORKS sandbox state file", () => {
       expect(onDisk.bots[0].domains).toEqual([
         { domainId: 10000001, visible: true, allowToSelectedMember: false, members: [] },
       ]);
-      expect(fs.readdirSync(directory)).toEqual(["state.json"]);
+      expect(fs.readdirSync(temporary.directory)).toEqual(["state.json"]);
     } finally {
       await second.sandbox.stop();
     }
   });
 
-  it("refuses to start on a state file it cannot read", async () => {
-    const stateFile = path.join(directory, "state.json");
-    for (const content of ['{"something": "else"}', "not json", '{"version":1,"nextBotId":1,"bots":[{}]}']) {
-      fs.writeFileSync(stateFile, content);
-      await expect(startLineWorksSandbox({ apps: [serviceAccountOf(app)], stateFile })).rejects.toThrow(
-        /state file/,
-      );
-    }
-  });
+  it("refuses to start on a state file it cannot read", () =>
+    expectUnreadableStateFilesRefused(
+      temporary.stateFile,
+      (stateFile) => startLineWorksSandbox({ apps: [serviceAccountOf(app)], stateFile }),
+      '{"version":1,"nextBotId":1,"bots":[{}]}',
+    ));
 });
 
 describe("LINE WORKS sandbox request log", () => {
@@ -1456,15 +1447,8 @@ describe("LINE WORKS sandbox request log", () => {
 describe("LINE WORKS sandbox secrecy", () => {
   // Runs last: every request logged by every sandbox above, and every state file written.
   it("never put a client secret, assertion, token or bot secret in a request log or state file", () => {
-    const logs = JSON.stringify(allSandboxes.map((sandbox) => sandbox.requests));
-    const files = stateFiles
-      .filter((file) => fs.existsSync(file))
-      .map((file) => fs.readFileSync(file, "utf8"));
     expect(secretsSeen.length).toBeGreaterThan(20);
-    for (const secret of secretsSeen) {
-      expect(logs).not.toContain(secret);
-      for (const file of files) expect(file).not.toContain(secret);
-    }
+    leaks.expectNoLeaks();
   });
 });
 

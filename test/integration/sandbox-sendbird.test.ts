@@ -3,21 +3,29 @@
  * pagination, rate limiting, fault injection, persistence and the command-line starter.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as ts from "typescript";
 import {
   startSendbirdSandbox,
+  type Fault,
   type SendbirdBotRecord,
   type SendbirdSandbox,
   type SendbirdSandboxOptions,
 } from "../../sandbox";
 import { parseArguments } from "../../sandbox/cli";
+import {
+  expectCliExit,
+  expectLatency,
+  expectUnreadableStateFilesRefused,
+  randomSecret,
+  sleep,
+  useSandboxCli,
+  useStateDirectory,
+  waitUntil,
+} from "./sandbox-kit";
 
-const newToken = () => randomBytes(24).toString("hex");
+const newToken = () => randomSecret();
 
 /** An axios client for the sandbox that never throws on HTTP status. */
 function clientFor(sandbox: SendbirdSandbox, token: string | undefined): AxiosInstance {
@@ -59,17 +67,6 @@ function controlFor(sandbox: SendbirdSandbox, token: string): AxiosInstance {
     validateStatus: () => true,
     timeout: 10_000,
   });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `condition` every 10 ms until it holds; fails after `timeoutMs`. */
-async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
 }
 
 async function startSandbox(
@@ -702,6 +699,9 @@ describe("Sendbird sandbox", () => {
   });
 
   describe("faults", () => {
+    /** Injects `fault` for the next create (POST /v3/bots). */
+    const onCreate = (fault: Fault) => sandbox.faults.inject({ fault, method: "POST", path: "/v3/bots" });
+
     it("adds latency, then handles the request normally", async () => {
       sandbox.faults.inject({ fault: { kind: "latency", ms: 400 }, method: "GET", path: "/v3/bots" });
       const started = Date.now();
@@ -746,7 +746,7 @@ describe("Sendbird sandbox", () => {
 
     it("drops the connection: the client sees a socket error and nothing is stored", async () => {
       const id = uniqueId();
-      sandbox.faults.inject({ fault: { kind: "drop" }, method: "POST", path: "/v3/bots" });
+      onCreate({ kind: "drop" });
       await expect(api.post("/bots", botBody(id))).rejects.toMatchObject({ code: "ECONNRESET" });
       expect(sandbox.bot(id)).toBeUndefined();
       const record = sandbox.requests.at(-1);
@@ -756,7 +756,7 @@ describe("Sendbird sandbox", () => {
 
     it("loses the response: the client sees a socket error but the bot IS stored", async () => {
       const id = uniqueId();
-      sandbox.faults.inject({ fault: { kind: "lose-response" }, method: "POST", path: "/v3/bots" });
+      onCreate({ kind: "lose-response" });
       await expect(api.post("/bots", botBody(id))).rejects.toMatchObject({ code: "ECONNRESET" });
       expect(sandbox.bot(id)).toBeDefined();
       expect(sandbox.requests.at(-1)?.status).toBeUndefined();
@@ -766,11 +766,7 @@ describe("Sendbird sandbox", () => {
 
     it("commits, then answers the injected status: the bot IS stored and the log shows that status", async () => {
       const id = uniqueId();
-      sandbox.faults.inject({
-        fault: { kind: "commit-then-status", status: 500 },
-        method: "POST",
-        path: "/v3/bots",
-      });
+      onCreate({ kind: "commit-then-status", status: 500 });
       const response = await api.post("/bots", botBody(id));
       expectSendbirdError(response, 500, 500901);
       expect(JSON.stringify(response.data)).not.toContain(id); // not the real answer
@@ -805,11 +801,7 @@ describe("Sendbird sandbox", () => {
 
     it("resets the connection, then commits delayMs later as if the request arrived then", async () => {
       const id = uniqueId();
-      sandbox.faults.inject({
-        fault: { kind: "reset-then-commit", delayMs: 300 },
-        method: "POST",
-        path: "/v3/bots",
-      });
+      onCreate({ kind: "reset-then-commit", delayMs: 300 });
       await expect(api.post("/bots", botBody(id))).rejects.toMatchObject({ code: "ECONNRESET" });
       const resetAt = Date.now();
       const record = sandbox.requests.at(-1);
@@ -835,7 +827,7 @@ describe("Sendbird sandbox", () => {
 
     it("answers a foreign 404 HTML page, with no vendor code, without touching state", async () => {
       const id = uniqueId();
-      sandbox.faults.inject({ fault: { kind: "foreign" }, method: "POST", path: "/v3/bots" });
+      onCreate({ kind: "foreign" });
       const response = await api.post("/bots", botBody(id));
       expect(response.status).toBe(404);
       expect(response.headers["content-type"]).toBe("text/html");
@@ -1037,7 +1029,7 @@ describe("Sendbird sandbox rate limiting", () => {
       expect(mutation.status).toBe(400);
       expect(mutation.headers["x-ratelimit-limit"]).toBe("2;w=1");
 
-      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      await sleep(retryAfter * 1000);
       const recovered = await api.get("/bots");
       expect(recovered.status).toBe(200);
       expect(recovered.headers["x-ratelimit-remaining"]).toBe("2");
@@ -1113,22 +1105,12 @@ describe("Sendbird sandbox rate limiting", () => {
 describe("Sendbird sandbox latency", () => {
   it("delays every API request by latencyMs, changeable at run time; control requests are not delayed", async () => {
     const { sandbox, api, apiToken } = await startSandbox({ latencyMs: 300 });
-    const timed = async (call: () => Promise<AxiosResponse>) => {
-      const started = Date.now();
-      const response = await call();
-      return { status: response.status, ms: Date.now() - started };
-    };
     try {
-      const slow = await timed(() => api.get("/bots"));
-      expect(slow.status).toBe(200);
-      expect(slow.ms).toBeGreaterThanOrEqual(290);
-      const control = await timed(() => controlFor(sandbox, apiToken).get("/faults"));
-      expect(control).toMatchObject({ status: 200, ms: expect.any(Number) });
-      expect(control.ms).toBeLessThan(250);
-
-      sandbox.setLatency(0);
-      expect((await timed(() => api.get("/bots"))).ms).toBeLessThan(250);
-      expect(() => sandbox.setLatency(-1)).toThrow(/Latency/);
+      await expectLatency(
+        sandbox,
+        { api: () => api.get("/bots"), control: () => controlFor(sandbox, apiToken).get("/faults") },
+        { slowMs: 290, fastMs: 250 },
+      );
       expect(() => sandbox.setLatency(Infinity)).toThrow(/Latency/);
     } finally {
       await sandbox.stop();
@@ -1141,14 +1123,10 @@ describe("Sendbird sandbox latency", () => {
 });
 
 describe("Sendbird sandbox state file", () => {
-  let directory: string;
-  beforeEach(() => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), "sendbird-sandbox-"));
-  });
-  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+  const temporary = useStateDirectory();
 
   it("reloads bots and channels in a second instance, and rewrites the file on every mutation", async () => {
-    const stateFile = path.join(directory, "state.json");
+    const { stateFile } = temporary;
     const first = await startSandbox({ stateFile });
     let created: SendbirdBotRecord;
     try {
@@ -1176,63 +1154,20 @@ describe("Sendbird sandbox state file", () => {
       const onDisk = JSON.parse(fs.readFileSync(stateFile, "utf8"));
       expect(onDisk.bots).toHaveLength(1);
       expect(onDisk.bots[0].resource.bot.bot_nickname).toBe("changed");
-      expect(fs.readdirSync(directory)).toEqual(["state.json"]); // no temporary files left behind
+      expect(fs.readdirSync(temporary.directory)).toEqual(["state.json"]); // no temporary files left behind
     } finally {
       await second.sandbox.stop();
     }
   });
 
-  it("refuses to start on a state file it cannot read", async () => {
-    const stateFile = path.join(directory, "state.json");
-    fs.writeFileSync(stateFile, '{"something": "else"}');
-    await expect(startSendbirdSandbox({ apiToken: newToken(), stateFile })).rejects.toThrow(/state file/);
-  });
+  it("refuses to start on a state file it cannot read", () =>
+    expectUnreadableStateFilesRefused(temporary.stateFile, (stateFile) =>
+      startSendbirdSandbox({ apiToken: newToken(), stateFile }),
+    ));
 });
 
 describe("Sendbird sandbox CLI", () => {
-  let buildDirectory: string;
-  let cliPath: string;
-
-  // Transpile the real sandbox sources (only those, so other work in progress cannot break this).
-  beforeAll(() => {
-    buildDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-cli-"));
-    const sourceDirectory = path.join(__dirname, "..", "..", "sandbox");
-    for (const file of fs.readdirSync(sourceDirectory).filter((name) => name.endsWith(".ts"))) {
-      const source = fs.readFileSync(path.join(sourceDirectory, file), "utf8");
-      const { outputText } = ts.transpileModule(source, {
-        compilerOptions: {
-          module: ts.ModuleKind.CommonJS,
-          target: ts.ScriptTarget.ES2022,
-          esModuleInterop: true,
-        },
-        fileName: file,
-      });
-      fs.writeFileSync(path.join(buildDirectory, file.replace(/\.ts$/, ".js")), outputText);
-    }
-    cliPath = path.join(buildDirectory, "cli.js");
-  });
-  afterAll(() => fs.rmSync(buildDirectory, { recursive: true, force: true }));
-
-  function runCli(args: string[], env: Record<string, string | undefined>) {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, SENDBIRD_API_TOKEN: undefined, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const firstLine = new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", () => {
-        const newline = stdout.indexOf("\n");
-        if (newline >= 0) resolve(stdout.slice(0, newline));
-      });
-      child.on("exit", () => reject(new Error(`CLI exited before printing a line; stderr: ${stderr}`)));
-    });
-    firstLine.catch(() => undefined); // runs that are expected to fail never await the line
-    return { child, exited, firstLine, output: () => ({ stdout, stderr }) };
-  }
+  const runCli = useSandboxCli({ SENDBIRD_API_TOKEN: undefined });
 
   it("starts, prints one JSON line, serves requests and exits 0 on SIGTERM", async () => {
     const apiToken = newToken();
@@ -1273,16 +1208,11 @@ describe("Sendbird sandbox CLI", () => {
   }, 20_000);
 
   it("refuses to start without SENDBIRD_API_TOKEN", async () => {
-    const run = runCli(["sendbird"], {});
-    expect(await run.exited).toBe(1);
-    expect(run.output().stdout).toBe("");
-    expect(run.output().stderr).toContain("SENDBIRD_API_TOKEN");
+    await expectCliExit(runCli(["sendbird"], {}), 1, "SENDBIRD_API_TOKEN");
   }, 20_000);
 
   it("rejects unknown arguments with exit code 2", async () => {
-    const run = runCli(["sendbird", "--bogus"], { SENDBIRD_API_TOKEN: newToken() });
-    expect(await run.exited).toBe(2);
-    expect(run.output().stderr).toContain("usage:");
+    await expectCliExit(runCli(["sendbird", "--bogus"], { SENDBIRD_API_TOKEN: newToken() }), 2, "usage:");
   }, 20_000);
 
   it("applies --bad-token-status, --rate-limit, --page-token-ttl-ms and --latency-ms", async () => {
@@ -1326,19 +1256,12 @@ describe("Sendbird sandbox CLI", () => {
   }, 20_000);
 
   it("documents the new flags in its usage text and exits 2 on a bad value", async () => {
-    const run = runCli(["sendbird", "--latency-ms", "-5"], { SENDBIRD_API_TOKEN: newToken() });
-    expect(await run.exited).toBe(2);
-    const { stdout, stderr } = run.output();
-    expect(stdout).toBe("");
-    expect(stderr).toContain("--latency-ms must be an integer >= 0");
-    for (const flag of [
-      "--bad-token-status 400|401",
-      "--latency-ms N",
-      "--rate-limit GET,MUTATE",
-      "--page-token-ttl-ms N",
-    ]) {
-      expect(stderr).toContain(flag);
-    }
+    await expectCliExit(
+      runCli(["sendbird", "--latency-ms", "-5"], { SENDBIRD_API_TOKEN: newToken() }),
+      2,
+      "--latency-ms must be an integer >= 0",
+      ...["--bad-token-status 400|401", "--latency-ms N", "--rate-limit GET,MUTATE", "--page-token-ttl-ms N"],
+    );
   }, 20_000);
 
   it("parses the new flags", () => {

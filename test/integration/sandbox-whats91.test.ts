@@ -3,10 +3,7 @@
  * scoping, the chatbot routes with their documented envelopes and validation, pagination and
  * filters, dashboard drift, faults, rate limiting, persistence and secrecy of the tokens.
  */
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import {
   startWhats91Sandbox,
   whats91Sender,
@@ -19,85 +16,33 @@ import {
   type Whats91SandboxOptions,
   type Whats91Token,
 } from "../../sandbox/whats91";
+import {
+  BearerClient,
+  expectBurstLimited,
+  expectForeignPage,
+  expectLatency,
+  expectLoggedSince,
+  expectUnreadableStateFilesRefused,
+  expectZeroLimitLifted,
+  fileMode,
+  LeakWatch,
+  sleep,
+  useStateDirectory,
+  waitUntil,
+  type Answer,
+} from "./sandbox-kit";
 
 /** Every token a test generated, and every answer and sandbox seen: the last test checks none leaked. */
-const allTokens: string[] = [];
-const allAnswers: Answer[] = [];
-const allSandboxes: Whats91Sandbox[] = [];
+const leaks = new LeakWatch();
 
 /** A fresh token in the shape of a managed Whats91 token. */
-const newToken = () => {
-  const token = `w91_live_${randomBytes(24).toString("hex")}`;
-  allTokens.push(token);
-  return token;
-};
+const newToken = () => leaks.newSecret("w91_live_");
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `condition` every 10 ms until it holds; fails after `timeoutMs`. */
-async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
+/** A client for one sandbox and token (undefined: no Authorization header); `leaks` keeps its answers. */
+class Client extends BearerClient {
+  constructor(baseUrl: string, token: string | undefined) {
+    super(baseUrl, token, leaks.answers);
   }
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  /** The parsed body when it is JSON, otherwise undefined. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-interface RequestInit {
-  /** Serialised as JSON with Content-Type application/json. */
-  json?: unknown;
-  /** Sent as is, with `contentType` (if any); fetch gives a string (not bytes) "text/plain" by default. */
-  raw?: string | Uint8Array;
-  contentType?: string;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
-/** A fetch client for one sandbox and token (undefined: no Authorization header). Never throws on status. */
-class Client {
-  constructor(
-    readonly baseUrl: string,
-    readonly token: string | undefined,
-  ) {}
-
-  async request(method: string, urlPath: string, init: RequestInit = {}): Promise<Answer> {
-    const url = new URL(this.baseUrl + urlPath);
-    for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.set(name, value);
-    const headers: Record<string, string> = { ...init.headers };
-    if (this.token !== undefined) headers.Authorization = `Bearer ${this.token}`;
-    let body: string | Uint8Array | undefined;
-    if (init.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify(init.json);
-    } else if (init.raw !== undefined) {
-      if (init.contentType !== undefined) headers["Content-Type"] = init.contentType;
-      body = init.raw;
-    }
-    const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(10_000) });
-    const text = await response.text();
-    const answer: Answer = {
-      status: response.status,
-      headers: Object.fromEntries(response.headers.entries()),
-      text,
-      body: (response.headers.get("content-type") ?? "").startsWith("application/json")
-        ? JSON.parse(text)
-        : undefined,
-    };
-    allAnswers.push(answer);
-    return answer;
-  }
-
-  get = (urlPath: string, query?: Record<string, string>) => this.request("GET", urlPath, { query });
-  post = (urlPath: string, json?: unknown) => this.request("POST", urlPath, { json });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -223,7 +168,7 @@ async function startSandbox(options: Partial<Whats91SandboxOptions> = {}): Promi
     ],
     ...options,
   });
-  allSandboxes.push(sandbox);
+  leaks.watch(sandbox);
   return { sandbox, api: new Client(sandbox.url, globalToken), globalToken, tokenA, tokenB };
 }
 
@@ -1476,10 +1421,7 @@ describe("Whats91 sandbox", () => {
     it("answers a foreign page without touching state", async () => {
       const name = uniqueName();
       sandbox.faults.inject({ fault: { kind: "foreign", status: 502 }, path: createPath });
-      const answer = await createText(name);
-      expect(answer.status).toBe(502);
-      expect(answer.headers["content-type"]).toBe("text/html");
-      expect(answer.text).toContain("502 Bad Gateway");
+      expectForeignPage(await createText(name), 502);
       expect(countNamed(name)).toBe(0);
     });
 
@@ -1515,8 +1457,7 @@ describe("Whats91 sandbox", () => {
       expect(state.body).toEqual({ chatbots: sandbox.chatbots() });
       expect((await control.post("/chatbots", {})).status).toBe(405);
       expect((await control.get("/nothing")).status).toBe(404);
-      expect(sandbox.requests.length - logged).toBe(1);
-      expect(sandbox.requests.every((request) => !request.path.startsWith("/__sandbox"))).toBe(true);
+      expectLoggedSince(sandbox, logged, 1);
     });
   });
 
@@ -1568,7 +1509,7 @@ describe("Whats91 sandbox", () => {
         "token=[REDACTED]&x=1",
       ]);
       const log = JSON.stringify(sandbox.requests);
-      for (const token of allTokens) expect(log).not.toContain(token);
+      for (const token of leaks.secrets) expect(log).not.toContain(token);
     });
 
     it("scrubs a known token wherever a client put it", async () => {
@@ -1585,15 +1526,10 @@ describe("Whats91 sandbox rate limiting", () => {
   it("answers 429 RATE_LIMITED over the limit with Retry-After, counts refusals and recovers", async () => {
     const { sandbox, api } = await startSandbox({ rateLimit: { requestsPerSecond: 3 } });
     try {
-      const started = Date.now();
-      const burst = await Promise.all(
-        Array.from({ length: 10 }, () => api.get("/chatbots", { senderId: SENDER_A })),
+      const refused = await expectBurstLimited(sandbox, 3, 10, () =>
+        api.get("/chatbots", { senderId: SENDER_A }),
       );
-      const windows = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
-      const refused = burst.filter((answer) => answer.status === 429);
-      expect(burst.length - refused.length).toBeLessThanOrEqual(3 * windows);
       expect(refused.length).toBeGreaterThan(0);
-      expect(sandbox.rateLimited()).toBe(refused.length);
       expectError(refused[0], 429, "RATE_LIMITED", Whats91Message.rateLimited);
       expect(refused[0].headers["retry-after"]).toBe("1");
 
@@ -1607,17 +1543,10 @@ describe("Whats91 sandbox rate limiting", () => {
   it("applies a default limit of 5 requests per second (silent)", async () => {
     const token = newToken();
     const sandbox = await startWhats91Sandbox({ tokens: [{ token, scope: "global" }] });
-    allSandboxes.push(sandbox);
+    leaks.watch(sandbox);
     try {
       const api = new Client(sandbox.url, token);
-      const started = Date.now();
-      const burst = await Promise.all(
-        Array.from({ length: 12 }, () => api.get("/chatbots", { senderId: SENDER_A })),
-      );
-      const windows = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
-      const allowed = burst.filter((answer) => answer.status === 200).length;
-      expect(allowed).toBeLessThanOrEqual(5 * windows);
-      expect(allowed + sandbox.rateLimited()).toBe(12);
+      await expectBurstLimited(sandbox, 5, 12, () => api.get("/chatbots", { senderId: SENDER_A }));
     } finally {
       await sandbox.stop();
     }
@@ -1633,13 +1562,7 @@ describe("Whats91 sandbox rate limiting", () => {
         415,
       );
       expect(sandbox.rateLimited()).toBe(0);
-
-      expect((await api.get("/chatbots", { senderId: SENDER_A })).status).toBe(429); // a limit of 0 refuses all
-      expect(sandbox.rateLimited()).toBe(1);
-      sandbox.setRateLimit(false);
-      expect((await api.get("/chatbots", { senderId: SENDER_A })).status).toBe(200);
-      expect(() => sandbox.setRateLimit({ requestsPerSecond: 1.5 })).toThrow(/requestsPerSecond/);
-      expect(() => sandbox.setRateLimit({ requestsPerSecond: -1 })).toThrow(/requestsPerSecond/);
+      await expectZeroLimitLifted(sandbox, () => api.get("/chatbots", { senderId: SENDER_A }));
     } finally {
       await sandbox.stop();
     }
@@ -1650,21 +1573,14 @@ describe("Whats91 sandbox latency", () => {
   it("delays API requests by latencyMs, changeable at run time; control requests are not delayed", async () => {
     const { sandbox, api, globalToken } = await startSandbox({ latencyMs: 250 });
     try {
-      let started = Date.now();
-      expect((await api.get("/chatbots", { senderId: SENDER_A })).status).toBe(200);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(240);
-
-      started = Date.now();
-      expect((await new Client(`${originOf(sandbox)}/__sandbox`, globalToken).get("/faults")).status).toBe(
-        200,
+      await expectLatency(
+        sandbox,
+        {
+          api: () => api.get("/chatbots", { senderId: SENDER_A }),
+          control: () => new Client(`${originOf(sandbox)}/__sandbox`, globalToken).get("/faults"),
+        },
+        { slowMs: 240, fastMs: 240 },
       );
-      expect(Date.now() - started).toBeLessThan(240);
-
-      sandbox.setLatency(0);
-      started = Date.now();
-      await api.get("/chatbots", { senderId: SENDER_A });
-      expect(Date.now() - started).toBeLessThan(240);
-      expect(() => sandbox.setLatency(-1)).toThrow(/Latency/);
     } finally {
       await sandbox.stop();
     }
@@ -1672,14 +1588,10 @@ describe("Whats91 sandbox latency", () => {
 });
 
 describe("Whats91 sandbox state file", () => {
-  let directory: string;
-  beforeEach(() => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), "whats91-sandbox-"));
-  });
-  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+  const temporary = useStateDirectory();
 
   it("reloads the chatbots with their full config, rewriting the file (mode 0600, no token) on every change", async () => {
-    const stateFile = path.join(directory, "state.json");
+    const { stateFile } = temporary;
     const first = await startSandbox({ stateFile });
     let uids: string[];
     let snapshot: Whats91Chatbot[];
@@ -1693,7 +1605,7 @@ describe("Whats91 sandbox state file", () => {
       await create(first.api, "media", mediaChatbot("also kept"), SENDER_B);
       uids = first.sandbox.chatbots().map((chatbot) => chatbot.chatbotUid);
       snapshot = first.sandbox.chatbots();
-      expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
+      expect(fileMode(stateFile)).toBe(0o600);
       const text = fs.readFileSync(stateFile, "utf8");
       for (const token of [first.globalToken, first.tokenA, first.tokenB]) expect(text).not.toContain(token);
       expect(text).not.toMatch(/authToken|auth_token|"token"/);
@@ -1715,28 +1627,25 @@ describe("Whats91 sandbox state file", () => {
       expect(onDisk.chatbots).toEqual(second.sandbox.chatbots());
       expect(onDisk.chatbots.map((chatbot: Whats91Chatbot) => chatbot.name)).toEqual(["edited", "third"]);
       expect(onDisk.chatbots[0].response).toEqual(listResponse()); // what no API answer shows
-      expect(fs.readdirSync(directory)).toEqual(["state.json"]); // no temporary files left behind
+      expect(fs.readdirSync(temporary.directory)).toEqual(["state.json"]); // no temporary files left behind
     } finally {
       await second.sandbox.stop();
     }
   });
 
-  it("refuses to start on a state file it cannot read", async () => {
-    const stateFile = path.join(directory, "state.json");
-    for (const content of ['{"something": "else"}', "not json", '{"version":1,"chatbots":[{}]}']) {
-      fs.writeFileSync(stateFile, content);
-      await expect(
-        startWhats91Sandbox({ tokens: [{ token: newToken(), scope: "global" }], stateFile }),
-      ).rejects.toThrow(/state file/);
-    }
-  });
+  it("refuses to start on a state file it cannot read", () =>
+    expectUnreadableStateFilesRefused(
+      temporary.stateFile,
+      (stateFile) => startWhats91Sandbox({ tokens: [{ token: newToken(), scope: "global" }], stateFile }),
+      '{"version":1,"chatbots":[{}]}',
+    ));
 });
 
 describe("Whats91 sandbox options", () => {
   it("has one default sender with ids derived from its number, the same on every run", async () => {
     const token = newToken();
     const sandbox = await startWhats91Sandbox({ tokens: [{ token, scope: "global" }], rateLimit: false });
-    allSandboxes.push(sandbox);
+    leaks.watch(sandbox);
     try {
       expect(sandbox.senders()).toEqual([whats91Sender(WHATS91_DEFAULT_SENDER_ID)]);
       const sender = whats91Sender(WHATS91_DEFAULT_SENDER_ID);
@@ -1825,11 +1734,6 @@ describe("Whats91 sandbox options", () => {
 describe("Whats91 sandbox secrecy", () => {
   // Runs last: every answer received and every request logged by every sandbox above.
   it("never put a token in any response or request log", () => {
-    const answers = JSON.stringify(allAnswers);
-    const logs = JSON.stringify(allSandboxes.map((sandbox) => sandbox.requests));
-    for (const token of allTokens) {
-      expect(answers).not.toContain(token);
-      expect(logs).not.toContain(token);
-    }
+    leaks.expectNoLeaks();
   });
 });
