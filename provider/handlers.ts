@@ -10,6 +10,8 @@ const registry: Record<string, () => ResourceHandlers> = {
   "deadsimplechat:Bot": () => require("./deadsimplechat/bot").botHandlers,
   "deadsimplechat:BotChatRoom": () => require("./deadsimplechat/botChatRoom").botChatRoomHandlers,
   "whats91:Chatbot": () => require("./whats91/chatbot").chatbotHandlers,
+  "lineworks:Bot": () => require("./lineworks/bot").botHandlers,
+  "lineworks:BotDomain": () => require("./lineworks/botDomain").botDomainHandlers,
 };
 
 export function handlersFor(type: string): ResourceHandlers {

@@ -2,3 +2,4 @@
 export * as sendbird from "./sendbird";
 export * as deadsimplechat from "./deadsimplechat";
 export * as whats91 from "./whats91";
+export * as lineworks from "./lineworks";

@@ -49,6 +49,11 @@ export interface ApiClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Vendor headers, in seconds, that say when to retry; checked with the standard Retry-After. */
   retryAfterHeaders?: string[];
+  /**
+   * Like `retryAfterHeaders`, but read after a 429 only: for headers a vendor sends with every
+   * answer (LINE WORKS `rateLimit-reset`, seconds until its window resets), meaningless on a 5xx.
+   */
+  rateLimitResetHeaders?: string[];
   requestIdHeader?: string;
   /** Extracts the vendor's code and message from an error body. */
   parseError?: (body: unknown) => VendorError;
@@ -57,6 +62,26 @@ export interface ApiClientOptions {
   /** The setting that holds the base URL, named when an answer shows it is not the vendor's API. */
   baseUrlSetting: string;
   pace?: PaceOptions;
+  /** Credentials obtained at run time (an OAuth access token), sent in addition to `headers`. */
+  auth?: RequestAuth;
+  /**
+   * Errors besides 429 that the vendor answers without acting on the request, so resending after
+   * a backoff is safe for any method (LINE WORKS: 409 CONFLICT, another change of the bot running).
+   */
+  retryable?: (status: number, vendor: VendorError) => boolean;
+}
+
+/**
+ * Credentials obtained per request rather than fixed (an access token that expires). On a 401 the
+ * client calls `rejected` with the headers it sent and tries once more with fresh ones.
+ */
+export interface RequestAuth {
+  /** The headers that authenticate the next request (fetching a token when there is none). */
+  headers(): Promise<Record<string, string>>;
+  /** The vendor refused these headers: forget them, so the next `headers()` is fresh. */
+  rejected(headers: Record<string, string>): void;
+  /** Credentials obtained so far, redacted from errors like `secrets`. */
+  secrets(): string[];
 }
 
 export interface Rates {
@@ -79,6 +104,14 @@ export interface PaceOptions {
    * `X-RateLimit-Limit`). The rate of a class without a fixed setting follows it, with a margin.
    */
   limitHeader?: string;
+  /** The window of a limit advertised without ";w=", in seconds (LINE WORKS counts per minute); default 1. */
+  limitWindowSeconds?: number;
+  /**
+   * For vendors that limit each API operation separately (LINE WORKS): names the operation of a
+   * request, and each operation gets its own pacer at its method class's rate, so a burst of one
+   * operation does not slow the others, and an advertised limit applies to its own operation.
+   */
+  operation?: (req: ApiRequest) => string;
 }
 
 export interface ApiRequest {
@@ -142,12 +175,15 @@ export class Pacer {
 /** Share of an advertised limit that adaptive pacing uses: headroom for clock skew and jitter. */
 export const ADAPTIVE_MARGIN = 0.95;
 
-/** Reads "N" or "N;w=SECONDS" as requests per second; undefined when absent or unreadable. */
-export function advertisedRate(value: unknown): number | undefined {
+/**
+ * Reads "N" or "N;w=SECONDS" as requests per second; undefined when absent or unreadable. A limit
+ * without ";w=" counts per `windowSeconds`.
+ */
+export function advertisedRate(value: unknown, windowSeconds = 1): number | undefined {
   if (typeof value !== "string" && typeof value !== "number") return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(?:;\s*w\s*=\s*(\d+(?:\.\d+)?)\s*)?$/.exec(String(value));
   if (!m) return undefined;
-  const rate = Number(m[1]) / Number(m[2] ?? 1);
+  const rate = Number(m[1]) / Number(m[2] ?? windowSeconds);
   return rate > 0 && Number.isFinite(rate) ? rate : undefined;
 }
 
@@ -186,6 +222,9 @@ export class ApiClient {
   private readonly http: AxiosInstance;
   private readonly retry: RetryPolicy;
   private readonly pacers?: Record<MethodClass, Pacer>;
+  /** Per-operation pacers (PaceOptions.operation), by class and operation. */
+  private readonly operationPacers = new Map<string, Pacer>();
+  private readonly paceKey: string;
 
   constructor(private readonly opts: ApiClientOptions) {
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
@@ -198,8 +237,9 @@ export class ApiClient {
       maxRedirects: 0,
     });
     const pace = opts.pace;
+    this.paceKey = `${opts.platform} ${this.http.defaults.baseURL}`;
     if (pace) {
-      const key = `${opts.platform} ${this.http.defaults.baseURL}`;
+      const key = this.paceKey;
       const rate = (c: keyof Rates) => pace.fixed?.[c] ?? pace.defaults[c];
       this.pacers = {
         read: pacerFor(`${key} read`, rate("readsPerSecond")),
@@ -211,18 +251,42 @@ export class ApiClient {
     }
   }
 
-  /** The current pace of a method class, in requests per second (undefined without pacing). */
-  rate(methodClass: MethodClass): number | undefined {
+  /**
+   * The current pace of a method class, in requests per second (undefined without pacing). With
+   * per-operation pacing, that of `operation` once it was used, else the class's starting rate.
+   */
+  rate(methodClass: MethodClass, operation?: string): number | undefined {
+    if (operation !== undefined) {
+      const pacer = this.operationPacers.get(`${methodClass} ${operation}`);
+      if (pacer) return pacer.rate;
+    }
     return this.pacers?.[methodClass].rate;
   }
 
-  /** Follows the limit the vendor advertises, for a class whose rate the user did not fix. */
-  private adapt(methodClass: MethodClass, headers: Record<string, unknown>): void {
+  /** The pacer of a request: its class's, or with per-operation pacing its operation's. */
+  private pacerFor(req: ApiRequest, methodClass: MethodClass): Pacer | undefined {
     const pace = this.opts.pace;
-    if (!pace?.limitHeader || !this.pacers) return;
+    if (!pace || !this.pacers) return undefined;
+    if (!pace.operation) return this.pacers[methodClass];
+    const key = `${methodClass} ${pace.operation(req)}`;
+    let pacer = this.operationPacers.get(key);
+    if (!pacer) {
+      // Shared by every client of this platform and base URL, like the class pacers.
+      pacer = pacerFor(`${this.paceKey} ${key}`, this.pacers[methodClass].rate);
+      const fixed = pace.fixed?.[methodClass === "read" ? "readsPerSecond" : "writesPerSecond"];
+      if (fixed) pacer.setRate(fixed);
+      this.operationPacers.set(key, pacer);
+    }
+    return pacer;
+  }
+
+  /** Follows the limit the vendor advertises, for a class whose rate the user did not fix. */
+  private adapt(methodClass: MethodClass, headers: Record<string, unknown>, pacer: Pacer | undefined): void {
+    const pace = this.opts.pace;
+    if (!pace?.limitHeader || !pacer) return;
     if (pace.fixed?.[methodClass === "read" ? "readsPerSecond" : "writesPerSecond"]) return;
-    const advertised = advertisedRate(headers[pace.limitHeader.toLowerCase()]);
-    if (advertised !== undefined) this.pacers[methodClass].setRate(advertised * ADAPTIVE_MARGIN);
+    const advertised = advertisedRate(headers[pace.limitHeader.toLowerCase()], pace.limitWindowSeconds);
+    if (advertised !== undefined) pacer.setRate(advertised * ADAPTIVE_MARGIN);
   }
 
   /**
@@ -245,14 +309,17 @@ export class ApiClient {
     return this.opts.platform;
   }
 
-  /** Redacts this client's secrets from any text. */
+  /** Redacts this client's secrets, and credentials obtained at run time, from any text. */
   redact(text: string): string {
-    return redact(text, this.opts.secrets);
+    return redact(text, [...this.opts.secrets, ...(this.opts.auth?.secrets() ?? [])]);
   }
 
   /** Sends the request, retrying what is safe to retry; throws ApiError for any non-2xx outcome. */
   async request(req: ApiRequest): Promise<ApiResponse> {
     const idempotent = req.idempotent === true || IDEMPOTENT.has(req.method);
+    const methodClass: MethodClass = req.method === "GET" ? "read" : "write";
+    const pacer = this.pacerFor(req, methodClass);
+    let reauthenticated = false;
     for (let attempt = 1; ; attempt++) {
       const details: ApiErrorDetails = {
         platform: this.opts.platform,
@@ -261,8 +328,8 @@ export class ApiClient {
         attempts: attempt,
       };
       const last = attempt >= this.retry.maxAttempts;
-      const methodClass: MethodClass = req.method === "GET" ? "read" : "write";
-      await this.pacers?.[methodClass].wait();
+      await pacer?.wait();
+      const authHeaders = await this.opts.auth?.headers();
 
       let res: AxiosResponse;
       try {
@@ -271,6 +338,7 @@ export class ApiClient {
           url: req.path,
           params: { ...this.opts.query, ...req.query },
           data: req.body,
+          headers: authHeaders,
         });
       } catch (err) {
         const code = networkErrorCode(err);
@@ -283,8 +351,14 @@ export class ApiClient {
         continue;
       }
 
-      this.adapt(methodClass, res.headers as Record<string, unknown>);
+      this.adapt(methodClass, res.headers as Record<string, unknown>, pacer);
       if (res.status >= 200 && res.status < 300) return { status: res.status, data: res.data };
+      // A refused token was not acted on: try once more with fresh credentials (it may have expired).
+      if (res.status === 401 && this.opts.auth && authHeaders && !reauthenticated) {
+        reauthenticated = true;
+        this.opts.auth.rejected(authHeaders);
+        continue;
+      }
 
       const vendor = this.opts.parseError?.(res.data) ?? {};
       const failed: ApiErrorDetails = {
@@ -295,11 +369,11 @@ export class ApiClient {
         requestId: vendor.requestId ?? this.requestId(res),
       };
       // 429 means the server refused the request without acting on it: always safe to resend.
-      const retryable = res.status === 429 || (res.status >= 500 && idempotent);
+      const refused = res.status === 429 || (this.opts.retryable?.(res.status, vendor) ?? false);
+      const retryable = refused || (res.status >= 500 && idempotent);
       if (res.status >= 500 && !idempotent) throw new AmbiguousRequestError(failed, `server error`);
       if (!retryable || last) throw new ApiError(failed, this.explain(failed));
-      const asked = retryAfterMs(res.headers as Record<string, unknown>, this.opts.retryAfterHeaders ?? []);
-      await sleep(this.delayFor(attempt, asked));
+      await sleep(this.delayFor(attempt, this.askedWait(res)));
     }
   }
 
@@ -334,6 +408,16 @@ export class ApiClient {
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
     return Math.random() * ceiling;
+  }
+
+  /** The wait the server asked for; only a 429 or a 5xx asks (other refusals just back off). */
+  private askedWait(res: AxiosResponse): number | undefined {
+    const headers = res.headers as Record<string, unknown>;
+    if (res.status === 429) {
+      const names = [...(this.opts.retryAfterHeaders ?? []), ...(this.opts.rateLimitResetHeaders ?? [])];
+      return retryAfterMs(headers, names);
+    }
+    return res.status >= 500 ? retryAfterMs(headers, this.opts.retryAfterHeaders ?? []) : undefined;
   }
 
   private delayFor(attempt: number, askedMs: number | undefined): number {

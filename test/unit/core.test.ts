@@ -1,4 +1,13 @@
-import { encodePath, Pacer, retryAfterMs } from "../../provider/core/http";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  advertisedRate,
+  ApiClient,
+  ApiClientOptions,
+  encodePath,
+  Pacer,
+  retryAfterMs,
+} from "../../provider/core/http";
 import {
   AmbiguousRequestError,
   ApiError,
@@ -180,5 +189,186 @@ describe("Pacer", () => {
     expect(pacer.rate).toBe(4);
     pacer.setRate(9.5);
     expect(pacer.rate).toBe(9.5);
+  });
+});
+
+/**
+ * The ApiClient extensions LINE WORKS needs, against a loopback server whose answers each test
+ * scripts: credentials obtained per request, refusals worth retrying, per-operation pacing.
+ */
+describe("ApiClient: per-request credentials, retryable refusals, per-operation pacing", () => {
+  type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+  let server: http.Server;
+  let baseUrl: string;
+  let answer: (req: http.IncomingMessage) => Answer;
+  let seen: Array<{ method?: string; url?: string; authorization?: string; at: number }>;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      seen.push({
+        method: req.method,
+        url: req.url,
+        authorization: req.headers.authorization,
+        at: Date.now(),
+      });
+      req.resume();
+      req.on("end", () => {
+        const a = answer(req);
+        res.writeHead(a.status, { "Content-Type": "application/json", ...a.headers });
+        res.end(a.body === undefined ? "" : JSON.stringify(a.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => {
+    seen = [];
+  });
+
+  const client = (extra: Partial<ApiClientOptions> = {}) =>
+    new ApiClient({
+      platform: "Test",
+      // A distinct base URL per client keeps the shared pacers of one test from another's.
+      baseUrl: `${baseUrl}/${Math.random().toString(36).slice(2)}`,
+      headers: {},
+      secrets: ["static-secret-value"],
+      parseError: (body) => (body as { code?: string; message?: string }) ?? {},
+      baseUrlSetting: "test:apiUrl",
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      ...extra,
+    });
+
+  /** Per-request credentials: the current token, switched by `rejected`. */
+  function tokenAuth() {
+    const state = { token: "token-old-0001", rejected: [] as string[], issued: ["token-old-0001"] };
+    return {
+      state,
+      auth: {
+        headers: async () => ({ Authorization: `Bearer ${state.token}` }),
+        rejected: (headers: Record<string, string>) => {
+          state.rejected.push(headers.Authorization);
+          state.token = `token-new-${String(state.issued.length).padStart(4, "0")}`;
+          state.issued.push(state.token);
+        },
+        secrets: () => state.issued,
+      },
+    };
+  }
+
+  test("a 401 makes the client drop the credentials and try once more with fresh ones", async () => {
+    const { state, auth } = tokenAuth();
+    answer = (req) =>
+      req.headers.authorization === "Bearer token-new-0001"
+        ? { status: 200, body: { ok: 1 } }
+        : { status: 401 };
+    const res = await client({ auth }).request({ method: "POST", path: "/things", body: {} });
+    expect(res.data).toEqual({ ok: 1 });
+    expect(state.rejected).toEqual(["Bearer token-old-0001"]);
+    expect(seen.map((r) => r.authorization)).toEqual(["Bearer token-old-0001", "Bearer token-new-0001"]);
+  });
+
+  test("only once: a second 401 is the error, and tokens obtained at run time are redacted from it", async () => {
+    const { state, auth } = tokenAuth();
+    answer = (req) => ({
+      status: 401,
+      body: { code: "UNAUTHORIZED", message: `refused ${req.headers.authorization} and static-secret-value` },
+    });
+    const err = await client({ auth, advise: () => "check the token" })
+      .request({ method: "GET", path: "/things" })
+      .catch((e: Error) => e);
+    expect(seen).toHaveLength(2);
+    expect(state.rejected).toHaveLength(1);
+    expect((err as Error).message).toBe(
+      "Test API GET /things failed with HTTP 401 code UNAUTHORIZED: refused Bearer [REDACTED] and [REDACTED] " +
+        "after 2 attempts. check the token",
+    );
+  });
+
+  test("without auth a 401 is final at once (existing behaviour)", async () => {
+    answer = () => ({ status: 401 });
+    await expect(client().request({ method: "GET", path: "/x" })).rejects.toThrow("HTTP 401");
+    expect(seen).toHaveLength(1);
+  });
+
+  test("a refusal marked retryable is sent again after a backoff, whatever the method", async () => {
+    let n = 0;
+    answer = () =>
+      ++n <= 2 ? { status: 409, body: { code: "CONFLICT" } } : { status: 201, body: { id: 1 } };
+    const retryable = (status: number, vendor: { code?: string | number }) =>
+      status === 409 && vendor.code === "CONFLICT";
+    const res = await client({ retryable }).request({ method: "POST", path: "/things", body: {} });
+    expect(res.status).toBe(201);
+    expect(seen).toHaveLength(3);
+
+    seen = [];
+    answer = () => ({ status: 409, body: { code: "ALREADY_EXISTS" } });
+    await expect(client({ retryable }).request({ method: "POST", path: "/things" })).rejects.toThrow(
+      "HTTP 409 code ALREADY_EXISTS",
+    );
+    expect(seen).toHaveLength(1);
+  });
+
+  test("a window-reset header is honoured after a 429 only, not after a refusal retried for another cause", async () => {
+    let n = 0;
+    // Every answer carries the header, as LINE WORKS' do: 30 s would time the test out.
+    answer = () =>
+      ++n === 1
+        ? { status: 409, body: { code: "CONFLICT" }, headers: { "rateLimit-reset": "30" } }
+        : n === 2
+          ? { status: 429, headers: { "rateLimit-reset": "0.3" } }
+          : { status: 200, body: {}, headers: { "rateLimit-reset": "30" } };
+    const started = Date.now();
+    await client({
+      retryable: (status) => status === 409,
+      rateLimitResetHeaders: ["rateLimit-reset"],
+    }).request({ method: "GET", path: "/x" });
+    expect(seen).toHaveLength(3);
+    expect(seen[2].at - seen[1].at).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test("each operation gets its own pacer at its class's rate; an advertised per-minute limit adapts only its own", async () => {
+    // Only reads advertise a limit here.
+    answer = (req): Answer => ({
+      status: 200,
+      body: {},
+      headers: req.method === "GET" ? { "rateLimit-limit": "120" } : {},
+    });
+    const c = client({
+      pace: {
+        defaults: { readsPerSecond: 50, writesPerSecond: 40 },
+        limitHeader: "rateLimit-limit",
+        limitWindowSeconds: 60,
+        operation: (req) => `${req.method} ${req.path.replace(/\/\d+/g, "/{id}")}`,
+      },
+    });
+    expect(c.rate("read", "GET /things/{id}")).toBe(50);
+    await c.request({ method: "GET", path: "/things/1" });
+    // 120 a minute, less the 5% margin.
+    expect(c.rate("read", "GET /things/{id}")).toBeCloseTo(1.9, 5);
+    expect(c.rate("read", "GET /things")).toBe(50);
+    expect(c.rate("read")).toBe(50);
+    await c.request({ method: "POST", path: "/things" });
+    expect(c.rate("write", "POST /things")).toBe(40);
+    // A fixed rate is kept, whatever the vendor advertises.
+    const fixed = client({
+      pace: {
+        defaults: { readsPerSecond: 50, writesPerSecond: 40 },
+        fixed: { readsPerSecond: 7 },
+        limitHeader: "rateLimit-limit",
+        limitWindowSeconds: 60,
+        operation: (req) => req.path,
+      },
+    });
+    await fixed.request({ method: "GET", path: "/things/1" });
+    expect(fixed.rate("read", "/things/1")).toBe(7);
+  });
+
+  test("advertisedRate reads a limit per window; an explicit ;w= wins", () => {
+    expect(advertisedRate("60", 60)).toBe(1);
+    expect(advertisedRate("240", 60)).toBe(4);
+    expect(advertisedRate("60;w=30", 60)).toBe(2);
+    expect(advertisedRate("10")).toBe(10);
   });
 });

@@ -1,0 +1,550 @@
+/**
+ * lineworks.Bot: the resource class programs use, and the handlers the shim runs in the provider
+ * process. Inputs are the documented bot fields (fact sheet 2.3), already camelCase. The handlers
+ * follow the state contract of core/contract.ts. What LINE WORKS makes them do:
+ * - updates are PATCHes of exactly the changed fields (PUT would reset every field it omits);
+ * - the bot id is server-assigned and no field is unique, so a create whose answer is lost is
+ *   found again by listing the bots and matching every declared field and the creation time;
+ * - every mutation of a bot runs through the per-bot queue of api.ts.
+ *
+ * Optional fields, one rule: an omitted field takes the value a bot created without it has, so
+ * removing it from the program brings that value back and refresh shows no difference. These are
+ * the documented defaults (enableCallback and enableGroupJoin false) and, undocumented but what a
+ * bot created without them holds, empty lists. callbackUrl and defaultRichmenuId have no such
+ * value (absent until set, and no request can unset them): omitted, they are left unmanaged,
+ * neither sent nor compared. (channelEvents, documented only on the JP/KR pages, is not managed.)
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as t from "io-ts";
+import { isLeft } from "fp-ts/Either";
+import {
+  boundedString,
+  canonicalJson,
+  closedObject,
+  integerIn,
+  nonBlankString,
+  oneOf,
+  publicHttpsUrl,
+} from "../core/codec";
+import { checkInputs, InputSchema } from "../core/check";
+import {
+  applyUpdate,
+  changedFields,
+  deepEqual,
+  FieldRules,
+  Props,
+  Same,
+  settle,
+  warnDiffering,
+} from "../core/contract";
+import { createReconciled } from "../core/create";
+import { diffOwned, DiffSpec } from "../core/diff";
+import { InputError } from "../core/errors";
+import { forTheHost } from "../core/host";
+import { warn } from "../core/log";
+import { migrateState, StateSchema } from "../core/state";
+import type { ResourceHandlers } from "../core/shim";
+import provider = require("../shims/lineworks-bot");
+import { BotRecord, CALLBACK_EVENTS, LANGUAGES, LineWorksApi, lineworksApi } from "./api";
+
+export type Language = (typeof LANGUAGES)[number];
+export type CallbackEvent = (typeof CALLBACK_EVENTS)[number];
+
+export interface BotArgs {
+  /** At most 100 characters. A line break becomes a space, as LINE WORKS stores it. */
+  botName: pulumi.Input<string>;
+  /** The bot's picture: an https URL of at most 1,000 characters (PNG, 640x640 recommended). */
+  photoUrl: pulumi.Input<string>;
+  /** At most 100 characters. */
+  description: pulumi.Input<string>;
+  /** 1 to 3 user ids (or login emails), each at most once. The order does not matter. */
+  administrators: pulumi.Input<pulumi.Input<string>[]>;
+  /** 0 to 3 user ids, each at most once. Default none. */
+  subadministrators?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Ids of the domains where the bot may be registered (lineworks.BotDomain), each at most once.
+   * Default none. Narrowing it makes LINE WORKS remove the bot from the domains left out.
+   */
+  allowDomains?: pulumi.Input<pulumi.Input<number>[]>;
+  /** Send events to callbackUrl. Default false. */
+  enableCallback?: pulumi.Input<boolean>;
+  /** The message types users may send the bot, each at most once. Default none. */
+  callbackEvents?: pulumi.Input<pulumi.Input<CallbackEvent>[]>;
+  /**
+   * Where LINE WORKS POSTs events: an https URL on a public host with a CA-signed certificate, at
+   * most 1,000 characters; "" sends none. Left unmanaged when omitted.
+   */
+  callbackUrl?: pulumi.Input<string>;
+  /** Allow the bot in group and 1:N rooms (false: 1:1 only; turning it off removes it from them). Default false. */
+  enableGroupJoin?: pulumi.Input<boolean>;
+  /** The default rich menu of the bot. Left unmanaged when omitted. */
+  defaultRichmenuId?: pulumi.Input<string>;
+  /** The name per language (ko_KR, ja_JP, en_US, zh_CN, zh_TW, each at most once). Default none. */
+  i18nBotNames?: pulumi.Input<
+    pulumi.Input<{ language: pulumi.Input<Language>; botName: pulumi.Input<string> }>[]
+  >;
+  /** The description per language. Default none. */
+  i18nDescriptions?: pulumi.Input<
+    pulumi.Input<{ language: pulumi.Input<Language>; description: pulumi.Input<string> }>[]
+  >;
+  /** The picture per language. Default none. */
+  i18nPhotoUrls?: pulumi.Input<
+    pulumi.Input<{ language: pulumi.Input<Language>; photoUrl: pulumi.Input<string> }>[]
+  >;
+  /**
+   * Take over this existing bot (its botId) instead of creating one, and bring it to the declared
+   * state: the stand-in for `pulumi import`, which dynamic resources lack. Read at create only.
+   */
+  adoptBotId?: pulumi.Input<string | number>;
+}
+
+const STATE: StateSchema = { resource: "lineworks.Bot", version: 1 };
+
+/** The managed fields; input names are the API's. */
+const FIELD_NAMES = [
+  "botName",
+  "photoUrl",
+  "description",
+  "administrators",
+  "subadministrators",
+  "allowDomains",
+  "enableCallback",
+  "callbackEvents",
+  "callbackUrl",
+  "enableGroupJoin",
+  "defaultRichmenuId",
+  "i18nBotNames",
+  "i18nDescriptions",
+  "i18nPhotoUrls",
+] as const;
+type Field = (typeof FIELD_NAMES)[number];
+
+const OUTPUT_ONLY = ["botId", "createdTime", "modifiedTime"] as const;
+
+const NEWLINES = /\r\n|\r|\n/g;
+const HAS_NEWLINE = /[\r\n]/;
+
+/**
+ * A bot name: each line break (CRLF, LF or CR) becomes a space, as LINE WORKS stores it, so the
+ * stored name never differs from the declared one; then 1 to 100 characters, not blank.
+ */
+function botName() {
+  const bounded = boundedString(100, { min: 1, nonBlank: true });
+  return new t.Type<string, string, unknown>(
+    bounded.name,
+    (u): u is string => bounded.is(u) && !HAS_NEWLINE.test(u as string),
+    (u, c) => bounded.validate(typeof u === "string" ? u.replace(NEWLINES, " ") : u, c),
+    t.identity,
+  );
+}
+
+/** A list of `item`s, each at most once, `min` to `max` long. */
+function uniqueList<A>(item: t.Type<A, unknown, unknown>, what: string, min = 0, max?: number) {
+  const rule =
+    max === undefined
+      ? `a list of ${what}, each at most once`
+      : `a list of ${min === 0 ? "at most" : `${min} to`} ${max} ${what}, each at most once`;
+  const list = t.array(item);
+  const ok = (a: unknown[]) =>
+    a.length >= min &&
+    (max === undefined || a.length <= max) &&
+    new Set(a.map(canonicalJson)).size === a.length;
+  return new t.Type<A[], A[], unknown>(
+    rule,
+    (u): u is A[] => list.is(u) && ok(u),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c, `expected ${rule}`);
+      const items = list.validate(u, c);
+      if (isLeft(items)) return items;
+      return ok(items.right) ? t.success(items.right) : t.failure(u, c, `expected ${rule}`);
+    },
+    t.identity,
+  );
+}
+
+/** A list of {language, <key>} objects, each language at most once. */
+function i18nList(key: string, value: t.Mixed) {
+  const entry = closedObject(`a {language, ${key}} object`, { language: oneOf(LANGUAGES), [key]: value }, {});
+  const rule = `a list of {language, ${key}} objects, each language (${LANGUAGES.join(", ")}) at most once`;
+  const list = t.array(entry);
+  const ok = (a: Array<{ language?: unknown }>) => new Set(a.map((e) => e.language)).size === a.length;
+  return new t.Type<Props[], Props[], unknown>(
+    rule,
+    (u): u is Props[] => list.is(u) && ok(u as Props[]),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c, `expected ${rule}`);
+      const items = list.validate(u, c);
+      if (isLeft(items)) return items;
+      const values = items.right as Props[];
+      return ok(values) ? t.success(values) : t.failure(u, c, `expected ${rule}`);
+    },
+    t.identity,
+  );
+}
+
+/** An https URL the vendor can fetch (a private or loopback host never works), at most 1,000 characters. */
+const url = () => publicHttpsUrl(1000);
+
+/** callbackUrl: such a URL, or "" (documented: no callbacks). */
+function callbackUrl() {
+  const https = url();
+  const rule = `${https.name}, or "" for none`;
+  return new t.Type<string, string, unknown>(
+    rule,
+    (u): u is string => u === "" || https.is(u),
+    (u, c) => (u === "" || https.is(u) ? t.success(u as string) : t.failure(u, c, `expected ${rule}`)),
+    t.identity,
+  );
+}
+
+/** A bot id as a user writes it: a positive integer, or its digits as a string; stored as the string. */
+export function botIdInput() {
+  const rule = "a bot id: a positive integer, or its digits as a string";
+  return new t.Type<string, string, unknown>(
+    rule,
+    (u): u is string => typeof u === "string" && /^[1-9]\d{0,18}$/.test(u),
+    (u, c) => {
+      if (typeof u === "number" && Number.isSafeInteger(u) && u > 0) return t.success(String(u));
+      if (typeof u === "string" && /^[1-9]\d{0,18}$/.test(u)) return t.success(u);
+      return t.failure(u, c, `expected ${rule}`);
+    },
+    t.identity,
+  );
+}
+
+const text100 = () => boundedString(100, { min: 1, nonBlank: true });
+const userIds = (min: number) => uniqueList(nonBlankString(), "user ids", min, 3);
+
+export const inputSchema: InputSchema = {
+  botName: { codec: botName(), required: true },
+  photoUrl: { codec: url(), required: true },
+  description: { codec: text100(), required: true },
+  administrators: { codec: userIds(1), required: true },
+  subadministrators: { codec: userIds(0), default: [] },
+  allowDomains: { codec: uniqueList(integerIn(1, Number.MAX_SAFE_INTEGER), "domain ids"), default: [] },
+  enableCallback: { codec: t.boolean, default: false },
+  callbackEvents: { codec: uniqueList(oneOf(CALLBACK_EVENTS), "callback events"), default: [] },
+  callbackUrl: { codec: callbackUrl() },
+  enableGroupJoin: { codec: t.boolean, default: false },
+  defaultRichmenuId: { codec: nonBlankString() },
+  i18nBotNames: { codec: i18nList("botName", botName()), default: [] },
+  i18nDescriptions: { codec: i18nList("description", text100()), default: [] },
+  i18nPhotoUrls: { codec: i18nList("photoUrl", url()), default: [] },
+  adoptBotId: { codec: botIdInput() },
+};
+
+/** Lists that are sets: the order never makes a difference (the i18n lists are keyed by language). */
+const sameSet: Same = (a, b) => {
+  if (!Array.isArray(a) || !Array.isArray(b)) return deepEqual(a, b);
+  const key = (list: unknown[]) => list.map(canonicalJson).sort();
+  return deepEqual(key(a), key(b));
+};
+
+export const rules: FieldRules = {
+  administrators: sameSet,
+  subadministrators: sameSet,
+  allowDomains: sameSet,
+  callbackEvents: sameSet,
+  i18nBotNames: sameSet,
+  i18nDescriptions: sameSet,
+  i18nPhotoUrls: sameSet,
+};
+
+/**
+ * Every field changes in place (PATCH), so nothing forces a replacement. `adoptBotId` is owned but
+ * never sent: it matters at create only, and changing it only rewrites the state. (Replacing on it
+ * would delete the very bot just adopted when it names the current one.)
+ */
+export const diffSpec: DiffSpec = { keys: [...FIELD_NAMES, "adoptBotId"], rules };
+
+export function checkBot(news: Props): pulumi.dynamic.CheckResult {
+  return checkInputs(inputSchema, news);
+}
+
+function pick(props: Props, keys: readonly string[]): Props {
+  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+}
+
+function apiBody(values: Props): Record<string, unknown> {
+  return pick(values, FIELD_NAMES);
+}
+
+/** The bot's fields by input name, as LINE WORKS returned them (absent or null: undefined). */
+function fieldValues(bot: BotRecord): Props {
+  const values: Props = {};
+  for (const f of FIELD_NAMES) values[f] = (bot as Record<string, unknown>)[f] ?? undefined;
+  return values;
+}
+
+/** The fields this resource manages: the declared ones (see the rule at the top). */
+function declaredFields(props: Props): Field[] {
+  return FIELD_NAMES.filter((f) => props[f] !== undefined);
+}
+
+function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): Props {
+  const outs: Props = pick(values, FIELD_NAMES);
+  if (previous.adoptBotId !== undefined) outs.adoptBotId = previous.adoptBotId;
+  outs.botId = bot?.botId ?? previous.botId;
+  for (const k of ["createdTime", "modifiedTime"] as const) {
+    const v = bot?.[k] ?? previous[k];
+    if (v !== undefined) outs[k] = v;
+  }
+  outs.__stateVersion = STATE.version;
+  return outs;
+}
+
+function inputsOf(outs: Props): Props {
+  return pick(outs, [...FIELD_NAMES, "adoptBotId"]);
+}
+
+const describe = (name: unknown, id?: string) =>
+  `LINE WORKS bot ${name === undefined ? id : `"${String(name)}"${id ? ` (id ${id})` : ""}`}`;
+
+/**
+ * Sends the changed fields. PATCH, not PUT: PUT resets every field its body omits, so it would
+ * rewrite fields the user did not change or hides with ignoreChanges (contract rule 2). applyUpdate
+ * still checks the answer for reset fields (rule 3), in case PATCH ever behaves otherwise.
+ */
+async function updateFields(
+  api: LineWorksApi,
+  before: BotRecord,
+  changed: readonly string[],
+  declared: Props,
+): Promise<BotRecord> {
+  let bot = before;
+  await applyUpdate({
+    changed,
+    updatable: FIELD_NAMES,
+    declared,
+    before: fieldValues(before),
+    rules,
+    what: describe(before.botName, before.botId),
+    send: async (values) => {
+      await warnSideEffects(api, before, values);
+      const answer = await api.patchBot(before.botId, apiBody(values));
+      if (!answer) throw goneBeforeUpdate(before.botId);
+      bot = answer;
+      return fieldValues(bot);
+    },
+  });
+  return bot;
+}
+
+/** Says what LINE WORKS does besides the change itself (documented side effects of PATCH). */
+async function warnSideEffects(api: LineWorksApi, before: BotRecord, values: Props): Promise<void> {
+  const what = describe(before.botName, before.botId);
+  const allowed = values.allowDomains as number[] | undefined;
+  if (allowed && allowed.length > 0) {
+    const dropped = ((await api.listDomains(before.botId)) ?? [])
+      .map((d) => d.domainId)
+      .filter((d) => !allowed.includes(d));
+    if (dropped.length > 0) {
+      await warn(
+        `the new allowDomains of ${what} leave out domain${dropped.length > 1 ? "s" : ""} ${dropped.join(", ")}, ` +
+          "where the bot is registered: LINE WORKS removes those registrations (a lineworks.BotDomain of " +
+          "them reads as gone at the next refresh)",
+      );
+    }
+  }
+  if (values.enableGroupJoin === false && before.enableGroupJoin === true) {
+    await warn(`enableGroupJoin false: LINE WORKS removes ${what} from its group and 1:N rooms`);
+  }
+}
+
+/** Takes over an existing bot: updates what differs from the declared state. */
+async function adoptExisting(api: LineWorksApi, botId: string, declared: Props): Promise<BotRecord> {
+  const existing = await api.getBot(botId);
+  if (!existing) {
+    throw new InputError(
+      `adoptBotId: LINE WORKS has no bot with id ${botId} in this tenant (deleted, or another tenant's ` +
+        "credentials): check the id in the Developer Console under Bot, or remove adoptBotId to create a bot",
+    );
+  }
+  const differing = settle(declaredFields(declared), declared, fieldValues(existing), rules).differing;
+  return differing.length > 0 ? updateFields(api, existing, differing, declared) : existing;
+}
+
+function goneBeforeUpdate(id: string): InputError {
+  return new InputError(
+    `${describe(undefined, id)} no longer exists (deleted outside Pulumi): run \`pulumi refresh\` to drop ` +
+      "it from the stack, then `pulumi up` to create it again",
+  );
+}
+
+/**
+ * How far LINE WORKS' clock (createdTime, whole seconds) may lag ours. Missing our own bot makes a
+ * duplicate; a false match needs a bot identical in every declared field made within these seconds.
+ */
+const CLOCK_SKEW_MS = 5_000;
+
+// Bots this process created or found as its own, by endpoint and id: never claimed twice (two
+// identical resources whose answers were both lost).
+const claimed = new Set<string>();
+const claimKey = (api: LineWorksApi, botId: string) => `${api.endpoint} ${botId}`;
+
+/**
+ * The bot a create since `since` (ms, our clock) made: same name and picture in the listing, then
+ * every declared field and a createdTime no earlier than `since` (less the skew) in its details.
+ */
+async function findCreated(
+  api: LineWorksApi,
+  declared: Props,
+  since: number,
+): Promise<BotRecord | undefined> {
+  const earliest = Math.floor(since / 1000) * 1000 - CLOCK_SKEW_MS;
+  const candidates = (await api.listBots())
+    .filter(
+      (b) =>
+        !claimed.has(claimKey(api, b.botId)) &&
+        (b.botName ?? declared.botName) === declared.botName &&
+        (b.photoUrl ?? declared.photoUrl) === declared.photoUrl,
+    )
+    // Newest first: ours is the latest of its name.
+    .sort((a, b) => b.botId.length - a.botId.length || (b.botId > a.botId ? 1 : -1));
+  for (const candidate of candidates) {
+    const bot = await api.getBot(candidate.botId);
+    if (!bot) continue;
+    const created = Date.parse(bot.createdTime ?? "");
+    if (!(created >= earliest)) continue;
+    if (settle(declaredFields(declared), declared, fieldValues(bot), rules).differing.length > 0) continue;
+    // Checked and claimed with no await between: two lookups running at once never pick the same bot.
+    const key = claimKey(api, bot.botId);
+    if (claimed.has(key)) continue;
+    claimed.add(key);
+    return bot;
+  }
+  return undefined;
+}
+
+const migrate = (props: Props) => migrateState(STATE, props);
+
+export const botHandlers: ResourceHandlers = forTheHost({
+  async check(_olds, news) {
+    return checkBot(news);
+  },
+
+  async diff(_id, olds, news) {
+    return diffOwned(diffSpec, migrate(olds), news);
+  },
+
+  async create(inputs) {
+    const api = lineworksApi();
+    return api.redacting(async () => {
+      const declared = pick(inputs, FIELD_NAMES);
+      const name = declared.botName;
+      let bot: BotRecord;
+      if (inputs.adoptBotId !== undefined) {
+        bot = await adoptExisting(api, String(inputs.adoptBotId), declared);
+      } else {
+        let since: number | undefined;
+        bot = await createReconciled<BotRecord>({
+          what: describe(name),
+          send: () => {
+            since ??= Date.now();
+            return api.createBot(apiBody(declared));
+          },
+          // Only our own bot is ever returned: names are not unique, so there is no "conflict".
+          lookup: () => findCreated(api, declared, since ?? Date.now()),
+          isOurs: () => true,
+          isConflict: () => false,
+          conflictError: () => new Error(`${describe(name)}: unexpected conflict`),
+          // The id comes only from LINE WORKS' answer: without one there is nothing to record.
+          recordAs: () => undefined,
+        });
+      }
+      claimed.add(claimKey(api, bot.botId));
+      const { values, differing } = settle(declaredFields(declared), declared, fieldValues(bot), rules);
+      await warnDiffering("LINE WORKS", describe(name, bot.botId), differing);
+      return { id: bot.botId, outs: toOutputs({ ...declared, ...values }, bot, inputs) };
+    });
+  },
+
+  async read(id, props) {
+    const api = lineworksApi();
+    return api.redacting(async () => {
+      const previous = migrate(props);
+      const bot = await api.getBot(id);
+      if (!bot) return {}; // LINE WORKS' own NOT_FOUND: deleted outside Pulumi
+      // `Bot.get` reads with no state: then every field LINE WORKS returns is taken.
+      const fields = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
+      // Contract rule 5: the state's value stays wherever LINE WORKS' is the same (set order).
+      const { values } = settle(fields, previous, fieldValues(bot), rules);
+      const outs = toOutputs({ ...pick(previous, FIELD_NAMES), ...values }, bot, previous);
+      return { id, props: outs, inputs: inputsOf(outs) };
+    });
+  },
+
+  async update(id, olds, news) {
+    const api = lineworksApi();
+    return api.redacting(async () => {
+      const previous: Props = { ...migrate(olds), adoptBotId: news.adoptBotId };
+      // Contract rule 2: exactly the fields diff showed.
+      const changed = changedFields(FIELD_NAMES, previous, news, rules);
+      const declared = pick(news, FIELD_NAMES);
+      // A field no longer declared is no longer managed: nothing to send, the state forgets it.
+      const toSend = changed.filter((f) => declared[f] !== undefined);
+      const kept = (values: Props) => ({
+        ...pick(
+          previous,
+          FIELD_NAMES.filter((f) => !changed.includes(f)),
+        ),
+        ...values,
+      });
+      if (toSend.length === 0) return { outs: toOutputs(kept(declared), undefined, previous) };
+      const before = await api.getBot(id);
+      if (!before) throw goneBeforeUpdate(id);
+      const bot = await updateFields(api, before, toSend, declared);
+      const applied = settle(toSend, declared, fieldValues(bot), rules);
+      await warnDiffering("LINE WORKS", describe(bot.botName, id), applied.differing);
+      return { outs: toOutputs(kept(applied.values), bot, previous) };
+    });
+  },
+
+  async delete(id) {
+    const api = lineworksApi();
+    await api.redacting(() => api.deleteBot(id));
+  },
+});
+
+/** A LINE WORKS bot (API 2.0). Register it in domains with lineworks.BotDomain. */
+export class Bot extends pulumi.dynamic.Resource {
+  /**
+   * The bot's id (int64, as a string). It is the resource id, so a dependent wired to it (a
+   * BotDomain) sees it known during the preview of an update and is not replaced.
+   */
+  declare public readonly botId: pulumi.Output<string>;
+  declare public readonly botName: pulumi.Output<string>;
+  declare public readonly photoUrl: pulumi.Output<string>;
+  declare public readonly description: pulumi.Output<string>;
+  declare public readonly administrators: pulumi.Output<string[]>;
+  declare public readonly subadministrators: pulumi.Output<string[]>;
+  declare public readonly allowDomains: pulumi.Output<number[]>;
+  declare public readonly enableCallback: pulumi.Output<boolean>;
+  declare public readonly callbackEvents: pulumi.Output<CallbackEvent[]>;
+  declare public readonly callbackUrl: pulumi.Output<string | undefined>;
+  declare public readonly enableGroupJoin: pulumi.Output<boolean>;
+  declare public readonly defaultRichmenuId: pulumi.Output<string | undefined>;
+  declare public readonly i18nBotNames: pulumi.Output<Array<{ language: Language; botName: string }>>;
+  declare public readonly i18nDescriptions: pulumi.Output<Array<{ language: Language; description: string }>>;
+  declare public readonly i18nPhotoUrls: pulumi.Output<Array<{ language: Language; photoUrl: string }>>;
+  declare public readonly adoptBotId: pulumi.Output<string | undefined>;
+  /** When the bot was created (`YYYY-MM-DDThh:mm:ssTZD`). */
+  declare public readonly createdTime: pulumi.Output<string | undefined>;
+  /** When the bot was last changed. */
+  declare public readonly modifiedTime: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
+    // Every output needs a key in the props (undefined ones resolve from the provider's result).
+    const props: Props = Object.fromEntries(
+      [...FIELD_NAMES, "adoptBotId", ...OUTPUT_ONLY].map((k) => [k, undefined]),
+    );
+    super(provider, name, { ...props, ...args }, opts, "lineworks", "Bot");
+    // Derived from the id (see above): the engine keeps an updating resource's id known.
+    (this as { botId: pulumi.Output<string> }).botId = this.id;
+  }
+
+  /** Reads an existing bot by its botId into the program, without managing it. */
+  static get(name: string, botId: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Bot {
+    return new Bot(name, {} as BotArgs, { ...opts, id: botId });
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * lineworks.BotDomain: a bot registered in one domain of the tenant, which makes it usable there
+ * (a bot alone exists at tenant level only). Id `<botId>/<domainId>`; both force a replacement,
+ * `visible` and `allowToSelectedMember` change in place (PATCH). LINE WORKS has no get-one for a
+ * registration, so reads go through the bot's domain list, which concurrent reads share.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as t from "io-ts";
+import { integerIn } from "../core/codec";
+import { checkInputs, InputSchema } from "../core/check";
+import { applyUpdate, changedFields, Props, settle, warnDiffering } from "../core/contract";
+import { createReconciled } from "../core/create";
+import { diffOwned, DiffSpec } from "../core/diff";
+import { ApiError, InputError } from "../core/errors";
+import { forTheHost } from "../core/host";
+import { migrateState, StateSchema } from "../core/state";
+import type { ResourceHandlers } from "../core/shim";
+import provider = require("../shims/lineworks-bot-domain");
+import {
+  CODES,
+  DomainBody,
+  DomainRecord,
+  isAlreadyExists,
+  isNotFound,
+  LineWorksApi,
+  lineworksApi,
+} from "./api";
+import { botIdInput } from "./bot";
+
+export interface BotDomainArgs {
+  /** The bot, typically `bot.botId` of a lineworks.Bot. Changing it replaces the registration. */
+  botId: pulumi.Input<string>;
+  /** The domain's id; it must be in the bot's allowDomains (when that is not empty). Changing it replaces the registration. */
+  domainId: pulumi.Input<number>;
+  /** Show the bot in the domain's organisation chart and bot list. Default false (documented). */
+  visible?: pulumi.Input<boolean>;
+  /** true: only selected members may use the bot; false: everyone in the domain. Default false (documented). */
+  allowToSelectedMember?: pulumi.Input<boolean>;
+  /**
+   * Take over the registration if the bot is already registered in the domain (an adopted bot's,
+   * say), bringing it to the declared state, instead of failing.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+const STATE: StateSchema = { resource: "lineworks.BotDomain", version: 1 };
+const IDENTITY = ["botId", "domainId"] as const;
+const UPDATABLE = ["visible", "allowToSelectedMember"] as const;
+const FIELDS = [...IDENTITY, ...UPDATABLE];
+
+export const inputSchema: InputSchema = {
+  botId: { codec: botIdInput(), required: true },
+  domainId: { codec: integerIn(1, Number.MAX_SAFE_INTEGER), required: true },
+  visible: { codec: t.boolean, default: false },
+  allowToSelectedMember: { codec: t.boolean, default: false },
+  adopt: { codec: t.boolean, default: false },
+};
+
+/** `adopt` is owned but never sent: changing it only rewrites the state. */
+export const diffSpec: DiffSpec = { keys: [...FIELDS, "adopt"], forceNew: IDENTITY };
+
+const idOf = (botId: string, domainId: number) => `${botId}/${domainId}`;
+
+function splitId(id: string): [string, number] {
+  const m = /^(\d+)\/(\d+)$/.exec(id);
+  if (!m) throw new InputError(`a lineworks.BotDomain id is "<botId>/<domainId>" (two integers)`);
+  return [m[1], Number(m[2])];
+}
+
+const describe = (botId: string, domainId: number) =>
+  `the registration of LINE WORKS bot ${botId} in domain ${domainId}`;
+
+function domainValues(record: DomainRecord): Props {
+  return {
+    visible: record.visible ?? undefined,
+    allowToSelectedMember: record.allowToSelectedMember ?? undefined,
+  };
+}
+
+function outputs(props: Props): Props {
+  return {
+    botId: props.botId,
+    domainId: props.domainId,
+    visible: props.visible,
+    allowToSelectedMember: props.allowToSelectedMember,
+    adopt: props.adopt ?? false,
+    __stateVersion: STATE.version,
+  };
+}
+
+function inputsOf(outs: Props): Props {
+  const { __stateVersion: _version, ...inputs } = outs;
+  return inputs;
+}
+
+function body(values: Props): DomainBody {
+  const out: DomainBody = {};
+  for (const f of UPDATABLE) if (values[f] !== undefined) out[f] = values[f] as boolean;
+  return out;
+}
+
+/** Sends the changed fields with PATCH (PUT resets what it omits); returns LINE WORKS' last answer. */
+async function updateFields(
+  api: LineWorksApi,
+  botId: string,
+  domainId: number,
+  before: DomainRecord,
+  changed: readonly string[],
+  declared: Props,
+): Promise<DomainRecord> {
+  let record = before;
+  await applyUpdate({
+    changed,
+    updatable: UPDATABLE,
+    declared,
+    before: domainValues(before),
+    what: describe(botId, domainId),
+    send: async (values) => {
+      const answer = await api.patchDomain(botId, domainId, body(values));
+      if (!answer) throw goneBeforeUpdate(botId, domainId);
+      record = answer;
+      return domainValues(record);
+    },
+  });
+  return record;
+}
+
+function goneBeforeUpdate(botId: string, domainId: number): InputError {
+  return new InputError(
+    `${describe(botId, domainId)} no longer exists (removed outside Pulumi, or the bot's allowDomains ` +
+      "left the domain out): run `pulumi refresh` to drop it from the stack, then `pulumi up` to add it again",
+  );
+}
+
+function alreadyRegistered(botId: string, domainId: number): InputError {
+  return new InputError(
+    `LINE WORKS bot ${botId} is already registered in domain ${domainId}. To manage that registration ` +
+      "with Pulumi, set `adopt: true` on this resource (it is then brought to the declared state)",
+  );
+}
+
+/** Adds advice the user can act on to a refused registration: a missing bot, a domain outside allowDomains. */
+async function explainRefusal(
+  api: LineWorksApi,
+  err: unknown,
+  botId: string,
+  domainId: number,
+): Promise<unknown> {
+  if (!(err instanceof ApiError)) return err;
+  if (isNotFound(err)) {
+    return new InputError(
+      `${err.message}. LINE WORKS has no bot ${botId} (deleted outside Pulumi?): check botId, or run \`pulumi refresh\``,
+    );
+  }
+  if (err.status === 400 && err.vendorCode !== CODES.domainNotInTenant) {
+    const bot = await api.getBot(botId);
+    const allowed = bot?.allowDomains ?? [];
+    if (allowed.length > 0 && !allowed.includes(domainId)) {
+      return new InputError(
+        `${err.message}. Domain ${domainId} is not in the allowDomains of LINE WORKS bot ${botId}: add it to ` +
+          "the bot's allowDomains (and pass `botId: bot.botId`, so the bot is updated before the registration)",
+      );
+    }
+  }
+  return err;
+}
+
+const migrate = (props: Props) => migrateState(STATE, props);
+
+export const botDomainHandlers: ResourceHandlers = forTheHost({
+  async check(_olds, news) {
+    return checkInputs(inputSchema, news);
+  },
+
+  async diff(_id, olds, news) {
+    return diffOwned(diffSpec, migrate(olds), news);
+  },
+
+  async create(inputs) {
+    const api = lineworksApi();
+    return api.redacting(async () => {
+      const botId = String(inputs.botId);
+      const domainId = Number(inputs.domainId);
+      const declared = pick(inputs, UPDATABLE);
+      const record = await createReconciled<DomainRecord>({
+        what: describe(botId, domainId),
+        send: async () => {
+          try {
+            return await api.createDomain(botId, domainId, body(declared));
+          } catch (err) {
+            throw await explainRefusal(api, err, botId, domainId);
+          }
+        },
+        lookup: () => api.findDomain(botId, domainId),
+        isOurs: (found) => settle(UPDATABLE, declared, domainValues(found)).differing.length === 0,
+        isConflict: isAlreadyExists,
+        adopt:
+          inputs.adopt === true
+            ? async (found) => {
+                const differing = settle(UPDATABLE, declared, domainValues(found)).differing;
+                if (differing.length === 0) return found;
+                return updateFields(api, botId, domainId, found, differing, declared);
+              }
+            : undefined,
+        conflictError: () => alreadyRegistered(botId, domainId),
+        // The id is ours to make: a registration the vendor may hold is recorded, not lost.
+        recordAs: () => ({ id: idOf(botId, domainId), properties: outputs(inputs) }),
+      });
+      const { values, differing } = settle(UPDATABLE, declared, domainValues(record));
+      await warnDiffering("LINE WORKS", describe(botId, domainId), differing);
+      return { id: idOf(botId, domainId), outs: outputs({ ...inputs, botId, domainId, ...values }) };
+    });
+  },
+
+  async read(id, props) {
+    const api = lineworksApi();
+    return api.redacting(async () => {
+      const previous = migrate(props);
+      // With no state (`get`), the id says which bot and domain.
+      const [botId, domainId] =
+        previous.botId === undefined ? splitId(id) : [String(previous.botId), Number(previous.domainId)];
+      // A bot that is gone took its registrations with it; a domain absent from its list is gone.
+      const found = await api.findDomain(botId, domainId);
+      if (!found) return {};
+      const { values } = settle(UPDATABLE, previous, domainValues(found));
+      const outs = outputs({ ...previous, botId, domainId, ...values });
+      return { id, props: outs, inputs: inputsOf(outs) };
+    });
+  },
+
+  async update(id, olds, news) {
+    const api = lineworksApi();
+    return api.redacting(async () => {
+      const previous: Props = { ...migrate(olds), adopt: news.adopt ?? false };
+      const botId = String(previous.botId);
+      const domainId = Number(previous.domainId);
+      const changed = changedFields(UPDATABLE, previous, news);
+      // Also with nothing to send: the engine updates a registration recorded after a create that
+      // may not have reached LINE WORKS (ResourceInitError), and the record must not be trusted blindly.
+      const before = await api.findDomain(botId, domainId);
+      if (!before) throw goneBeforeUpdate(botId, domainId);
+      if (changed.length === 0) return { outs: outputs(previous) };
+      const record = await updateFields(api, botId, domainId, before, changed, news);
+      const applied = settle(changed, news, domainValues(record));
+      await warnDiffering("LINE WORKS", describe(botId, domainId), applied.differing);
+      return { outs: outputs({ ...previous, ...applied.values }) };
+    });
+  },
+
+  async delete(id, props) {
+    const api = lineworksApi();
+    const [botId, domainId] =
+      props.botId === undefined ? splitId(id) : [String(props.botId), Number(props.domainId)];
+    // Already gone, or its bot is: nothing left to do.
+    await api.redacting(() => api.deleteDomain(botId, domainId));
+  },
+});
+
+function pick(props: Props, keys: readonly string[]): Props {
+  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+}
+
+/** A LINE WORKS bot registered in one domain. Id: `<botId>/<domainId>`. */
+export class BotDomain extends pulumi.dynamic.Resource {
+  declare public readonly botId: pulumi.Output<string>;
+  declare public readonly domainId: pulumi.Output<number>;
+  declare public readonly visible: pulumi.Output<boolean>;
+  declare public readonly allowToSelectedMember: pulumi.Output<boolean>;
+  declare public readonly adopt: pulumi.Output<boolean>;
+
+  constructor(name: string, args: BotDomainArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Props = Object.fromEntries([...FIELDS, "adopt"].map((k) => [k, undefined]));
+    super(provider, name, { ...props, ...args }, opts, "lineworks", "BotDomain");
+  }
+
+  /** Reads an existing registration by its id `<botId>/<domainId>`, without managing it. */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): BotDomain {
+    return new BotDomain(name, {} as BotDomainArgs, { ...opts, id });
+  }
+}

@@ -1,0 +1,2 @@
+export { Bot, BotArgs } from "./bot";
+export { BotDomain, BotDomainArgs } from "./botDomain";

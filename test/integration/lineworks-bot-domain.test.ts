@@ -1,0 +1,345 @@
+/**
+ * lineworks.BotDomain handlers (and their interplay with lineworks.Bot) against the LINE WORKS
+ * sandbox over real HTTP: registration lifecycle, reads through one shared listing, the rule
+ * against parallel mutations of one bot, and the errors a user can fix.
+ */
+import { startLineWorksSandbox, type LineWorksSandbox, type LineWorksSandboxOptions } from "../../sandbox";
+import { botHandlers } from "../../provider/lineworks/bot";
+import { botDomainHandlers } from "../../provider/lineworks/botDomain";
+import { resetTokenCache } from "../../provider/lineworks/auth";
+import { LIST_TTL_MS, lineworksApi } from "../../provider/lineworks/api";
+import { resetConfiguration } from "../../provider/core/credentials";
+import { setWarningSink } from "../../provider/core/log";
+import { newTestApp, remember, secretsSeen, serviceAccountOf } from "./lineworks-helpers";
+
+type Props = Record<string, unknown>;
+
+const app = newTestApp();
+const privateKeyPem = remember(app.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+/** 20 domains of the tenant. */
+const DOMAINS = Array.from({ length: 20 }, (_, i) => 10000001 + i);
+
+const botArgs = {
+  botName: "Domain Bot",
+  photoUrl: "https://example.com/bot.png",
+  description: "Lives in domains",
+  administrators: ["admin@example.com"],
+};
+
+let sandbox: LineWorksSandbox;
+let warnings: string[];
+const messages: string[] = [];
+
+async function useSandbox(opts: Partial<LineWorksSandboxOptions> = {}): Promise<void> {
+  await sandbox?.stop();
+  sandbox = await startLineWorksSandbox({
+    apps: [serviceAccountOf(app)],
+    rateLimit: false,
+    domains: DOMAINS,
+    ...opts,
+  });
+  process.env.LINEWORKS_API_URL = sandbox.url;
+  process.env.LINEWORKS_AUTH_URL = sandbox.authUrl;
+  process.env.LINEWORKS_CLIENT_ID = app.clientId;
+  process.env.LINEWORKS_CLIENT_SECRET = app.clientSecret;
+  process.env.LINEWORKS_SERVICE_ACCOUNT = app.serviceAccount;
+  process.env.LINEWORKS_PRIVATE_KEY = privateKeyPem;
+  process.env.LINEWORKS_READS_PER_SECOND = "1000";
+  process.env.LINEWORKS_WRITES_PER_SECOND = "1000";
+}
+
+async function checked(news: Props, handlers = botDomainHandlers): Promise<Props> {
+  const r = await handlers.check({}, news);
+  if (r.failures) throw new Error(JSON.stringify(r.failures));
+  return r.inputs as Props;
+}
+
+async function createBot(news: Props = botArgs) {
+  return botHandlers.create(await checked(news, botHandlers));
+}
+
+async function register(botId: string, domainId: number, extra: Props = {}) {
+  return botDomainHandlers.create(await checked({ botId, domainId, ...extra }));
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (e: Error) => {
+      messages.push(e.message, ...((e as { reasons?: string[] }).reasons ?? []));
+      return e;
+    },
+  );
+}
+
+const calls = (method: string, path: RegExp) =>
+  sandbox.requests.filter((r) => r.method === method && path.test(r.path));
+const domainLists = () => calls("GET", /^\/v1\.0\/bots\/\d+\/domains$/);
+
+beforeEach(async () => {
+  warnings = [];
+  setWarningSink((m) => warnings.push(m));
+  resetTokenCache();
+  await useSandbox();
+});
+
+afterEach(async () => {
+  await sandbox.stop();
+  resetConfiguration();
+  setWarningSink(undefined);
+  for (const name of Object.keys(process.env).filter((n) => n.startsWith("LINEWORKS_")))
+    delete process.env[name];
+});
+
+describe("lineworks.BotDomain lifecycle", () => {
+  test("register, read, update in place with a PATCH of the change, remove", async () => {
+    const bot = await createBot();
+    const inputs = await checked({ botId: bot.id, domainId: 10000001, visible: true });
+    expect(inputs).toEqual({
+      botId: bot.id,
+      domainId: 10000001,
+      visible: true,
+      allowToSelectedMember: false,
+      adopt: false,
+    });
+    const created = await botDomainHandlers.create(inputs);
+    expect(created.id).toBe(`${bot.id}/10000001`);
+    expect(sandbox.domains(bot.id)).toEqual([
+      { botId: Number(bot.id), domainId: 10000001, visible: true, allowToSelectedMember: false },
+    ]);
+    expect(calls("POST", /\/domains\/10000001$/).map((r) => r.body)).toEqual([
+      { visible: true, allowToSelectedMember: false },
+    ]);
+    expect(created.outs).toEqual({ ...inputs, __stateVersion: 1 });
+
+    const read = await botDomainHandlers.read(created.id, created.outs as Props);
+    expect(read).toEqual({ id: created.id, props: created.outs, inputs });
+
+    const news = await checked({
+      botId: bot.id,
+      domainId: 10000001,
+      visible: true,
+      allowToSelectedMember: true,
+    });
+    expect(await botDomainHandlers.diff(created.id, read.props as Props, news)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const updated = await botDomainHandlers.update(created.id, read.props as Props, news);
+    expect(calls("PATCH", /\/domains\/10000001$/).map((r) => r.body)).toEqual([
+      { allowToSelectedMember: true },
+    ]);
+    expect(updated.outs).toMatchObject({ allowToSelectedMember: true, visible: true });
+    expect(sandbox.domains(bot.id)[0]).toMatchObject({ allowToSelectedMember: true });
+
+    await botDomainHandlers.delete(created.id, updated.outs as Props);
+    expect(sandbox.domains(bot.id)).toEqual([]);
+    await expect(botDomainHandlers.delete(created.id, updated.outs as Props)).resolves.toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  test("a change in the console shows at refresh; a registration removed there, or with its bot, is gone", async () => {
+    const bot = await createBot();
+    const created = await register(bot.id, 10000001);
+    sandbox.editDomain(bot.id, 10000001, { visible: true });
+    const read = await botDomainHandlers.read(created.id, created.outs as Props);
+    expect(read.props).toMatchObject({ visible: true });
+    expect(read.inputs).toMatchObject({ visible: true });
+
+    sandbox.removeDomain(bot.id, 10000001);
+    // A listing answers the reads of the next LIST_TTL_MS (one refresh); a later refresh lists anew.
+    await new Promise((resolve) => setTimeout(resolve, LIST_TTL_MS + 50));
+    expect(await botDomainHandlers.read(created.id, created.outs as Props)).toEqual({});
+    const gone = await failure(
+      botDomainHandlers.update(
+        created.id,
+        created.outs as Props,
+        await checked({ botId: bot.id, domainId: 10000001, visible: true }),
+      ),
+    );
+    expect(gone.message).toContain(
+      `the registration of LINE WORKS bot ${bot.id} in domain 10000001 no longer exists`,
+    );
+
+    await register(bot.id, 10000002);
+    sandbox.removeBot(bot.id);
+    expect(await botDomainHandlers.read(`${bot.id}/10000002`, { botId: bot.id, domainId: 10000002 })).toEqual(
+      {},
+    );
+    await expect(
+      botDomainHandlers.delete(`${bot.id}/10000002`, { botId: bot.id, domainId: 10000002 }),
+    ).resolves.toBeUndefined();
+  });
+
+  test("BotDomain.get reads from the id alone", async () => {
+    const bot = await createBot();
+    await register(bot.id, 10000003, { allowToSelectedMember: true });
+    const read = await botDomainHandlers.read(`${bot.id}/10000003`, {});
+    expect(read.props).toMatchObject({
+      botId: bot.id,
+      domainId: 10000003,
+      visible: false,
+      allowToSelectedMember: true,
+    });
+    await expect(botDomainHandlers.read("not-an-id", {})).rejects.toThrow('"<botId>/<domainId>"');
+  });
+});
+
+describe("reads share one listing", () => {
+  test("a refresh of 20 domains lists once; a read after a mutation lists anew", async () => {
+    const bot = await createBot();
+    const created = [];
+    for (const domainId of DOMAINS) created.push(await register(bot.id, domainId));
+    const before = domainLists().length;
+    const reads = await Promise.all(created.map((c) => botDomainHandlers.read(c.id, c.outs as Props)));
+    expect(reads.map((r) => r.id)).toEqual(created.map((c) => c.id));
+    expect(domainLists().length - before).toBe(1);
+
+    await botDomainHandlers.delete(created[0].id, created[0].outs as Props);
+    expect(await botDomainHandlers.read(created[0].id, created[0].outs as Props)).toEqual({});
+    expect(domainLists().length - before).toBe(2);
+  });
+
+  test.each(["null", "absent", "empty"] as const)(
+    "more domains than a page (100) are read through nextCursor; the end is a %s cursor",
+    async (endOfListCursor) => {
+      const many = Array.from({ length: 105 }, (_, i) => 20000001 + i);
+      await useSandbox({ domains: many, endOfListCursor });
+      const bot = await createBot();
+      const api = lineworksApi();
+      for (const domainId of many) await api.createDomain(bot.id, domainId, {});
+      const before = domainLists().length;
+      const last = await botDomainHandlers.read(`${bot.id}/20000105`, {});
+      expect(last.props).toMatchObject({ domainId: 20000105 });
+      expect(domainLists().length - before).toBe(2);
+      expect(domainLists()[before + 1].query).toMatchObject({ count: "100", cursor: expect.any(String) });
+    },
+    30_000,
+  );
+});
+
+describe("no parallel mutations of one bot", () => {
+  test("one bot, an update of it and 20 domains at once: 0 overlapping mutations", async () => {
+    await useSandbox({ mutationMs: 30 });
+    const bot = await createBot();
+    const newBot = await checked({ ...botArgs, description: "Updated meanwhile" }, botHandlers);
+    const results = await Promise.all([
+      ...DOMAINS.map((domainId) => register(bot.id, domainId, { visible: domainId % 2 === 0 })),
+      botHandlers.update(bot.id, bot.outs as Props, newBot),
+    ]);
+    expect(results).toHaveLength(21);
+    expect(sandbox.overlappingMutations()).toBe(0);
+    expect(sandbox.domains(bot.id)).toHaveLength(20);
+    expect(sandbox.bot(bot.id)?.description).toBe("Updated meanwhile");
+
+    const removals = await Promise.all(
+      results.slice(0, 20).map((r) => {
+        const c = r as { id: string; outs: Props };
+        return botDomainHandlers.delete(c.id, c.outs);
+      }),
+    );
+    expect(removals).toHaveLength(20);
+    expect(sandbox.overlappingMutations()).toBe(0);
+    expect(sandbox.domains(bot.id)).toEqual([]);
+  }, 30_000);
+
+  test("mutations of different bots still run in parallel", async () => {
+    await useSandbox({ mutationMs: 200 });
+    const [a, b] = await Promise.all([createBot(), createBot({ ...botArgs, botName: "Other Bot" })]);
+    const started = Date.now();
+    await Promise.all([register(a.id, 10000001), register(b.id, 10000001)]);
+    expect(Date.now() - started).toBeLessThan(390);
+    expect(sandbox.overlappingMutations()).toBe(0);
+  });
+});
+
+describe("errors a user can fix", () => {
+  test("a domain outside the bot's allowDomains: the message says to add it there", async () => {
+    const bot = await createBot({ ...botArgs, allowDomains: [10000001] });
+    const err = await failure(register(bot.id, 10000002));
+    expect(err.message).toContain("HTTP 400 code INVALID_PARAMETER");
+    expect(err.message).toContain(
+      `Domain 10000002 is not in the allowDomains of LINE WORKS bot ${bot.id}: add it to the bot's allowDomains`,
+    );
+    expect(sandbox.domains(bot.id)).toEqual([]);
+  });
+
+  test("a domain that is not the tenant's is named as such", async () => {
+    const bot = await createBot();
+    const err = await failure(register(bot.id, 99999999));
+    expect(err.message).toContain("DOMAIN_NOT_BELONGING_TO_TENANT");
+    expect(err.message).toContain("Use the id of a domain of this tenant");
+  });
+
+  test("a bot that does not exist is named", async () => {
+    const err = await failure(register("2999999", 10000001));
+    expect(err.message).toContain("LINE WORKS has no bot 2999999");
+  });
+
+  test("an existing registration: fails with how to adopt; adopt takes it over", async () => {
+    const bot = await createBot();
+    await register(bot.id, 10000001, { visible: true });
+    const err = await failure(register(bot.id, 10000001));
+    expect(err.message).toContain(`LINE WORKS bot ${bot.id} is already registered in domain 10000001`);
+    expect(err.message).toContain("adopt: true");
+    const adopted = await register(bot.id, 10000001, { adopt: true });
+    expect(adopted.outs).toMatchObject({ visible: false, adopt: true });
+    expect(sandbox.domains(bot.id)[0]).toMatchObject({ visible: false });
+  });
+
+  test("a lost answer to a registration is found, not sent again", async () => {
+    const bot = await createBot();
+    sandbox.faults.inject({ method: "POST", path: /\/domains\//, fault: { kind: "lose-response" } });
+    const created = await register(bot.id, 10000001, { visible: true });
+    expect(created.id).toBe(`${bot.id}/10000001`);
+    expect(calls("POST", /\/domains\//)).toHaveLength(1);
+    expect(sandbox.domains(bot.id)).toHaveLength(1);
+  });
+
+  test("a registration recorded after an unsettled create is checked by the next update, not trusted", async () => {
+    const bot = await createBot();
+    // Every attempt's answer is lost and the lookup fails too: Pulumi records the registration.
+    sandbox.faults.inject({ method: "POST", path: /\/domains\//, fault: { kind: "drop" }, times: Infinity });
+    sandbox.faults.inject({
+      method: "GET",
+      path: /\/domains$/,
+      fault: { kind: "status", status: 500 },
+      times: Infinity,
+    });
+    const err = (await failure(register(bot.id, 10000001))) as Error & { id?: string; properties?: Props };
+    expect(err.name).toBe("ResourceInitError");
+    expect(err.id).toBe(`${bot.id}/10000001`);
+    sandbox.faults.clear();
+    const inputs = await checked({ botId: bot.id, domainId: 10000001 });
+    const unsettled = await failure(
+      botDomainHandlers.update(err.id as string, err.properties as Props, inputs),
+    );
+    expect(unsettled.message).toContain("no longer exists");
+    // Once it does exist, the same update completes it.
+    await lineworksApi().createDomain(bot.id, 10000001, {});
+    const done = await botDomainHandlers.update(err.id as string, err.properties as Props, inputs);
+    expect(done.outs).toMatchObject({ botId: bot.id, domainId: 10000001, visible: false });
+  }, 60_000);
+
+  test("the rate limit is waited out", async () => {
+    const bot = await createBot();
+    sandbox.faults.inject({
+      path: /\/domains/,
+      fault: { kind: "status", status: 429, retryAfterSeconds: 0 },
+      times: 2,
+    });
+    const created = await register(bot.id, 10000001);
+    expect((await botDomainHandlers.read(created.id, created.outs as Props)).id).toBe(created.id);
+  });
+});
+
+test("no credential in any message or warning of this file", () => {
+  expect(messages.length).toBeGreaterThan(3);
+  for (const text of [...messages, ...warnings]) {
+    for (const secret of [...secretsSeen, app.clientSecret]) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/kr1AAA[A-Za-z0-9_-]{20,}/);
+  }
+});
