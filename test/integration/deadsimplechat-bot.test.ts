@@ -12,6 +12,7 @@ import { botHandlers } from "../../provider/deadsimplechat/bot";
 import { botChatRoomHandlers } from "../../provider/deadsimplechat/botChatRoom";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { setWarningSink } from "../../provider/core/log";
+import { errorTexts, failure } from "./handler-kit";
 
 const declared = {
   name: "Support Bot",
@@ -25,8 +26,6 @@ const declared = {
 let sandbox: DeadSimpleChatSandbox;
 let apiKey: string;
 let warnings: string[];
-/** Every error message a test saw: none may hold the key. */
-const messages: string[] = [];
 const keys: string[] = [];
 
 type Props = Record<string, unknown>;
@@ -47,18 +46,6 @@ async function useSandbox(opts: Partial<DeadSimpleChatSandboxOptions> = {}): Pro
   // The default pace (4 requests/s) is for the real service; these tests count calls, not time.
   process.env.DEADSIMPLECHAT_READS_PER_SECOND = "100";
   process.env.DEADSIMPLECHAT_WRITES_PER_SECOND = "100";
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: Error) => {
-      messages.push(e.message, ...((e as { reasons?: string[] }).reasons ?? []));
-      return e;
-    },
-  );
 }
 
 /** A change made in DeadSimpleChat's dashboard, behind Pulumi's back. */
@@ -297,7 +284,7 @@ describe("the key never shows", () => {
     const e3 = await failure(botHandlers.read("653d69f2357917b517297b8d", {}));
     expect(e3.message).toContain("network error");
 
-    for (const m of [...messages, ...warnings]) for (const k of keys) expect(m).not.toContain(k);
+    for (const m of [...errorTexts, ...warnings]) for (const k of keys) expect(m).not.toContain(k);
   }, 60_000);
 });
 

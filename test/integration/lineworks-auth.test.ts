@@ -13,6 +13,7 @@ import { resetTokenCache } from "../../provider/lineworks/auth";
 import { configure, resetConfiguration } from "../../provider/core/credentials";
 import { setWarningSink } from "../../provider/core/log";
 import { newTestApp, remember, secretsSeen, serviceAccountOf, type TestApp } from "./lineworks-helpers";
+import { errorTexts, failure } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -36,8 +37,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lineworks-auth-"));
 
 let sandbox: LineWorksSandbox;
 let warnings: string[];
-/** Every error message a test saw: none may hold a credential. */
-const messages: string[] = [];
 /** Every output a test saw. */
 const outputs: Props[] = [];
 
@@ -82,18 +81,6 @@ async function createBot(news: Props = declared) {
   const created = await botHandlers.create(await checked(news));
   outputs.push(created.outs as Props);
   return created;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: Error) => {
-      messages.push(e.message, ...((e as { reasons?: string[] }).reasons ?? []));
-      return e;
-    },
-  );
 }
 
 const tokenRequests = () => sandbox.requests.filter((r) => r.path === "/oauth2/v2.0/token");
@@ -348,7 +335,7 @@ describe("no credential ever shows", () => {
 
   // Runs last: every message, warning and output the tests above collected.
   test("nothing any test saw holds a credential", () => {
-    const texts = [...messages, ...warnings, ...outputs.map((o) => JSON.stringify(o))];
+    const texts = [...errorTexts, ...warnings, ...outputs.map((o) => JSON.stringify(o))];
     expect(texts.length).toBeGreaterThan(10);
     for (const text of texts) {
       for (const secret of [...secretsSeen, app.clientSecret, otherApp.clientSecret]) {

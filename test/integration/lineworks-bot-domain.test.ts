@@ -11,6 +11,7 @@ import { LIST_TTL_MS, lineworksApi } from "../../provider/lineworks/api";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { setWarningSink } from "../../provider/core/log";
 import { newTestApp, remember, secretsSeen, serviceAccountOf } from "./lineworks-helpers";
+import { errorTexts, failure } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -28,7 +29,6 @@ const botArgs = {
 
 let sandbox: LineWorksSandbox;
 let warnings: string[];
-const messages: string[] = [];
 
 async function useSandbox(opts: Partial<LineWorksSandboxOptions> = {}): Promise<void> {
   await sandbox?.stop();
@@ -60,18 +60,6 @@ async function createBot(news: Props = botArgs) {
 
 async function register(botId: string, domainId: number, extra: Props = {}) {
   return botDomainHandlers.create(await checked({ botId, domainId, ...extra }));
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: Error) => {
-      messages.push(e.message, ...((e as { reasons?: string[] }).reasons ?? []));
-      return e;
-    },
-  );
 }
 
 const calls = (method: string, path: RegExp) =>
@@ -337,8 +325,8 @@ describe("errors a user can fix", () => {
 });
 
 test("no credential in any message or warning of this file", () => {
-  expect(messages.length).toBeGreaterThan(3);
-  for (const text of [...messages, ...warnings]) {
+  expect(errorTexts.length).toBeGreaterThan(3);
+  for (const text of [...errorTexts, ...warnings]) {
     for (const secret of [...secretsSeen, app.clientSecret]) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/kr1AAA[A-Za-z0-9_-]{20,}/);
   }

@@ -10,6 +10,7 @@ import { resetTokenCache } from "../../provider/lineworks/auth";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { setWarningSink } from "../../provider/core/log";
 import { newTestApp, remember, secretsSeen, serviceAccountOf } from "./lineworks-helpers";
+import { errorTexts, failure } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -31,7 +32,6 @@ const declared = {
 
 let sandbox: LineWorksSandbox;
 let warnings: string[];
-const messages: string[] = [];
 
 async function useSandbox(opts: Partial<LineWorksSandboxOptions> = {}): Promise<void> {
   await sandbox?.stop();
@@ -55,18 +55,6 @@ async function checked(news: Props): Promise<Props> {
 
 async function createBot(news: Props = declared) {
   return botHandlers.create(await checked(news));
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: Error) => {
-      messages.push(e.message, ...((e as { reasons?: string[] }).reasons ?? []));
-      return e;
-    },
-  );
 }
 
 const calls = (method: string, path: string | RegExp) =>
@@ -403,7 +391,7 @@ describe("pacing", () => {
 });
 
 test("no credential in any message or warning of this file", () => {
-  for (const text of [...messages, ...warnings]) {
+  for (const text of [...errorTexts, ...warnings]) {
     for (const secret of [...secretsSeen, app.clientSecret]) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/kr1AAA[A-Za-z0-9_-]{20,}/);
   }

@@ -14,6 +14,7 @@ import { setWarningSink } from "../../provider/core/log";
 import { sendbirdBotArgs } from "../fixtures";
 // What Pulumi's dynamic-provider host turns every result into: it throws on anything not JSON.
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { failure } from "./handler-kit";
 
 const declared = sendbirdBotArgs;
 
@@ -33,16 +34,6 @@ async function useSandbox(opts: Partial<SendbirdSandboxOptions> = {}): Promise<v
   sandbox = await startSendbirdSandbox({ apiToken, ...opts });
   process.env.SENDBIRD_API_URL = sandbox.url;
   process.env.SENDBIRD_API_TOKEN = apiToken;
-}
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: Error) => e,
-  );
 }
 
 /** A change made in Sendbird's dashboard, behind Pulumi's back. */

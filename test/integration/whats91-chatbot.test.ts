@@ -8,6 +8,7 @@ import { chatbotHandlers } from "../../provider/whats91/chatbot";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { ResourceInitError } from "../../provider/core/errors";
 import { setWarningSink } from "../../provider/core/log";
+import { errorTexts, failure } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -47,7 +48,6 @@ const responses: Record<string, Props> = {
 let sandbox: Whats91Sandbox;
 let token: string;
 let warnings: string[];
-const seen: string[] = [];
 const tokens: string[] = [];
 
 async function checked(news: Props, olds: Props = {}): Promise<Props> {
@@ -74,18 +74,6 @@ async function useSandbox(opts: Partial<Whats91SandboxOptions> = {}): Promise<vo
   process.env.WHATS91_SENDER_ID = SENDER;
   process.env.WHATS91_READS_PER_SECOND = "100";
   process.env.WHATS91_WRITES_PER_SECOND = "100";
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: Error) => {
-      seen.push(e.message, ...((e as { reasons?: string[] }).reasons ?? []));
-      return e;
-    },
-  );
 }
 
 const creates = () => sandbox.requests.filter((r) => r.method === "POST");
@@ -293,6 +281,6 @@ describe("errors tell the user what to fix, with Whats91's request id, and never
     sandbox.faults.clear();
     process.env.WHATS91_API_URL = `http://127.0.0.1:1/${token}`;
     await failure(chatbotHandlers.read("bot_x", {}));
-    for (const m of [...seen, ...warnings]) for (const t of tokens) expect(m).not.toContain(t);
+    for (const m of [...errorTexts, ...warnings]) for (const t of tokens) expect(m).not.toContain(t);
   }, 60_000);
 });
