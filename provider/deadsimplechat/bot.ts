@@ -30,6 +30,7 @@ import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot");
 import { BotBody, BotRecord, DeadSimpleChatApi, deadSimpleChatApi, isNameConflict, sameName } from "./api";
+import { outputSlots } from "../core/resource";
 
 export interface BotArgs {
   /** The bot's name, unique in the account (compared without regard to case). */
@@ -372,10 +373,14 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly created: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Props = Object.fromEntries(
-      [...FIELD_NAMES, "adopt", ...OUTPUT_ONLY].map((k) => [k, undefined]),
+    super(
+      provider,
+      name,
+      outputSlots([...FIELD_NAMES, "adopt", ...OUTPUT_ONLY], args),
+      opts,
+      "deadsimplechat",
+      "Bot",
     );
-    super(provider, name, { ...props, ...args }, opts, "deadsimplechat", "Bot");
     // Derived from the id (see above): the engine keeps an updating resource's id known.
     (this as { botId: pulumi.Output<string> }).botId = this.id;
   }

@@ -14,6 +14,7 @@ import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot-chat-room");
 import { deadSimpleChatApi } from "./api";
+import { outputSlots } from "../core/resource";
 
 export interface BotChatRoomArgs {
   /** The bot, typically `bot.botId` of a deadsimplechat.Bot. Changing it replaces the resource. */
@@ -94,7 +95,7 @@ export class BotChatRoom extends pulumi.dynamic.Resource {
   declare public readonly roomId: pulumi.Output<string>;
 
   constructor(name: string, args: BotChatRoomArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args }, opts, "deadsimplechat", "BotChatRoom");
+    super(provider, name, outputSlots(FIELDS, args), opts, "deadsimplechat", "BotChatRoom");
   }
 
   /** Reads an existing assignment by its id `<botId>/<roomId>`. */

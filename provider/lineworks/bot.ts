@@ -46,6 +46,7 @@ import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot");
 import { BotRecord, CALLBACK_EVENTS, LANGUAGES, LineWorksApi, lineworksApi } from "./api";
+import { outputSlots } from "../core/resource";
 
 export type Language = (typeof LANGUAGES)[number];
 export type CallbackEvent = (typeof CALLBACK_EVENTS)[number];
@@ -534,11 +535,14 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly modifiedTime: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    // Every output needs a key in the props (undefined ones resolve from the provider's result).
-    const props: Props = Object.fromEntries(
-      [...FIELD_NAMES, "adoptBotId", ...OUTPUT_ONLY].map((k) => [k, undefined]),
+    super(
+      provider,
+      name,
+      outputSlots([...FIELD_NAMES, "adoptBotId", ...OUTPUT_ONLY], args),
+      opts,
+      "lineworks",
+      "Bot",
     );
-    super(provider, name, { ...props, ...args }, opts, "lineworks", "Bot");
     // Derived from the id (see above): the engine keeps an updating resource's id known.
     (this as { botId: pulumi.Output<string> }).botId = this.id;
   }

@@ -26,6 +26,7 @@ import {
   lineworksApi,
 } from "./api";
 import { botIdInput } from "./bot";
+import { outputSlots } from "../core/resource";
 
 export interface BotDomainArgs {
   /** The bot, typically `bot.botId` of a lineworks.Bot. Changing it replaces the registration. */
@@ -269,8 +270,7 @@ export class BotDomain extends pulumi.dynamic.Resource {
   declare public readonly adopt: pulumi.Output<boolean>;
 
   constructor(name: string, args: BotDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Props = Object.fromEntries([...FIELDS, "adopt"].map((k) => [k, undefined]));
-    super(provider, name, { ...props, ...args }, opts, "lineworks", "BotDomain");
+    super(provider, name, outputSlots([...FIELDS, "adopt"], args), opts, "lineworks", "BotDomain");
   }
 
   /** Reads an existing registration by its id `<botId>/<domainId>`, without managing it. */

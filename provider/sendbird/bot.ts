@@ -16,6 +16,7 @@ import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/sendbird-bot");
 import { BotCreateBody, BotResource, BotUpdateBody, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
+import { outputSlots } from "../core/resource";
 export interface BotArgs {
   /** Unique ID of the bot, at most 80 characters. Changing it replaces the bot. */
   botUserid: pulumi.Input<string>;
@@ -272,14 +273,10 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly createdAt: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    // Every output needs a key in the props (undefined ones resolve from the provider's result).
-    const props: Props = Object.fromEntries(
-      [...FIELD_NAMES, "adopt", ...OUTPUT_ONLY].map((k) => [k, undefined]),
-    );
     super(
       provider,
       name,
-      { ...props, ...args },
+      outputSlots([...FIELD_NAMES, "adopt", ...OUTPUT_ONLY], args),
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["botToken"] }),
       "sendbird",
       "Bot",

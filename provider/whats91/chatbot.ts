@@ -43,6 +43,7 @@ import {
   Whats91Api,
   whats91Api,
 } from "./api";
+import { outputSlots } from "../core/resource";
 
 // ---- the inputs, as TypeScript types users get completion for -------------------------------
 
@@ -538,10 +539,14 @@ export class Chatbot extends pulumi.dynamic.Resource {
   declare public readonly replaceLeavesOldActive: pulumi.Output<boolean>;
 
   constructor(name: string, args: ChatbotArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Props = Object.fromEntries(
-      [...FIELDS, "replaceLeavesOldActive", ...OUTPUT_ONLY].map((k) => [k, undefined]),
+    super(
+      provider,
+      name,
+      outputSlots([...FIELDS, "replaceLeavesOldActive", ...OUTPUT_ONLY], args),
+      opts,
+      "whats91",
+      "Chatbot",
     );
-    super(provider, name, { ...props, ...args }, opts, "whats91", "Chatbot");
     (this as { chatbotUid: pulumi.Output<string> }).chatbotUid = this.id;
   }
 
