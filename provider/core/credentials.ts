@@ -57,3 +57,25 @@ export function readRateSetting(namespace: string, spec: SettingSpec): number | 
   }
   return rate;
 }
+
+/** The pace the user fixed in the platform's settings (a rate left unset is undefined). */
+export function readFixedRates(
+  namespace: string,
+  specs: { readsPerSecond: SettingSpec; writesPerSecond: SettingSpec },
+): { readsPerSecond?: number; writesPerSecond?: number } {
+  return {
+    readsPerSecond: readRateSetting(namespace, specs.readsPerSecond),
+    writesPerSecond: readRateSetting(namespace, specs.writesPerSecond),
+  };
+}
+
+/**
+ * One value per distinct settings (endpoint, credential, pace) for the life of the provider
+ * process: API clients keep their pacing, token cache and shared listings across calls.
+ */
+export function perSettings<T>(cache: Map<string, T>, settings: unknown[], make: () => T): T {
+  const key = JSON.stringify(settings);
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = make()));
+  return value;
+}

@@ -12,7 +12,7 @@ import { ApiClient, encodePath, VendorError } from "../core/http";
 import { CoalescedReads } from "../core/coalesce";
 import { ApiError, InputError } from "../core/errors";
 import { decodeOrThrow, optional } from "../core/codec";
-import { readRateSetting, readSetting, requireSetting, SettingSpec } from "../core/credentials";
+import { perSettings, readFixedRates, readSetting, requireSetting, SettingSpec } from "../core/credentials";
 
 export const NAMESPACE = "deadsimplechat";
 
@@ -220,13 +220,8 @@ const apis = new Map<string, DeadSimpleChatApi>();
 export function deadSimpleChatApi(): DeadSimpleChatApi {
   const apiKey = requireSetting(NAMESPACE, SETTINGS.apiKey);
   const apiUrl = readSetting(NAMESPACE, SETTINGS.apiUrl) ?? DEFAULT_API_URL;
-  const fixed = {
-    readsPerSecond: readRateSetting(NAMESPACE, SETTINGS.readsPerSecond),
-    writesPerSecond: readRateSetting(NAMESPACE, SETTINGS.writesPerSecond),
-  };
-  const cacheKey = JSON.stringify([apiUrl, apiKey, fixed]);
-  let api = apis.get(cacheKey);
-  if (!api) {
+  const fixed = readFixedRates(NAMESPACE, SETTINGS);
+  const api = perSettings(apis, [apiUrl, apiKey, fixed], () => {
     const client = new ApiClient({
       platform: "DeadSimpleChat",
       baseUrl: apiUrl,
@@ -238,8 +233,7 @@ export function deadSimpleChatApi(): DeadSimpleChatApi {
       baseUrlSetting: "deadsimplechat:apiUrl or DEADSIMPLECHAT_API_URL",
       pace: { defaults: DEFAULT_RATES, fixed },
     });
-    api = new DeadSimpleChatApi(client, new CoalescedReads(LIST_TTL_MS));
-    apis.set(cacheKey, api);
-  }
+    return new DeadSimpleChatApi(client, new CoalescedReads(LIST_TTL_MS));
+  });
   return api;
 }

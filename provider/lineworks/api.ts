@@ -12,7 +12,7 @@
 import * as t from "io-ts";
 import { CoalescedReads } from "../core/coalesce";
 import { decodeOrThrow, optional } from "../core/codec";
-import { readRateSetting, readSetting } from "../core/credentials";
+import { perSettings, readFixedRates, readSetting } from "../core/credentials";
 import { ApiError } from "../core/errors";
 import { ApiClient, ApiRequest, encodePath, VendorError } from "../core/http";
 import { KeyQueue } from "../core/keyQueue";
@@ -351,14 +351,9 @@ const apis = new Map<string, LineWorksApi>();
 export function lineworksApi(): LineWorksApi {
   const credentials = readCredentials();
   const apiUrl = (readSetting(NAMESPACE, SETTINGS.apiUrl) ?? DEFAULT_API_URL).replace(/\/+$/, "");
-  const fixed = {
-    readsPerSecond: readRateSetting(NAMESPACE, SETTINGS.readsPerSecond),
-    writesPerSecond: readRateSetting(NAMESPACE, SETTINGS.writesPerSecond),
-  };
+  const fixed = readFixedRates(NAMESPACE, SETTINGS);
   const authentication = clientAuthentication(credentials);
-  const cacheKey = JSON.stringify([apiUrl, authentication.identity, fixed]);
-  let api = apis.get(cacheKey);
-  if (!api) {
+  const api = perSettings(apis, [apiUrl, authentication.identity, fixed], () => {
     const client = new ApiClient({
       platform: "LINE WORKS",
       baseUrl: apiUrl,
@@ -378,8 +373,7 @@ export function lineworksApi(): LineWorksApi {
         operation: operationOf,
       },
     });
-    api = new LineWorksApi(client, apiUrl, new CoalescedReads(LIST_TTL_MS));
-    apis.set(cacheKey, api);
-  }
+    return new LineWorksApi(client, apiUrl, new CoalescedReads(LIST_TTL_MS));
+  });
   return api;
 }

@@ -3,7 +3,7 @@ import * as t from "io-ts";
 import { ApiClient, encodePath, VendorError } from "../core/http";
 import { ApiError, ConfigurationError } from "../core/errors";
 import { decodeOrThrow, optional } from "../core/codec";
-import { readRateSetting, readSetting, requireSetting, SettingSpec } from "../core/credentials";
+import { perSettings, readFixedRates, readSetting, requireSetting, SettingSpec } from "../core/credentials";
 
 export const NAMESPACE = "sendbird";
 
@@ -166,14 +166,9 @@ const clients = new Map<string, ApiClient>();
 export function sendbirdApi(): SendbirdApi {
   const apiToken = requireSetting(NAMESPACE, SETTINGS.apiToken);
   const apiUrl = readSetting(NAMESPACE, SETTINGS.apiUrl) ?? defaultApiUrl();
-  const fixed = {
-    readsPerSecond: readRateSetting(NAMESPACE, SETTINGS.readsPerSecond),
-    writesPerSecond: readRateSetting(NAMESPACE, SETTINGS.writesPerSecond),
-  };
-  const cacheKey = JSON.stringify([apiUrl, apiToken, fixed]);
-  let client = clients.get(cacheKey);
-  if (!client) {
-    client = new ApiClient({
+  const fixed = readFixedRates(NAMESPACE, SETTINGS);
+  const client = perSettings(clients, [apiUrl, apiToken, fixed], () => {
+    return new ApiClient({
       platform: "Sendbird",
       baseUrl: apiUrl,
       headers: { "Api-Token": apiToken, "Content-Type": "application/json; charset=utf8" },
@@ -188,8 +183,7 @@ export function sendbirdApi(): SendbirdApi {
         limitHeader: "X-RateLimit-Limit",
       },
     });
-    clients.set(cacheKey, client);
-  }
+  });
   return new SendbirdApi(client);
 }
 

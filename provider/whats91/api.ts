@@ -9,7 +9,7 @@ import * as t from "io-ts";
 import { ApiClient, encodePath, VendorError } from "../core/http";
 import { ApiError, ConfigurationError } from "../core/errors";
 import { decodeOrThrow, optional } from "../core/codec";
-import { readRateSetting, readSetting, requireSetting, SettingSpec } from "../core/credentials";
+import { perSettings, readFixedRates, readSetting, requireSetting, SettingSpec } from "../core/credentials";
 
 export const NAMESPACE = "whats91";
 
@@ -204,14 +204,9 @@ export function whats91Api(): Whats91Api {
   if (/\s/.test(apiToken)) {
     throw new ConfigurationError("whats91:apiToken (or WHATS91_API_TOKEN) must not contain whitespace");
   }
-  const fixed = {
-    readsPerSecond: readRateSetting(NAMESPACE, SETTINGS.readsPerSecond),
-    writesPerSecond: readRateSetting(NAMESPACE, SETTINGS.writesPerSecond),
-  };
-  const cacheKey = JSON.stringify([apiUrl, apiToken, fixed]);
-  let client = clients.get(cacheKey);
-  if (!client) {
-    client = new ApiClient({
+  const fixed = readFixedRates(NAMESPACE, SETTINGS);
+  const client = perSettings(clients, [apiUrl, apiToken, fixed], () => {
+    return new ApiClient({
       platform: "Whats91",
       baseUrl: apiUrl,
       headers: { Authorization: `Bearer ${apiToken}`, "Content-Type": "application/json" },
@@ -221,7 +216,6 @@ export function whats91Api(): Whats91Api {
       baseUrlSetting: "whats91:apiUrl or WHATS91_API_URL",
       pace: { defaults: DEFAULT_RATES, fixed },
     });
-    clients.set(cacheKey, client);
-  }
+  });
   return new Whats91Api(client);
 }
