@@ -1,14 +1,15 @@
 // @ts-check
 /**
  * Mutation testing with StrykerJS: `npm run test:mutation` (needs Node >= 22, like the package).
- * Mutates the provider's core and Sendbird code and runs the unit and integration tests
+ * Mutates the provider code (core and every platform) and runs the unit and integration tests
  * (jest.mutation.config.js), never e2e. HTML report: reports/mutation/mutation.html.
  *
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
 const config = {
   packageManager: "npm",
-  mutate: ["provider/core/**/*.ts", "provider/sendbird/**/*.ts"],
+  // Every platform; a run over one part: npm run test:mutation -- --mutate "provider/whats91/**/*.ts"
+  mutate: ["provider/**/*.ts", "!provider/shims/**", "!provider/index.ts", "!provider/*/index.ts"],
   // Not copied into Stryker's sandbox: never used by these tests, and e2e runs and `npm run up`
   // create and delete files there while they run.
   ignorePatterns: ["/test/e2e", "/examples", "/.pulumi-local", "/Pulumi.*.yaml", "/dist", "/coverage"],
