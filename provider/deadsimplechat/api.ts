@@ -78,20 +78,20 @@ const ErrorBody = t.partial({
 });
 
 /** One readable message from any of the documented error shapes. */
-function parseError(body: unknown): VendorError {
+export function parseError(body: unknown): VendorError {
   if (!ErrorBody.is(body)) return {};
   const parts = [body.message, body.error, ...(body.details ?? []).map((d) => d.message)];
   const text = parts.filter((p): p is string => typeof p === "string" && p !== "").join(": ");
   return text === "" ? {} : { message: text };
 }
 
-function advise(error: VendorError & { status: number }): string | undefined {
+export function advise(error: VendorError & { status: number }): string | undefined {
   if (error.status === 401 && /invalid api key/i.test(error.message ?? "")) return KEY_ADVICE;
   if (error.status === 400 && /specify api key/i.test(error.message ?? "")) return KEY_ADVICE;
   return undefined;
 }
 
-const KEY_ADVICE =
+export const KEY_ADVICE =
   "DeadSimpleChat rejected the private key: check deadsimplechat:apiKey (or DEADSIMPLECHAT_API_KEY), " +
   "the Private Key under Dashboard -> Developer";
 

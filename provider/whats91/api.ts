@@ -99,13 +99,13 @@ const ErrorBody = t.partial({
   metadata: t.partial({ requestId: t.string }),
 });
 
-function parseError(body: unknown): VendorError {
+export function parseError(body: unknown): VendorError {
   if (!ErrorBody.is(body)) return {};
   return { code: body.error?.code, message: body.error?.message, requestId: body.metadata?.requestId };
 }
 
 /** What the user fixes for each documented error that is theirs to fix. */
-function advise(error: VendorError & { status: number }): string | undefined {
+export function advise(error: VendorError & { status: number }): string | undefined {
   switch (error.code) {
     case CODES.missingAuthToken:
     case CODES.invalidAuthToken:
