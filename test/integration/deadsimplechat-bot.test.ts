@@ -269,6 +269,51 @@ describe("nothing lost, nothing duplicated", () => {
   });
 });
 
+describe("updates that send nothing, and a rename that loses a race", () => {
+  test("changing only adopt, or no longer declaring a field, sends nothing and updates the state", async () => {
+    const created = await createBot();
+    const before = puts().length;
+    const adoptOnly = await botHandlers.update(
+      created.id,
+      created.outs,
+      await checked({ ...declared, adopt: true }),
+    );
+    expect(adoptOnly.outs).toMatchObject({
+      adopt: true,
+      description: "Answers questions",
+      botId: created.id,
+    });
+    const { description: _dropped, ...rest } = declared;
+    const forgotten = await botHandlers.update(created.id, adoptOnly.outs ?? {}, await checked(rest));
+    expect(forgotten.outs).not.toHaveProperty("description");
+    expect(forgotten.outs).toMatchObject({ adopt: false, name: "Support Bot", customer: sandbox.customer });
+    expect(puts().length).toBe(before);
+    // State written without `adopt` reads as adopt: false.
+    const { adopt: _a, ...withoutAdopt } = created.outs;
+    expect((await botHandlers.read(created.id, withoutAdopt)).inputs).toMatchObject({ adopt: false });
+  });
+
+  test("a name taken after the check (seen in a shared listing) is refused by DeadSimpleChat and reported naming both bots", async () => {
+    const created = await createBot();
+    await botHandlers.read(created.id, created.outs); // the listing now shared for a moment
+    // Another bot takes the name outside this provider process, so the shared listing misses it.
+    const res = await fetch(`${sandbox.url}/bot?auth=${apiKey}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Taken", webhookURL: "https://example.com/h" }),
+    });
+    const other = ((await res.json()) as { bot: { _id: string } }).bot._id;
+    const err = await failure(
+      botHandlers.update(created.id, created.outs, await checked({ ...declared, name: "Taken" })),
+    );
+    expect(err.message).toContain(
+      `cannot rename DeadSimpleChat bot "Support Bot" (id ${created.id}) to "Taken"`,
+    );
+    expect(err.message).toContain(`DeadSimpleChat bot "Taken" (id ${other}) already has that name`);
+    expect(sandbox.bot(created.id)?.name).toBe("Support Bot");
+  });
+});
+
 describe("the key never shows", () => {
   test("not in errors from the vendor, from the network, or from a wrong base URL", async () => {
     sandbox.faults.inject({ path: api("/bots"), fault: { kind: "status", status: 500 }, times: Infinity });
