@@ -182,6 +182,26 @@ describe("whats91.Chatbot lifecycle", () => {
     ]);
   });
 
+  test("changing only replaceLeavesOldActive updates the state and calls nothing", async () => {
+    const created = await chatbotHandlers.create(await checked(textBot));
+    const before = sandbox.requests.length;
+    const news = await checked({ ...textBot, replaceLeavesOldActive: true });
+    const updated = await chatbotHandlers.update(created.id, { ...created.outs, __provider: "x" }, news);
+    expect(updated.outs).toEqual({ ...created.outs, replaceLeavesOldActive: true });
+    expect(sandbox.requests).toHaveLength(before);
+  });
+
+  test("deleting an INACTIVE chatbot, or one with no recorded sender, says exactly what remains", async () => {
+    await chatbotHandlers.delete("bot_1", { name: "Plans", status: "INACTIVE", resolvedSenderId: SENDER });
+    await chatbotHandlers.delete("bot_2", { name: "Menu", status: "ACTIVE" });
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        `("Plans") was removed from the stack only and still exists (INACTIVE) on sender ${SENDER}. `,
+      ),
+      expect.stringContaining('("Menu") was removed from the stack only and is still ACTIVE. Deactivate'),
+    ]);
+  });
+
   test("`Chatbot.get` reads what Whats91 shows of a chatbot it did not make", async () => {
     const created = await chatbotHandlers.create(await checked({ ...textBot, priority: 4 }));
     const read = await chatbotHandlers.read(created.id, {});
