@@ -141,7 +141,7 @@ function parsePrivateKey(pem: string): KeyObject {
   if (key?.asymmetricKeyType !== "rsa") {
     throw new ConfigurationError(
       `${setting(SETTINGS.privateKey)} is not an unencrypted RSA private key in PEM form ` +
-        '(PKCS#8 "BEGIN PRIVATE KEY" or PKCS#1 "BEGIN RSA PRIVATE KEY"): use the private key the ' +
+        "(PKCS#8 or PKCS#1): use the private key the " +
         "Developer Console issued for the service account",
     );
   }

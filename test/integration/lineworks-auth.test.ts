@@ -12,7 +12,14 @@ import { botHandlers } from "../../provider/lineworks/bot";
 import { resetTokenCache } from "../../provider/lineworks/auth";
 import { configure, resetConfiguration } from "../../provider/core/credentials";
 import { setWarningSink } from "../../provider/core/log";
-import { newTestApp, remember, secretsSeen, serviceAccountOf, type TestApp } from "./lineworks-helpers";
+import {
+  newRsaKeyPair,
+  newTestApp,
+  remember,
+  secretsSeen,
+  serviceAccountOf,
+  type TestApp,
+} from "./lineworks-helpers";
 import { errorTexts, failure } from "./handler-kit";
 
 type Props = Record<string, unknown>;
@@ -222,18 +229,26 @@ describe("service account", () => {
   }, 20_000);
 
   test("a private key that is neither PEM nor a readable file, or not RSA, is a configuration error", async () => {
-    useServiceAccount(app, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-not-a-key");
+    const notAPath = randomBytes(48).toString("base64");
+    useServiceAccount(app, notAPath);
     const notFound = await failure(createBot());
     expect(notFound.name).toBe("ConfigurationError");
     expect(notFound.message).toContain(
       "lineworks:privateKey (LINEWORKS_PRIVATE_KEY) is neither PEM text (starting with -----BEGIN) nor the path of a readable file (ENOENT)",
     );
-    expect(notFound.message).not.toContain("MIIEvQ");
+    expect(notFound.message).not.toContain(notAPath.slice(0, 12));
 
-    useServiceAccount(app, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+    // PEM armour (taken from a key made here) around random bytes: PEM in form, no key inside.
+    const armour = newRsaKeyPair()
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString()
+      .trim()
+      .split("\n");
+    const garbledBody = randomBytes(9).toString("base64");
+    useServiceAccount(app, [armour[0], garbledBody, armour[armour.length - 1], ""].join("\n"));
     const garbled = await failure(createBot());
     expect(garbled.message).toContain("is not an unencrypted RSA private key in PEM form");
-    expect(garbled.message).not.toContain("bm90IGEga2V5");
+    expect(garbled.message).not.toContain(garbledBody);
     expect(tokenRequests()).toHaveLength(0);
   });
 });
