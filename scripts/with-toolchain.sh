@@ -106,8 +106,8 @@ if [ ! -d node_modules ] || [ "$(cat "$INSTALL_STAMP" 2>/dev/null || true)" != "
     # does not serve (e.g. other OSes' @unrs/resolver-binding-*); it fails before touching
     # node_modules. `npm install --no-save` installs the same locked versions and leaves
     # package.json and package-lock.json as they are.
-    say "npm ci failed ($(grep -m1 -v -e '^npm warn' -e '^npm error code' -e '^npm error$' "$npm_log" || true));" \
-      "retrying with npm install --no-save (package-lock.json stays unchanged)"
+    say "npm ci cannot use package-lock.json with this registry ($(grep -m1 -v -e '^npm warn' -e '^npm error code' -e '^npm error$' "$npm_log" | sed 's/^npm error //' || true))," \
+      "so installing the same locked versions with npm install --no-save; nothing is wrong with the checkout"
     npm install --no-save --no-audit --no-fund >&2 || die "installing node_modules failed"
   fi
   rm -f "$npm_log"
@@ -133,6 +133,32 @@ go_bin() {
   fi
 }
 
+# While the build (pid $1, log $2, work dir $3, started at $4 in $SECONDS) runs, prints a progress
+# line every 15 s: the phase, the elapsed time, and modules fetched into the module cache ($5) or
+# packages compiled so far (of the total `go list` counted), so a first run is not minutes of silence.
+report_build_progress() {
+  local pid=$1 log=$2 work=$3 start=$4 modcache=$5 phase detail total compiled
+  while kill -0 "$pid" 2>/dev/null; do
+    for _ in $(seq 1 15); do
+      kill -0 "$pid" 2>/dev/null || return 0
+      sleep 1
+    done
+    phase=$(grep -o '^== phase: .*' "$log" 2>/dev/null | tail -n 1 | cut -c11-)
+    case "$phase" in
+      compile)
+        total=$(cat "$work/package-count" 2>/dev/null || true)
+        compiled=$(sed -n '/^== phase: compile/,$p' "$log" | grep -c '^[a-z0-9.-]*\.[a-z]*/' || true)
+        detail="$compiled${total:+ of $total} packages compiled"
+        ;;
+      download)
+        detail="$(find "$modcache/cache/download" -name '*.zip' -newer "$work/go.mod" 2>/dev/null | wc -l) modules fetched"
+        ;;
+      *) detail="resolving the module graph" phase=prepare ;;
+    esac
+    say "  building the Pulumi CLI: $phase, $((SECONDS - start))s elapsed, $detail"
+  done
+}
+
 # Builds github.com/pulumi/pulumi/pkg/v3/cmd/pulumi at v$1 into $2/bin/pulumi.
 # `go install …/cmd/pulumi@vX` is refused (pulumi's go.mod files have replace directives), so
 # a throwaway main module requires pkg/v3 and sdk/v3 at that version and repeats their
@@ -144,7 +170,8 @@ build_pulumi() {
   log="$dest.build.log"
   tmp=$(mktemp -d "$CACHE_DIR/.build-pulumi-v$version.XXXXXX")
   mods=("github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version")
-  say "building the Pulumi CLI v$version with $("$go" version | cut -d' ' -f3) (first run only; takes minutes; log: $log)"
+  say "building the Pulumi CLI v$version with $("$go" version | cut -d' ' -f3)" \
+    "(first run only, about 15 minutes on 2 cores; later runs reuse it; log: $log)"
   start=$SECONDS
   # Remove the half-finished build if we are interrupted (build_pulumi runs in a subshell).
   trap "rm -rf '$tmp'" EXIT
@@ -180,8 +207,13 @@ build_pulumi() {
       # shellcheck disable=SC2086 # one directive per line, none contains spaces
       "$go" mod edit $replaces
     fi
+    echo "== phase: download"
     "$go" mod download "${mods[@]%@*}"
-    "$go" build -mod=mod -trimpath -tags osusergo,grpcnotrace \
+    "$go" list -mod=mod -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' \
+      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi | grep -c . >"$tmp/package-count" || true
+    echo "== phase: compile"
+    # -v prints each package as it is compiled: the progress report below counts them.
+    "$go" build -v -mod=mod -trimpath -tags osusergo,grpcnotrace \
       -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
       -o "$tmp/out/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
     got=$("$tmp/out/bin/pulumi" version)
@@ -189,7 +221,10 @@ build_pulumi() {
       echo "the built CLI reports '$got', expected 'v$version'"
       exit 1
     }
-  ) >"$log" 2>&1
+  ) >"$log" 2>&1 &
+  build_pid=$!
+  report_build_progress "$build_pid" "$log" "$tmp" "$start" "$("$go" env GOMODCACHE)"
+  wait "$build_pid"
   rc=$?
   set -e
   if [ "$rc" -ne 0 ]; then
