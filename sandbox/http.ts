@@ -839,6 +839,8 @@ export function writeFileAtomically(file: string, content: string): void {
     `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
   );
   try {
+    // A first run's state file may live in a directory nobody has made yet.
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(temporary, content, { mode: 0o600 });
     fs.renameSync(temporary, file);
   } catch (error) {

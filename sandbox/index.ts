@@ -1,4 +1,4 @@
-/** Local emulators ("sandboxes") of the chat platforms' APIs, for tests and the root stack. */
+/** Local emulators ("sandboxes") of the chat platforms' APIs, for tests, benchmarks and the root stack. */
 export {
   startSendbirdSandbox,
   SendbirdErrorCode,
@@ -66,3 +66,4 @@ export type {
   ResetThenCommitFault,
   StatusFault,
 } from "./http";
+export { startLocalSandboxes, type LocalSandboxes, type LocalSandboxesOptions } from "./local";
