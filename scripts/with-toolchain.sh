@@ -134,12 +134,13 @@ go_bin() {
 }
 
 # While the build (pid $1, log $2, work dir $3, started at $4 in $SECONDS) runs, prints a progress
-# line every 15 s: the phase, the elapsed time, and modules fetched into the module cache ($5) or
-# packages compiled so far (of the total `go list` counted), so a first run is not minutes of silence.
+# line every 15 s (PULUMI_CHATBOTS_PROGRESS_SECONDS): the phase, the elapsed time, and modules
+# fetched into the module cache ($5) or packages compiled so far (of the total `go list` counted),
+# so a first run is not minutes of silence.
 report_build_progress() {
   local pid=$1 log=$2 work=$3 start=$4 modcache=$5 phase detail total compiled
   while kill -0 "$pid" 2>/dev/null; do
-    for _ in $(seq 1 15); do
+    for _ in $(seq 1 "${PULUMI_CHATBOTS_PROGRESS_SECONDS:-15}"); do
       kill -0 "$pid" 2>/dev/null || return 0
       sleep 1
     done
