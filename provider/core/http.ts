@@ -395,7 +395,8 @@ export class ApiClient {
       code: failed.vendorCode,
       message: failed.vendorMessage,
     });
-    return advice ? `${text}. ${advice}` : text;
+    // The vendor's words may end a sentence already: one full stop, not two.
+    return advice ? `${/[.!?]$/.test(text) ? text : `${text}.`} ${advice}` : text;
   }
 
   private requestId(res: AxiosResponse): string | undefined {

@@ -285,6 +285,16 @@ describe("ApiClient: per-request credentials, retryable refusals, per-operation 
     );
   });
 
+  test("advice after a vendor message that ends its sentence follows one full stop, not two", async () => {
+    answer = () => ({ status: 400, body: { code: "BAD", message: 'Invalid value: "Api-Token".' } });
+    const err = await client({ advise: () => "Check the token." })
+      .request({ method: "GET", path: "/things" })
+      .catch((e: Error) => e);
+    expect((err as Error).message).toBe(
+      'Test API GET /things failed with HTTP 400 code BAD: Invalid value: "Api-Token". Check the token.',
+    );
+  });
+
   test("without auth a 401 is final at once (existing behaviour)", async () => {
     answer = () => ({ status: 401 });
     await expect(client().request({ method: "GET", path: "/x" })).rejects.toThrow("HTTP 401");
