@@ -11,6 +11,8 @@ export default tseslint.config(
       "examples/*/bin/",
       ".stryker-tmp/",
       "reports/",
+      "docs/api/",
+      "bench-results/",
     ],
   },
   js.configs.recommended,

@@ -32,32 +32,50 @@ import provider = require("../shims/deadsimplechat-bot");
 import { BotBody, BotRecord, DeadSimpleChatApi, deadSimpleChatApi, isNameConflict, sameName } from "./api";
 import { outputSlots } from "../core/resource";
 
+/**
+ * The inputs of a {@link Bot}: DeadSimpleChat's bot fields in camelCase. Every field is updated in
+ * place; nothing forces a replacement. An optional field without a default that you leave out
+ * (description, trigger, messageVisibility, messageHistoryLimit, metadata) is not managed: never
+ * sent, never compared.
+ */
 export interface BotArgs {
-  /** The bot's name, unique in the account (compared without regard to case). */
+  /**
+   * The bot's name: not blank, no control characters; unique in the account (compared without
+   * regard to case). A rename is an update; a rename onto another bot's name fails before anything
+   * is sent.
+   */
   name: pulumi.Input<string>;
-  /** At most 1,000 characters. */
+  /** At most 1,000 characters. Not managed when omitted. */
   description?: pulumi.Input<string>;
-  /** "message": every message calls the bot; "mention": only messages that mention it. */
+  /** "message": every message calls the bot; "mention": only messages that mention it. Not managed when omitted. */
   trigger?: pulumi.Input<"message" | "mention">;
-  /** Who sees the bot's messages. "private" needs trigger "mention". */
+  /**
+   * Who sees the bot's messages: "public" or "private". "private" needs `trigger: "mention"`, set
+   * explicitly (checked at preview). Not managed when omitted.
+   */
   messageVisibility?: pulumi.Input<"public" | "private">;
   /** Allowed in every chat room of the account. Default false. */
   isAllowedInAllChatRooms?: pulumi.Input<boolean>;
-  /** How many past messages the bot can access: an integer >= 0. */
+  /** How many past messages the bot can access: an integer >= 0. Not managed when omitted. */
   messageHistoryLimit?: pulumi.Input<number>;
-  /** Where DeadSimpleChat calls the bot (the API's `webhookURL`): an absolute http(s) URL. */
+  /**
+   * Where DeadSimpleChat calls the bot (the API's `webhookURL`): an absolute http(s) URL of at most
+   * 2,048 characters, written out in full (no spaces or control characters).
+   */
   webhookUrl: pulumi.Input<string>;
   /**
    * Free-form JSON, at most 10,000 characters once serialised: a plain object or JSON text. It is
-   * stored in canonical form (keys sorted), so key order never shows as a change.
+   * stored in canonical form (keys sorted), so key order never shows as a change. Not managed when
+   * omitted.
    */
   metadata?: pulumi.Input<string | Record<string, unknown>>;
-  /** Default true. */
+  /** Whether the bot is enabled. Default true. (Delete disables it: DeadSimpleChat has no delete.) */
   enabled?: pulumi.Input<boolean>;
   /**
    * Take over a bot that already exists with this name (for example one a `pulumi destroy` left
    * disabled) and bring it to the declared state, instead of failing. The stand-in for
-   * `pulumi import`, which dynamic resources lack.
+   * `pulumi import`, which dynamic resources lack. Default false; changing it only updates the
+   * stack's state.
    */
   adopt?: pulumi.Input<boolean>;
 }
@@ -349,23 +367,36 @@ export const botHandlers: ResourceHandlers = forTheHost({
   },
 });
 
-/** A DeadSimpleChat bot (consumer API v2). */
+/**
+ * A DeadSimpleChat bot (consumer API v2). Settings: the secret `deadsimplechat:apiKey` (or
+ * DEADSIMPLECHAT_API_KEY). DeadSimpleChat has no delete: destroying the resource disables the bot
+ * and warns that it stays in the account.
+ */
 export class Bot extends pulumi.dynamic.Resource {
   /**
    * The bot's id (DeadSimpleChat `_id`). It is the resource id, so a dependent wired to it (a
    * BotChatRoom) sees it known during the preview of an update and is not replaced.
    */
   declare public readonly botId: pulumi.Output<string>;
+  /** The bot's name. */
   declare public readonly name: pulumi.Output<string>;
+  /** The description, when declared. */
   declare public readonly description: pulumi.Output<string | undefined>;
+  /** "message" or "mention", when declared. */
   declare public readonly trigger: pulumi.Output<"message" | "mention" | undefined>;
+  /** "public" or "private", when declared. */
   declare public readonly messageVisibility: pulumi.Output<"public" | "private" | undefined>;
+  /** Whether the bot is allowed in every chat room of the account. */
   declare public readonly isAllowedInAllChatRooms: pulumi.Output<boolean>;
+  /** How many past messages the bot can access, when declared. */
   declare public readonly messageHistoryLimit: pulumi.Output<number | undefined>;
+  /** Where DeadSimpleChat calls the bot (the API's `webhookURL`). */
   declare public readonly webhookUrl: pulumi.Output<string>;
-  /** The metadata as canonical JSON text. */
+  /** The metadata as canonical JSON text (keys sorted), when declared. */
   declare public readonly metadata: pulumi.Output<string | undefined>;
+  /** Whether the bot is enabled. */
   declare public readonly enabled: pulumi.Output<boolean>;
+  /** The declared `adopt` (state only, never sent). */
   declare public readonly adopt: pulumi.Output<boolean>;
   /** The account's customer id. */
   declare public readonly customer: pulumi.Output<string | undefined>;

@@ -16,10 +16,17 @@ import provider = require("../shims/deadsimplechat-bot-chat-room");
 import { deadSimpleChatApi } from "./api";
 import { outputSlots } from "../core/resource";
 
+/** The inputs of a {@link BotChatRoom}: which bot, in which room. Both force a replacement. */
 export interface BotChatRoomArgs {
-  /** The bot, typically `bot.botId` of a deadsimplechat.Bot. Changing it replaces the resource. */
+  /**
+   * The bot, typically `bot.botId` of a deadsimplechat.Bot: 1 to 100 characters, no control
+   * characters. Changing it replaces the resource.
+   */
   botId: pulumi.Input<string>;
-  /** The chat room's id (e.g. "x8z343Tlt"). Changing it replaces the resource. */
+  /**
+   * The chat room's id (e.g. "x8z343Tlt"): 1 to 100 characters, no control characters. Changing it
+   * replaces the resource.
+   */
   roomId: pulumi.Input<string>;
 }
 
@@ -89,9 +96,15 @@ function splitId(id: string): [string, string] {
   return slash < 0 ? [id, ""] : [id.slice(0, slash), id.slice(slash + 1)];
 }
 
-/** A DeadSimpleChat bot enabled in one chat room. Id: `<botId>/<roomId>`. */
+/**
+ * A DeadSimpleChat bot enabled in one chat room. Id: `<botId>/<roomId>`. Delete disables the bot in
+ * that room. DeadSimpleChat cannot list the rooms a bot is enabled in, so refresh sees only whether
+ * the bot still exists.
+ */
 export class BotChatRoom extends pulumi.dynamic.Resource {
+  /** The bot's id. */
   declare public readonly botId: pulumi.Output<string>;
+  /** The chat room's id. */
   declare public readonly roomId: pulumi.Output<string>;
 
   constructor(name: string, args: BotChatRoomArgs, opts?: pulumi.CustomResourceOptions) {

@@ -48,23 +48,34 @@ import provider = require("../shims/lineworks-bot");
 import { BotRecord, CALLBACK_EVENTS, LANGUAGES, LineWorksApi, lineworksApi } from "./api";
 import { outputSlots } from "../core/resource";
 
+/** A language of the i18n fields: "ko_KR", "ja_JP", "en_US", "zh_CN" or "zh_TW". */
 export type Language = (typeof LANGUAGES)[number];
+/** A message type users may send a bot: text, location, sticker, image, file, audio or video. */
 export type CallbackEvent = (typeof CALLBACK_EVENTS)[number];
 
+/**
+ * The inputs of a {@link Bot}: LINE WORKS' bot fields. Every field is updated in place (PATCH of
+ * the changed fields only); nothing forces a replacement. The lists are sets: their order never
+ * shows as a change.
+ */
 export interface BotArgs {
-  /** At most 100 characters. A line break becomes a space, as LINE WORKS stores it. */
+  /** 1 to 100 characters, not blank. A line break becomes a space, as LINE WORKS stores it. */
   botName: pulumi.Input<string>;
-  /** The bot's picture: an https URL of at most 1,000 characters (PNG, 640x640 recommended). */
+  /**
+   * The bot's picture: an https URL on a public host, at most 1,000 characters (PNG, 640x640
+   * recommended).
+   */
   photoUrl: pulumi.Input<string>;
-  /** At most 100 characters. */
+  /** 1 to 100 characters, not blank. */
   description: pulumi.Input<string>;
   /** 1 to 3 user ids (or login emails), each at most once. The order does not matter. */
   administrators: pulumi.Input<pulumi.Input<string>[]>;
   /** 0 to 3 user ids, each at most once. Default none. */
   subadministrators?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Ids of the domains where the bot may be registered (lineworks.BotDomain), each at most once.
-   * Default none. Narrowing it makes LINE WORKS remove the bot from the domains left out.
+   * Ids of the domains where the bot may be registered (lineworks.BotDomain): positive integers,
+   * each at most once. Default none. Narrowing it makes LINE WORKS remove the bot from the domains
+   * left out (a warning says which).
    */
   allowDomains?: pulumi.Input<pulumi.Input<number>[]>;
   /** Send events to callbackUrl. Default false. */
@@ -78,23 +89,39 @@ export interface BotArgs {
   callbackUrl?: pulumi.Input<string>;
   /** Allow the bot in group and 1:N rooms (false: 1:1 only; turning it off removes it from them). Default false. */
   enableGroupJoin?: pulumi.Input<boolean>;
-  /** The default rich menu of the bot. Left unmanaged when omitted. */
+  /** The default rich menu of the bot: not blank. Left unmanaged when omitted. */
   defaultRichmenuId?: pulumi.Input<string>;
-  /** The name per language (ko_KR, ja_JP, en_US, zh_CN, zh_TW, each at most once). Default none. */
+  /** The name per language, each language at most once. Default none. */
   i18nBotNames?: pulumi.Input<
-    pulumi.Input<{ language: pulumi.Input<Language>; botName: pulumi.Input<string> }>[]
+    pulumi.Input<{
+      /** The language. */
+      language: pulumi.Input<Language>;
+      /** The name in that language: as botName. */
+      botName: pulumi.Input<string>;
+    }>[]
   >;
-  /** The description per language. Default none. */
+  /** The description per language, each language at most once. Default none. */
   i18nDescriptions?: pulumi.Input<
-    pulumi.Input<{ language: pulumi.Input<Language>; description: pulumi.Input<string> }>[]
+    pulumi.Input<{
+      /** The language. */
+      language: pulumi.Input<Language>;
+      /** The description in that language: as description. */
+      description: pulumi.Input<string>;
+    }>[]
   >;
-  /** The picture per language. Default none. */
+  /** The picture per language, each language at most once. Default none. */
   i18nPhotoUrls?: pulumi.Input<
-    pulumi.Input<{ language: pulumi.Input<Language>; photoUrl: pulumi.Input<string> }>[]
+    pulumi.Input<{
+      /** The language. */
+      language: pulumi.Input<Language>;
+      /** The picture for that language: as photoUrl. */
+      photoUrl: pulumi.Input<string>;
+    }>[]
   >;
   /**
-   * Take over this existing bot (its botId) instead of creating one, and bring it to the declared
-   * state: the stand-in for `pulumi import`, which dynamic resources lack. Read at create only.
+   * Take over this existing bot (its botId: a positive integer, or its digits as a string) instead
+   * of creating one, and bring it to the declared state: the stand-in for `pulumi import`, which
+   * dynamic resources lack. Read at create only; changing it later only updates the stack's state.
    */
   adoptBotId?: pulumi.Input<string | number>;
 }
@@ -507,27 +534,68 @@ export const botHandlers: ResourceHandlers = forTheHost({
   },
 });
 
-/** A LINE WORKS bot (API 2.0). Register it in domains with lineworks.BotDomain. */
+/**
+ * A LINE WORKS bot (API 2.0), created at the tenant; register it in domains with
+ * lineworks.BotDomain. Settings: a service account (`lineworks:clientId`, `clientSecret`,
+ * `serviceAccount`, `privateKey`) or `lineworks:accessToken`, or the LINEWORKS_* environment
+ * variables. Delete deletes the bot.
+ */
 export class Bot extends pulumi.dynamic.Resource {
   /**
    * The bot's id (int64, as a string). It is the resource id, so a dependent wired to it (a
    * BotDomain) sees it known during the preview of an update and is not replaced.
    */
   declare public readonly botId: pulumi.Output<string>;
+  /** The bot's name. */
   declare public readonly botName: pulumi.Output<string>;
+  /** The bot's picture URL. */
   declare public readonly photoUrl: pulumi.Output<string>;
+  /** The bot's description. */
   declare public readonly description: pulumi.Output<string>;
+  /** The administrators' user ids. */
   declare public readonly administrators: pulumi.Output<string[]>;
+  /** The sub-administrators' user ids. */
   declare public readonly subadministrators: pulumi.Output<string[]>;
+  /** The domains where the bot may be registered. */
   declare public readonly allowDomains: pulumi.Output<number[]>;
+  /** Whether events are sent to callbackUrl. */
   declare public readonly enableCallback: pulumi.Output<boolean>;
+  /** The message types users may send the bot. */
   declare public readonly callbackEvents: pulumi.Output<CallbackEvent[]>;
+  /** Where LINE WORKS POSTs events, when declared. */
   declare public readonly callbackUrl: pulumi.Output<string | undefined>;
+  /** Whether the bot may join group and 1:N rooms. */
   declare public readonly enableGroupJoin: pulumi.Output<boolean>;
+  /** The default rich menu, when declared. */
   declare public readonly defaultRichmenuId: pulumi.Output<string | undefined>;
-  declare public readonly i18nBotNames: pulumi.Output<Array<{ language: Language; botName: string }>>;
-  declare public readonly i18nDescriptions: pulumi.Output<Array<{ language: Language; description: string }>>;
-  declare public readonly i18nPhotoUrls: pulumi.Output<Array<{ language: Language; photoUrl: string }>>;
+  /** The name per language. */
+  declare public readonly i18nBotNames: pulumi.Output<
+    Array<{
+      /** The language. */
+      language: Language;
+      /** The name in that language. */
+      botName: string;
+    }>
+  >;
+  /** The description per language. */
+  declare public readonly i18nDescriptions: pulumi.Output<
+    Array<{
+      /** The language. */
+      language: Language;
+      /** The description in that language. */
+      description: string;
+    }>
+  >;
+  /** The picture per language. */
+  declare public readonly i18nPhotoUrls: pulumi.Output<
+    Array<{
+      /** The language. */
+      language: Language;
+      /** The picture for that language. */
+      photoUrl: string;
+    }>
+  >;
+  /** The declared `adoptBotId` (state only, never sent). */
   declare public readonly adoptBotId: pulumi.Output<string | undefined>;
   /** When the bot was created (`YYYY-MM-DDThh:mm:ssTZD`). */
   declare public readonly createdTime: pulumi.Output<string | undefined>;

@@ -28,10 +28,20 @@ import {
 import { botIdInput } from "./bot";
 import { outputSlots } from "../core/resource";
 
+/**
+ * The inputs of a {@link BotDomain}: which bot, in which domain, and how it shows there. `botId`
+ * and `domainId` force a replacement; the others are updated in place.
+ */
 export interface BotDomainArgs {
-  /** The bot, typically `bot.botId` of a lineworks.Bot. Changing it replaces the registration. */
+  /**
+   * The bot, typically `bot.botId` of a lineworks.Bot: a positive integer as a string. Changing it
+   * replaces the registration.
+   */
   botId: pulumi.Input<string>;
-  /** The domain's id; it must be in the bot's allowDomains (when that is not empty). Changing it replaces the registration. */
+  /**
+   * The domain's id, a positive integer; it must be in the bot's allowDomains (when that is not
+   * empty). Changing it replaces the registration.
+   */
   domainId: pulumi.Input<number>;
   /** Show the bot in the domain's organisation chart and bot list. Default false (documented). */
   visible?: pulumi.Input<boolean>;
@@ -39,7 +49,8 @@ export interface BotDomainArgs {
   allowToSelectedMember?: pulumi.Input<boolean>;
   /**
    * Take over the registration if the bot is already registered in the domain (an adopted bot's,
-   * say), bringing it to the declared state, instead of failing.
+   * say), bringing it to the declared state, instead of failing. Default false; changing it only
+   * updates the stack's state.
    */
   adopt?: pulumi.Input<boolean>;
 }
@@ -261,12 +272,20 @@ function pick(props: Props, keys: readonly string[]): Props {
   return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
 }
 
-/** A LINE WORKS bot registered in one domain. Id: `<botId>/<domainId>`. */
+/**
+ * A LINE WORKS bot registered in one domain, which makes it usable there. Id: `<botId>/<domainId>`.
+ * Delete removes the registration.
+ */
 export class BotDomain extends pulumi.dynamic.Resource {
+  /** The bot's id. */
   declare public readonly botId: pulumi.Output<string>;
+  /** The domain's id. */
   declare public readonly domainId: pulumi.Output<number>;
+  /** Whether the bot shows in the domain's organisation chart and bot list. */
   declare public readonly visible: pulumi.Output<boolean>;
+  /** true: only selected members may use the bot; false: everyone in the domain. */
   declare public readonly allowToSelectedMember: pulumi.Output<boolean>;
+  /** The declared `adopt` (state only, never sent). */
   declare public readonly adopt: pulumi.Output<boolean>;
 
   constructor(name: string, args: BotDomainArgs, opts?: pulumi.CustomResourceOptions) {

@@ -17,28 +17,46 @@ import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/sendbird-bot");
 import { BotCreateBody, BotResource, BotUpdateBody, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
 import { outputSlots } from "../core/resource";
+/**
+ * The inputs of a {@link Bot}: Sendbird's create/update fields in camelCase. Lengths count
+ * characters (Unicode code points), as Sendbird does. Bad values fail at `pulumi preview`, naming
+ * the property and the rule, never the value.
+ */
 export interface BotArgs {
-  /** Unique ID of the bot, at most 80 characters. Changing it replaces the bot. */
+  /**
+   * Unique ID of the bot: 1 to 80 characters, not blank, not "." or "..", no control characters
+   * (it is a URL path segment). Also the resource id. Changing it replaces the bot.
+   */
   botUserid: pulumi.Input<string>;
-  /** At most 80 characters. */
+  /** The bot's display name: 1 to 80 characters, not blank. Updated in place. */
   botNickname: pulumi.Input<string>;
-  /** URL of the profile image, at most 2,048 characters (may be empty). */
+  /**
+   * URL of the profile image: an absolute http(s) URL of at most 2,048 characters, written out in
+   * full (`https://host/...`, no spaces or control characters), or "" for none. Updated in place.
+   */
   botProfileUrl: pulumi.Input<string>;
-  /** Free-form category, at most 128 characters. Sendbird cannot change it: a change replaces the bot. */
+  /**
+   * Free-form category: 1 to 128 characters, not blank. Sendbird cannot change it: a change
+   * replaces the bot (the old one is deleted first, since the new one has the same botUserid).
+   */
   botType: pulumi.Input<string>;
-  /** Where Sendbird POSTs the messages the bot receives; at most 1,024 characters (https recommended). */
+  /**
+   * Where Sendbird POSTs the messages the bot receives: an absolute http(s) URL of at most 1,024
+   * characters, written out in full (https recommended). Updated in place.
+   */
   botCallbackUrl: pulumi.Input<string>;
-  /** true: only messages starting with "/" or mentioning the bot are forwarded. */
+  /** true: only messages starting with "/" or mentioning the bot are forwarded. Updated in place. */
   isPrivacyMode: pulumi.Input<boolean>;
-  /** Default true. */
+  /** Mark messages as read when the bot receives them. Default true. Updated in place. */
   enableMarkAsRead?: pulumi.Input<boolean>;
-  /** Include channel members in callbacks. Default false. */
+  /** Include channel members in callbacks. Default false. Updated in place. */
   showMember?: pulumi.Input<boolean>;
   /** 0: join channels automatically when invited; 1: invitations must be accepted. Default 0. */
   channelInvitationPreference?: pulumi.Input<0 | 1>;
   /**
    * Take over a bot that already exists with this botUserid (and bring it to the declared state)
-   * instead of failing. The stand-in for `pulumi import`, which dynamic resources lack.
+   * instead of failing. The stand-in for `pulumi import`, which dynamic resources lack. Default
+   * false; changing it only updates the stack's state.
    */
   adopt?: pulumi.Input<boolean>;
 }
@@ -254,20 +272,37 @@ export const botHandlers: ResourceHandlers = forTheHost({
   },
 });
 
-/** A Sendbird bot (Chat Platform API v3). */
+/**
+ * A Sendbird bot (Chat Platform API v3). Settings: `sendbird:appId` (or `sendbird:apiUrl`) and the
+ * secret `sendbird:apiToken`, or the SENDBIRD_* environment variables. Delete deletes the bot.
+ */
 export class Bot extends pulumi.dynamic.Resource {
+  /** The bot's unique ID, as declared; also the resource id. */
   declare public readonly botUserid: pulumi.Output<string>;
+  /** The display name, as Sendbird holds it. */
   declare public readonly botNickname: pulumi.Output<string>;
+  /** The profile image URL ("" for none). */
   declare public readonly botProfileUrl: pulumi.Output<string>;
+  /** The bot's category. */
   declare public readonly botType: pulumi.Output<string>;
+  /** Where Sendbird POSTs the messages the bot receives. */
   declare public readonly botCallbackUrl: pulumi.Output<string>;
+  /** Whether only messages starting with "/" or mentioning the bot are forwarded. */
   declare public readonly isPrivacyMode: pulumi.Output<boolean>;
+  /** Whether messages are marked as read when the bot receives them. */
   declare public readonly enableMarkAsRead: pulumi.Output<boolean>;
+  /** Whether callbacks include the channel members. */
   declare public readonly showMember: pulumi.Output<boolean>;
+  /** 0: joins channels automatically when invited; 1: invitations must be accepted. */
   declare public readonly channelInvitationPreference: pulumi.Output<0 | 1>;
+  /** The declared `adopt` (state only, never sent). */
   declare public readonly adopt: pulumi.Output<boolean>;
-  /** Sent with every callback so the receiver can tell it comes from Sendbird. Secret. */
+  /**
+   * Sent with every callback so the receiver can tell it comes from Sendbird. Secret (shown as
+   * [secret]); a replacement issues a new one.
+   */
   declare public readonly botToken: pulumi.Output<string>;
+  /** Sendbird's metadata of the bot user (read only). */
   declare public readonly botMetadata: pulumi.Output<Record<string, string>>;
   /** Unix seconds, when Sendbird returns it. */
   declare public readonly createdAt: pulumi.Output<number | undefined>;

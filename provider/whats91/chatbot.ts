@@ -47,72 +47,136 @@ import { outputSlots } from "../core/resource";
 
 // ---- the inputs, as TypeScript types users get completion for -------------------------------
 
+/**
+ * How a message triggers a chatbot: it contains, equals, starts or ends with a keyword, contains it
+ * as a whole word, matches it as a regular expression (`regex`), or is the first message of a
+ * conversation (`welcome`, no keywords).
+ */
 export type TriggerType =
   "contains" | "exact" | "starts_with" | "ends_with" | "contains_whole_word" | "regex" | "welcome";
 
+/** A chatbot's trigger: `{type, keywords}` or `{type, keyword}`, stored as `{type, keywords}`. */
 export interface ChatbotTrigger {
+  /** One of the {@link TriggerType} values. */
   type: TriggerType;
-  /** The words that trigger the reply; none for `welcome`. */
+  /**
+   * The words that trigger the reply: at least one, unique, each not blank and without control
+   * characters; none for `welcome`. Give `keywords` or `keyword`, not both.
+   */
   keywords?: string[];
   /** A single keyword: the same as `keywords: [keyword]`. */
   keyword?: string;
 }
 
+/** A plain text reply (created on Whats91's text route; botType "simple"). */
 export interface TextResponse {
+  /** The kind: "text". */
   type: "text";
+  /** The reply: not blank, no control characters. */
   text: string;
 }
+/** An image, video, audio or document reply (created on Whats91's media route; botType "media"). */
 export interface MediaResponse {
+  /** The kind: "media". */
   type: "media";
+  /** The file to send. */
   media: {
+    /** "IMAGE", "VIDEO", "AUDIO" or "DOCUMENT". */
     type: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT";
-    /** A public HTTPS URL Whats91 and Meta can fetch. */
+    /**
+     * A public https URL that Whats91 and Meta can fetch, at most 2,048 characters (no localhost,
+     * private or link-local address, or .local host).
+     */
     url: string;
-    /** Recommended for DOCUMENT. */
+    /** The file name shown to the recipient; recommended for DOCUMENT. */
     fileName?: string;
   };
   /** Caption. */
   text?: string;
 }
+/** A reply with 1 to 3 quick-reply buttons (interactive route; botType "advanced"). */
 export interface ButtonsResponse {
+  /** The kind: "buttons". */
   type: "buttons";
+  /** The message above the buttons. */
   text: string;
+  /** A line under the message. */
   footerText?: string;
-  /** 1 to 3 buttons; id <= 256 characters, label <= 20. */
-  buttons: Array<{ id: string; label: string }>;
+  /** 1 to 3 buttons with unique ids. */
+  buttons: Array<{
+    /** 1 to 256 characters; unique among the buttons. */
+    id: string;
+    /** 1 to 20 characters, not blank. */
+    label: string;
+  }>;
 }
+/** A reply with one call-to-action link button (interactive route; botType "advanced"). */
 export interface CtaResponse {
+  /** The kind: "cta". */
   type: "cta";
+  /** The message above the button. */
   text: string;
+  /** The button's label. */
   ctaText: string;
-  /** HTTPS. */
+  /** Where the button leads: an absolute https URL of at most 2,048 characters. */
   ctaUrl: string;
 }
+/** A reply with a list menu (interactive route; botType "advanced"). */
 export interface ListResponse {
+  /** The kind: "list". */
   type: "list";
+  /** The message above the list. */
   text: string;
+  /** A line under the message. */
   footerText?: string;
-  /** At most 10 rows across all sections. */
-  sections: Array<{ title: string; rows: Array<{ id: string; title: string; description?: string }> }>;
+  /** 1 or more sections, each with at least one row; at most 10 rows across all sections. */
+  sections: Array<{
+    /** The section's heading. */
+    title: string;
+    /** The section's rows. */
+    rows: Array<{
+      /** The row's id, returned when the user picks it. */
+      id: string;
+      /** The row's label. */
+      title: string;
+      /** A second line under the label. */
+      description?: string;
+    }>;
+  }>;
 }
+/**
+ * What a chatbot answers: one of the five kinds, told apart by `type`. Every text in it (`text`,
+ * `footerText`, `ctaText`, titles, row ids, descriptions, file names) must not be blank and has no
+ * control characters, line breaks included. A property not listed for the kind is refused by name.
+ */
 export type ChatbotResponse = TextResponse | MediaResponse | ButtonsResponse | CtaResponse | ListResponse;
 
+/**
+ * The inputs of a {@link Chatbot}. Whats91 can neither change nor delete a chatbot, so every field
+ * but `replaceLeavesOldActive` forces a replacement, and a change to an existing chatbot fails at
+ * preview unless `replaceLeavesOldActive` is true.
+ */
 export interface ChatbotArgs {
   /**
-   * The WhatsApp sender number, digits with country code and no "+". Default: whats91:senderId or
-   * WHATS91_SENDER_ID; omit all three with a token bound to one sender. Changing it replaces.
+   * The WhatsApp sender number: 7 to 15 digits with country code, no "+" or leading 0. Default:
+   * whats91:senderId or WHATS91_SENDER_ID; omit all three with a token bound to one sender.
+   * Changing it replaces the chatbot.
    */
   senderId?: pulumi.Input<string>;
+  /** The chatbot's name: not blank, no control characters; not unique on Whats91. */
   name: pulumi.Input<string>;
+  /** What triggers the reply (see {@link ChatbotTrigger}). */
   trigger: pulumi.Input<ChatbotTrigger>;
   /** An integer from 0 to 255 (Whats91 would clamp other values silently; they are refused). */
   priority?: pulumi.Input<number>;
-  /** Default ACTIVE. */
+  /** "ACTIVE" or "INACTIVE". Default "ACTIVE". */
   status?: pulumi.Input<"ACTIVE" | "INACTIVE">;
+  /** The reply (see {@link ChatbotResponse}). */
   response: pulumi.Input<ChatbotResponse>;
   /**
    * Whats91 cannot change or delete a chatbot. Set this to let a change go through anyway, as a
    * new chatbot: the old one stays on Whats91, live unless you deactivate it in the dashboard.
+   * Default false; changing it only updates the stack's state.
    */
   replaceLeavesOldActive?: pulumi.Input<boolean>;
 }
@@ -520,22 +584,41 @@ export const chatbotHandlers: ResourceHandlers = forTheHost({
   },
 });
 
-/** A Whats91 WhatsApp chatbot (an auto-reply rule of one sender number). */
+/**
+ * A Whats91 WhatsApp chatbot (an auto-reply rule of one sender number). Settings: the secret
+ * `whats91:apiToken` and `whats91:senderId` (or WHATS91_API_TOKEN, WHATS91_SENDER_ID). Whats91 has
+ * no update and no delete: a change fails at preview unless `replaceLeavesOldActive` is set, and
+ * destroying the resource only removes it from the stack, with a warning naming what stays live.
+ */
 export class Chatbot extends pulumi.dynamic.Resource {
   /** The chatbot's public id (also the resource id). */
   declare public readonly chatbotUid: pulumi.Output<string>;
   /** What Whats91 calls the kind: simple (text), media or advanced (buttons, cta, list). */
   declare public readonly botType: pulumi.Output<string>;
+  /** The WhatsApp phone number id of the sender, when Whats91 returns it. */
   declare public readonly phoneNumberId: pulumi.Output<string | undefined>;
+  /** The WhatsApp Business Account id of the sender, when Whats91 returns it. */
   declare public readonly wabaId: pulumi.Output<string | undefined>;
   /** The sender the chatbot was created on (the declared, configured or token's own number). */
   declare public readonly resolvedSenderId: pulumi.Output<string | undefined>;
+  /** The declared sender number, if any. */
   declare public readonly senderId: pulumi.Output<string | undefined>;
+  /** The chatbot's name. */
   declare public readonly name: pulumi.Output<string>;
-  declare public readonly trigger: pulumi.Output<{ type: TriggerType; keywords?: string[] }>;
+  /** The trigger, with a single `keyword` stored as `keywords`. */
+  declare public readonly trigger: pulumi.Output<{
+    /** The trigger type. */
+    type: TriggerType;
+    /** The keywords; absent for `welcome`. */
+    keywords?: string[];
+  }>;
+  /** The priority, when declared. */
   declare public readonly priority: pulumi.Output<number | undefined>;
+  /** "ACTIVE" or "INACTIVE". */
   declare public readonly status: pulumi.Output<"ACTIVE" | "INACTIVE">;
+  /** The reply, as declared (refresh can only see its text). */
   declare public readonly response: pulumi.Output<ChatbotResponse>;
+  /** The declared `replaceLeavesOldActive` (state only, never sent). */
   declare public readonly replaceLeavesOldActive: pulumi.Output<boolean>;
 
   constructor(name: string, args: ChatbotArgs, opts?: pulumi.CustomResourceOptions) {
