@@ -10,6 +10,8 @@ step "lint and typecheck"
 eslint .
 prettier --check .
 tsc -p tsconfig.json --noEmit
+# The API reference: fails on a public input or output without its doc comment.
+typedoc --logLevel Warn
 
 step "build and install the package into this checkout"
 bash scripts/install-self.sh
