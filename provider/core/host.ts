@@ -3,7 +3,7 @@
  * `Struct.fromJavaScript`, which throws "Unexpected struct type" on an `undefined` anywhere (an
  * output Sendbird did not return, say): that would fail a create the vendor already applied.
  * `forTheHost` wraps a resource's handlers so every result, and the properties of a
- * ResourceInitError, hold JSON values only.
+ * ResourceInitError, hold JSON values only, and such properties keep the shim (`__provider`).
  */
 import { ResourceInitError } from "./errors";
 import type { ResourceHandlers } from "./shim";
@@ -17,11 +17,25 @@ export function jsonValues<T>(value: T): T {
   return out as T;
 }
 
-async function settled<T>(result: Promise<T>): Promise<T> {
+/** The key under which the host stores the serialised provider (the shim) in every state. */
+const PROVIDER_KEY = "__provider";
+
+/**
+ * `result`, JSON values only. A ResourceInitError's properties become the resource's recorded
+ * state, and the host adds the shim to results but not to them: without it, the next refresh or
+ * destroy of that resource cannot load the provider, so it is carried over from `props`.
+ */
+async function settled<T>(result: Promise<T>, props?: Record<string, unknown>): Promise<T> {
   try {
     return jsonValues(await result);
   } catch (err) {
-    if (err instanceof ResourceInitError) err.properties = jsonValues(err.properties);
+    if (err instanceof ResourceInitError) {
+      const provider = props?.[PROVIDER_KEY];
+      err.properties = jsonValues({
+        ...err.properties,
+        ...(provider !== undefined && { [PROVIDER_KEY]: provider }),
+      });
+    }
     throw err;
   }
 }
@@ -30,9 +44,9 @@ export function forTheHost(h: ResourceHandlers): ResourceHandlers {
   return {
     check: (olds, news) => settled(h.check(olds, news)),
     diff: (id, olds, news) => h.diff(id, olds, news),
-    create: (inputs) => settled(h.create(inputs)),
-    read: (id, props) => settled(h.read(id, props)),
-    update: (id, olds, news) => settled(h.update(id, olds, news)),
+    create: (inputs) => settled(h.create(inputs), inputs),
+    read: (id, props) => settled(h.read(id, props), props),
+    update: (id, olds, news) => settled(h.update(id, olds, news), news),
     delete: (id, props) => h.delete(id, props),
   };
 }

@@ -256,6 +256,10 @@ test("a create that reached Sendbird but could not finish is recorded in the sta
   expect(recorded[0].id).toBe("helper_bot");
   expect(recorded[0].initErrors?.length).toBeGreaterThan(0);
 
+  // As the error advises, refresh can read it (the recorded state keeps the provider shim).
+  await onStack(["refresh", "--yes"]);
+  expect(stateResources((await onStack(["stack", "export"])).stdout, BOT_TYPE)[0].id).toBe("helper_bot");
+
   // The next up finishes it: no second bot, the token output filled in.
   await onStack(["up", "--yes"]);
   expect(sandbox.bots()).toHaveLength(1);

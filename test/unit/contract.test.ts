@@ -12,7 +12,7 @@ import {
 import { migrateState, packageVersion } from "../../provider/core/state";
 import { setWarningSink } from "../../provider/core/log";
 import { advertisedRate } from "../../provider/core/http";
-import { jsonValues } from "../../provider/core/host";
+import { forTheHost, jsonValues } from "../../provider/core/host";
 
 const trimmed = (a: unknown, b: unknown) => String(a).trim() === String(b).trim();
 
@@ -293,6 +293,29 @@ test("jsonValues drops what the provider host cannot carry (undefined), recursiv
   });
   expect(Object.keys(jsonValues({ b: undefined }))).toEqual([]);
 });
+
+test.each(["create", "update"] as const)(
+  "a ResourceInitError from %s keeps the shim in the recorded state, so refresh and destroy can load the provider",
+  async (method) => {
+    const failing = async (): Promise<never> => {
+      throw new ResourceInitError("bot-1", { name: "x", gone: undefined }, new Error("lost answer"), "bot x");
+    };
+    const handlers = forTheHost({
+      check: async (_olds, news) => ({ inputs: news }),
+      diff: async () => ({}),
+      create: failing,
+      read: async (id, props) => ({ id, props }),
+      update: failing,
+      delete: async () => undefined,
+    });
+    const props = { name: "x", __provider: "exports.handler = require(...)" };
+    const err = await (
+      method === "create" ? handlers.create(props) : handlers.update("bot-1", props, props)
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResourceInitError);
+    expect((err as ResourceInitError).properties).toEqual({ name: "x", __provider: props.__provider });
+  },
+);
 
 test.each([
   [1, 1, true],
