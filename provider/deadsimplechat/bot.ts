@@ -353,7 +353,8 @@ export const botHandlers: ResourceHandlers = forTheHost({
     });
   },
 
-  async delete(id, props) {
+  async delete(id, olds) {
+    const props = migrate(olds); // refuses state from a newer release, as every handler does
     const api = deadSimpleChatApi();
     await api.redacting(async () => {
       const disabled = await api.setEnabled(id, false);

@@ -84,7 +84,8 @@ export const botChatRoomHandlers: ResourceHandlers = forTheHost({
     return { outs };
   },
 
-  async delete(_id, props) {
+  async delete(_id, olds) {
+    const props = migrate(olds); // refuses state from a newer release, as every handler does
     const api = deadSimpleChatApi();
     // A bot that no longer exists is enabled nowhere: nothing left to do.
     await api.redacting(() => api.disableInRoom(String(props.botId), String(props.roomId)));

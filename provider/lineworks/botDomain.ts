@@ -259,7 +259,8 @@ export const botDomainHandlers: ResourceHandlers = forTheHost({
     });
   },
 
-  async delete(id, props) {
+  async delete(id, olds) {
+    const props = migrate(olds); // refuses state from a newer release, as every handler does
     const api = lineworksApi();
     const [botId, domainId] =
       props.botId === undefined ? splitId(id) : [String(props.botId), Number(props.domainId)];

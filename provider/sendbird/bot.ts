@@ -266,7 +266,8 @@ export const botHandlers: ResourceHandlers = forTheHost({
     });
   },
 
-  async delete(id) {
+  async delete(id, olds) {
+    migrate(olds); // refuses state from a newer release, as every handler does
     const api = sendbirdApi();
     await api.redacting(() => api.deleteBot(id));
   },

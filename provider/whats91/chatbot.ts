@@ -574,7 +574,8 @@ export const chatbotHandlers: ResourceHandlers = forTheHost({
     });
   },
 
-  async delete(id, props) {
+  async delete(id, olds) {
+    const props = migrate(olds); // refuses state from a newer release, as every handler does
     const where = props.resolvedSenderId ? ` on sender ${String(props.resolvedSenderId)}` : "";
     await warn(
       `Whats91 has no API to delete a chatbot: ${describe(id, props.name)} was removed from the stack ` +

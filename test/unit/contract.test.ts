@@ -13,6 +13,7 @@ import { migrateState, packageVersion } from "../../provider/core/state";
 import { setWarningSink } from "../../provider/core/log";
 import { advertisedRate } from "../../provider/core/http";
 import { forTheHost, jsonValues } from "../../provider/core/host";
+import { run } from "../../provider/handlers";
 
 const trimmed = (a: unknown, b: unknown) => String(a).trim() === String(b).trim();
 
@@ -314,6 +315,40 @@ test.each(["create", "update"] as const)(
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResourceInitError);
     expect((err as ResourceInitError).properties).toEqual({ name: "x", __provider: props.__provider });
+  },
+);
+
+test.each([
+  "sendbird:Bot",
+  "deadsimplechat:Bot",
+  "deadsimplechat:BotChatRoom",
+  "whats91:Chatbot",
+  "lineworks:Bot",
+  "lineworks:BotDomain",
+])(
+  "%s: every handler that reads state refuses a newer release's, delete too (before any vendor call)",
+  async (type) => {
+    // Settings that let each client be built; nothing listens there: no call may be made.
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      SENDBIRD_API_TOKEN: "t",
+      SENDBIRD_API_URL: "http://127.0.0.1:9/v3",
+      DEADSIMPLECHAT_API_KEY: "k",
+      DEADSIMPLECHAT_API_URL: "http://127.0.0.1:9/consumer/api/v2",
+      WHATS91_API_TOKEN: "t",
+      WHATS91_API_URL: "http://127.0.0.1:9/api/v2",
+      LINEWORKS_ACCESS_TOKEN: "t",
+      LINEWORKS_API_URL: "http://127.0.0.1:9/v1.0",
+    });
+    try {
+      const newer = { __stateVersion: 99, name: "x", botId: "b", roomId: "r", domainId: 1 };
+      for (const method of ["read", "update", "delete"] as const) {
+        const args = method === "update" ? ["id-1", newer, newer] : ["id-1", newer];
+        await expect(run(type, method, args)).rejects.toThrow(StateVersionError);
+      }
+    } finally {
+      process.env = saved;
+    }
   },
 );
 
