@@ -1,0 +1,182 @@
+/**
+ * The package as users get it: what `npm pack` ships, and a fresh Pulumi project outside the
+ * repository that installs the tarball with the lowest @pulumi/pulumi the peer range admits (the
+ * rest of the suite runs the repository's own, newer one), then runs plain `pulumi up` and
+ * `pulumi destroy` with one resource of every type against the local sandboxes.
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startLocalSandboxes, type LocalSandboxes } from "../../sandbox";
+import {
+  buildAndPack,
+  createUserProject,
+  dynamicProviderSdkVersions,
+  peerRangeLowerBound,
+  repoPackageJson,
+  repoRoot,
+  run,
+  SHIM_OF_TYPE,
+  shimRequire,
+  type PackedPackage,
+  type UserProject,
+} from "./package-kit";
+import { engineWarnings, pulumiWorkspace, stateResources, type PulumiWorkspace } from "./pulumi-cli";
+
+jest.setTimeout(20 * 60 * 1000);
+
+/** Besides compiled JS and type declarations under dist/, the tarball holds exactly these. */
+const DOCS = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
+
+const stack = `pkg-${randomBytes(4).toString("hex")}`;
+const pulumiVersion = peerRangeLowerBound();
+let packDir: string;
+let packed: PackedPackage;
+let project: UserProject;
+let local: LocalSandboxes | undefined;
+let ws: PulumiWorkspace | undefined;
+
+beforeAll(async () => {
+  packDir = fs.mkdtempSync(path.join(os.tmpdir(), "chatbots-pack-"));
+  packed = await buildAndPack(packDir);
+  const installing = Date.now();
+  project = await createUserProject(packed.tarball, pulumiVersion);
+  console.log(
+    `user project installed (@pulumi/pulumi ${pulumiVersion}): ${(Date.now() - installing) / 1000} s`,
+  );
+});
+
+afterAll(async () => {
+  if (ws) {
+    await ws.run(project.dir, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
+  }
+  ws?.cleanup();
+  project?.cleanup();
+  await local?.stop();
+  fs.rmSync(packDir, { recursive: true, force: true });
+});
+
+test("npm pack ships compiled JS, type declarations, the docs and the license, nothing else", () => {
+  const unexpected = packed.files.filter(
+    (file) => !DOCS.includes(file) && !(file.startsWith("dist/") && /\.(js|d\.ts)$/.test(file)),
+  );
+  // No TypeScript sources, tests, scripts, examples, or source maps pointing at sources not shipped.
+  expect(unexpected).toEqual([]);
+  expect(packed.files).toEqual(expect.arrayContaining(DOCS));
+
+  // Every subpath the package exports is in the tarball, with its types.
+  const targets = Object.values(repoPackageJson().exports).flatMap((target) =>
+    typeof target === "string" ? [target] : Object.values(target),
+  );
+  for (const target of targets.filter((t) => !t.includes("*"))) {
+    expect(packed.files).toContain(target.replace(/^\.\//, ""));
+  }
+  // Every shim is shipped: stored state requires them by path.
+  for (const shim of fs.readdirSync(path.join(repoRoot, "provider", "shims"))) {
+    expect(packed.files).toContain(`dist/provider/shims/${shim.replace(/\.ts$/, ".js")}`);
+    expect(packed.files).toContain(`dist/provider/shims/${shim.replace(/\.ts$/, ".d.ts")}`);
+  }
+});
+
+test("the user's node finds both packages in the project, outside the repository; the sandbox export works", async () => {
+  const { dir } = project;
+  expect(path.relative(repoRoot, dir).startsWith("..")).toBe(true);
+  const seen = JSON.parse(
+    await project.node(
+      `const sandbox = require("pulumi-chatbots/sandbox");
+      console.log(JSON.stringify({
+        startLocalSandboxes: typeof sandbox.startLocalSandboxes,
+        chatbots: require.resolve("pulumi-chatbots"),
+        chatbotsVersion: require("pulumi-chatbots/package.json").version,
+        pulumi: require.resolve("@pulumi/pulumi"),
+        pulumiVersion: require("@pulumi/pulumi/package.json").version,
+      }));`,
+    ),
+  );
+  expect(seen).toEqual({
+    startLocalSandboxes: "function",
+    chatbots: path.join(dir, "node_modules", "pulumi-chatbots", "dist", "provider", "index.js"),
+    chatbotsVersion: packed.version,
+    pulumi: path.join(dir, "node_modules", "@pulumi", "pulumi", "index.js"),
+    pulumiVersion,
+  });
+});
+
+test("a TypeScript program type-checks against the installed declarations and that @pulumi/pulumi", async () => {
+  const { dir } = project;
+  fs.writeFileSync(
+    path.join(dir, "typed.ts"),
+    [
+      'import * as chatbots from "pulumi-chatbots";',
+      'import { startLocalSandboxes, type LocalSandboxes } from "pulumi-chatbots/sandbox";',
+      "export const args: chatbots.sendbird.BotArgs = {",
+      '  botUserid: "a", botNickname: "A", botProfileUrl: "", botType: "t",',
+      '  botCallbackUrl: "https://example.com/cb", isPrivacyMode: true,',
+      "};",
+      "export const start: () => Promise<LocalSandboxes> = () => startLocalSandboxes();",
+      "",
+    ].join("\n"),
+  );
+  const tsc = (...options: string[]) =>
+    run("tsc", ["--noEmit", "--strict", "--target", "es2022", ...options, "typed.ts"], { cwd: dir });
+  // The settings of `pulumi new typescript` (module commonjs, moduleResolution "node" = node10,
+  // where subpath types come from typesVersions, not exports), checking every declaration file...
+  await tsc("--module", "commonjs", "--moduleResolution", "node10", "--ignoreDeprecations", "6.0");
+  // ...then the node16 resolution (through exports); the declarations themselves were checked above.
+  await tsc("--module", "node16", "--moduleResolution", "node16", "--skipLibCheck");
+});
+
+test("plain pulumi up and destroy in the project, with one resource of every type", async () => {
+  const started = Date.now();
+  const { dir } = project;
+  local = await startLocalSandboxes();
+  ws = pulumiWorkspace(local.env);
+  const pulumi = (args: string[]) => ws!.run(dir, [...args, "--stack", stack]);
+  await ws.run(dir, ["stack", "init", stack]);
+
+  // The engine's dynamic-provider plugin resolves @pulumi/pulumi/cmd/dynamic-provider from the
+  // program directory: the host that serves it is the project's SDK, not the repository's.
+  const verbose = await pulumi(["preview", "--logtostderr", "-v=7"]);
+  expect(dynamicProviderSdkVersions(verbose.stderr)).toEqual([pulumiVersion]);
+
+  await pulumi(["up", "--yes"]);
+  expect(local.sendbird.bots().map((b) => b.bot.bot_userid)).toEqual(["helper_bot"]);
+  const [dscBot] = local.deadsimplechat.bots();
+  expect(local.deadsimplechat.bots()).toHaveLength(1);
+  expect(local.deadsimplechat.isEnabled(dscBot._id)).toBe(true);
+  expect(local.deadsimplechat.rooms(dscBot._id)).toEqual(["lobby1"]);
+  const [lineWorksBot] = local.lineworks.bots();
+  expect(local.lineworks.bots()).toHaveLength(1);
+  expect(local.lineworks.domains(lineWorksBot.botId).map((d) => d.domainId)).toEqual([10000001]);
+  expect(local.whats91.chatbots().map((c) => c.name)).toEqual(["Opening hours"]);
+
+  // Each resource stores the one-line require of the installed package's shim, not its code.
+  const deployed = stateResources((await pulumi(["stack", "export"])).stdout).filter(
+    (r) => r.type in SHIM_OF_TYPE,
+  );
+  expect(deployed.map((r) => r.type).sort()).toEqual(Object.keys(SHIM_OF_TYPE).sort());
+  for (const resource of deployed) {
+    const stored = String(resource.outputs?.__provider);
+    expect(stored).toContain(shimRequire(SHIM_OF_TYPE[resource.type]));
+    expect(stored).not.toContain("pulumi-chatbots/handlers"); // the shim's body, serialised by value
+    expect(Buffer.byteLength(stored)).toBeLessThan(1024);
+  }
+
+  await pulumi(["preview", "--expect-no-changes"]);
+
+  // destroy: Sendbird and LINE WORKS bots are deleted; DeadSimpleChat's is disabled and Whats91's
+  // stays (neither API can delete), each with a warning.
+  const destroyed = await pulumi(["destroy", "--yes", "--json"]);
+  const warnings = engineWarnings(destroyed.stdout).join("\n");
+  expect(warnings).toContain(`DeadSimpleChat bot "Support Bot" (id ${dscBot._id}) was disabled`);
+  expect(warnings).toContain('("Opening hours") was removed from the stack only');
+  expect(local.sendbird.bots()).toHaveLength(0);
+  expect(local.lineworks.bots()).toHaveLength(0);
+  expect(local.deadsimplechat.isEnabled(dscBot._id)).toBe(false);
+  expect(local.whats91.chatbots()).toHaveLength(1);
+  const after = stateResources((await pulumi(["stack", "export"])).stdout);
+  expect(after.filter((r) => r.type in SHIM_OF_TYPE)).toEqual([]);
+
+  console.log(`pulumi up and destroy in the user project: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
