@@ -11,5 +11,10 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
-  projects: [project("unit"), project("integration"), project("e2e")],
+  projects: [
+    project("unit"),
+    // Handlers run in the test process here: their waits are shortened (test/integration/setup.ts).
+    project("integration", { setupFilesAfterEnv: ["<rootDir>/test/integration/setup.ts"] }),
+    project("e2e"),
+  ],
 };

@@ -5,10 +5,13 @@
  *   is never blindly sent again: the resource is looked up first, and only sent again if absent.
  * - "Already exists" after such an attempt goes through the same "is this what we sent" check,
  *   since our own earlier attempt may have committed after the lookup missed it.
+ * - The lookup after such an attempt rides out a vendor outage (see lookupPatience): it is the only
+ *   thing that tells a stored create from a lost one.
  * - Once the vendor may hold the resource, any later failure becomes a ResourceInitError carrying
- *   its id and properties, so Pulumi records it instead of orphaning it.
+ *   its id and properties, so Pulumi records it instead of orphaning it; where the id is only known
+ *   from the vendor's answer, the error says to look for the resource before the next `up`.
  */
-import { AmbiguousRequestError, ResourceInitError, UnexpectedResponseError } from "./errors";
+import { AmbiguousRequestError, ApiError, ResourceInitError, UnexpectedResponseError } from "./errors";
 import type { Props } from "./contract";
 
 export interface ReconciledCreate<R> {
@@ -35,9 +38,36 @@ export interface ReconciledCreate<R> {
 
 const MAX_ROUNDS = 3;
 
+/**
+ * Pauses between lookups after a create whose outcome is unknown, when a lookup fails for a passing
+ * reason (5xx, 429, a reset, a timeout; each lookup already has the HTTP client's own retries).
+ * Giving up would leave a stored resource unrecorded (an orphan, and a duplicate on the next `up`),
+ * so about two minutes of outage are ridden out. Tests shorten it.
+ */
+export const lookupPatience = { pausesMs: [2_000, 5_000, 10_000, 20_000, 30_000, 30_000] };
+
 /** Errors after which the vendor may hold the resource although we have no usable answer. */
 function mayHaveCreated(err: unknown): boolean {
   return err instanceof AmbiguousRequestError || err instanceof UnexpectedResponseError;
+}
+
+/** A failure that may pass if the same request is sent later; not a refusal (auth, bad request). */
+function mayPass(err: unknown): boolean {
+  if (mayHaveCreated(err)) return true;
+  if (!(err instanceof ApiError)) return false;
+  return err.status === undefined || err.status === 429 || err.status >= 500;
+}
+
+async function patientLookup<R>(c: ReconciledCreate<R>): Promise<R | undefined> {
+  for (const pauseMs of [...lookupPatience.pausesMs, undefined]) {
+    try {
+      return await c.lookup();
+    } catch (err) {
+      if (pauseMs === undefined || !mayPass(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+  throw new Error("unreachable: the last pause rethrows");
 }
 
 export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
@@ -51,7 +81,7 @@ export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
         else if (!c.isConflict(err)) throw err;
         else if (!uncertain && !c.adopt) throw c.conflictError();
       }
-      const found = await c.lookup();
+      const found = uncertain ? await patientLookup(c) : await c.lookup();
       if (!found) continue; // not there (yet, or deleted meanwhile): sending again is safe
       if (uncertain && c.isOurs(found)) return found;
       uncertain = undefined; // someone else's resource: nothing of ours to record
@@ -60,9 +90,13 @@ export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
     }
     throw uncertain ?? new Error(`creating ${c.what} did not settle after ${MAX_ROUNDS} attempts`);
   } catch (err) {
-    const record = uncertain ? c.recordAs() : undefined;
-    if (record && err instanceof Error)
-      throw new ResourceInitError(record.id, record.properties, err, c.what);
+    if (!uncertain || !(err instanceof Error)) throw err;
+    const record = c.recordAs();
+    if (record) throw new ResourceInitError(record.id, record.properties, err, c.what);
+    // The same error (callers may test its class), saying what it may have left behind.
+    err.message =
+      `${err.message}. ${c.what} may have been created without Pulumi learning its id: look for it ` +
+      "at the vendor before the next `pulumi up`, which would create another (adopt or delete it)";
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 /** The core's state contract, reconciled create and versioned state, with fakes for the vendor. */
 import * as pulumi from "@pulumi/pulumi";
 import { applyUpdate, changedFields, deepEqual, settle, warnDiffering } from "../../provider/core/contract";
-import { createReconciled, type ReconciledCreate } from "../../provider/core/create";
+import { createReconciled, lookupPatience, type ReconciledCreate } from "../../provider/core/create";
 import {
   AmbiguousRequestError,
   ApiError,
@@ -223,6 +223,51 @@ describe("createReconciled", () => {
     expect(err.reasons).toEqual([err.message]);
     expect(err.message).toMatch(/^lookup failed\. /);
     expect(err.message).toContain('bot "b" may exist: Pulumi keeps it in the stack');
+  });
+
+  describe("the lookup after an uncertain send rides out an outage", () => {
+    const unavailable = () => new ApiError({ ...details, method: "GET", status: 502, attempts: 5 });
+    const refused = () => new ApiError({ ...details, method: "GET", status: 401 });
+    const saved = lookupPatience.pausesMs;
+    beforeEach(() => {
+      lookupPatience.pausesMs = [1, 1];
+    });
+    afterEach(() => {
+      lookupPatience.pausesMs = saved;
+    });
+
+    test("a lookup failing for a passing reason is tried again after a pause: found, never sent twice", async () => {
+      const { c, calls } = plan([fail(ambiguous)], [fail(unavailable), fail(unavailable), () => ours]);
+      await expect(createReconciled(c)).resolves.toBe(ours);
+      expect(calls).toEqual(["send", "lookup", "lookup", "lookup"]);
+    });
+
+    test("a refusal (401) is not waited out: recorded at once", async () => {
+      const { c, calls } = plan([fail(ambiguous)], [fail(refused)]);
+      await expect(createReconciled(c)).rejects.toBeInstanceOf(ResourceInitError);
+      expect(calls).toEqual(["send", "lookup"]);
+    });
+
+    test("when patience runs out the resource is recorded, after one lookup per pause and one more", async () => {
+      const { c, calls } = plan([fail(ambiguous)], [fail(unavailable), fail(unavailable), fail(unavailable)]);
+      await expect(createReconciled(c)).rejects.toBeInstanceOf(ResourceInitError);
+      expect(calls).toEqual(["send", "lookup", "lookup", "lookup"]);
+    });
+
+    test("a create without a known id says to look for it before the next up", async () => {
+      const { c } = plan([fail(ambiguous)], [fail(unavailable), fail(unavailable), fail(unavailable)], {
+        recordAs: () => undefined,
+      });
+      await expect(createReconciled(c)).rejects.toThrow(
+        /HTTP 502 after 5 attempts\. bot "b" may have been created without Pulumi learning its id: look for it at the vendor before the next `pulumi up`/,
+      );
+    });
+
+    test("no patience where nothing was sent uncertainly (an adopt lookup after 'already exists')", async () => {
+      const { c, calls } = plan([fail(conflict)], [fail(unavailable)], { adopt: async () => ours });
+      await expect(createReconciled(c)).rejects.toThrow("HTTP 502");
+      expect(calls).toEqual(["send", "lookup"]);
+    });
   });
 
   test("a definite failure without any ambiguity is passed through as it is", async () => {
