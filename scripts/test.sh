@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test` (through scripts/with-toolchain.sh): lint, build, then the whole suite: unit and
-# integration tests, then the e2e tests on the real Pulumi engine, then the __provider size figures.
+# integration tests, then the e2e tests on the real Pulumi engine, then the benchmarks at a small size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +23,5 @@ jest --ci --selectProjects unit integration
 step "e2e tests (real Pulumi engine)"
 jest --ci --runInBand --selectProjects e2e
 
-step "benchmark: __provider bytes per resource"
-node scripts/provider-size.js
-
-step "benchmark: 100 sendbird.Bot creates under Sendbird's write limits"
-node scripts/bench-pacing.js 100
+step "benchmarks at the small size (so they cannot rot; npm run bench for the real figures)"
+node scripts/bench/run.js --small
