@@ -71,6 +71,13 @@ export const inputSchema: InputSchema = {
 /** `adopt` is owned but never sent: changing it only rewrites the state. */
 export const diffSpec: DiffSpec = { keys: [...FIELDS, "adopt"], forceNew: IDENTITY };
 
+/**
+ * Marks the state recorded for a create that may not have reached LINE WORKS (ResourceInitError).
+ * Only such a record has it: outputs never do, diff ignores it (it is not an input), and read and
+ * update leave it out of what they return, since after them the registration is known to exist.
+ */
+const CREATE_UNSETTLED = "__createUnsettled";
+
 const idOf = (botId: string, domainId: number) => `${botId}/${domainId}`;
 
 function splitId(id: string): [string, number] {
@@ -177,6 +184,48 @@ async function explainRefusal(
   return err;
 }
 
+/**
+ * Registers the bot in the domain `inputs` declare, through createReconciled: a lost answer is
+ * looked up, never sent again blindly. Used by create, and by update to finish a create that never
+ * reached LINE WORKS.
+ */
+async function register(api: LineWorksApi, inputs: Props): Promise<{ id: string; outs: Props }> {
+  const botId = String(inputs.botId);
+  const domainId = Number(inputs.domainId);
+  const declared = pick(inputs, UPDATABLE);
+  const record = await createReconciled<DomainRecord>({
+    what: describe(botId, domainId),
+    send: async () => {
+      try {
+        return await api.createDomain(botId, domainId, body(declared));
+      } catch (err) {
+        throw await explainRefusal(api, err, botId, domainId);
+      }
+    },
+    lookup: () => api.findDomain(botId, domainId),
+    isOurs: (found) => settle(UPDATABLE, declared, domainValues(found)).differing.length === 0,
+    isConflict: isAlreadyExists,
+    adopt:
+      inputs.adopt === true
+        ? async (found) => {
+            const differing = settle(UPDATABLE, declared, domainValues(found)).differing;
+            if (differing.length === 0) return found;
+            return updateFields(api, botId, domainId, found, differing, declared);
+          }
+        : undefined,
+    conflictError: () => alreadyRegistered(botId, domainId),
+    // The id is ours to make: a registration the vendor may hold is recorded, not lost, and
+    // marked as such, so the next `up` (update) makes it if it never reached LINE WORKS.
+    recordAs: () => ({
+      id: idOf(botId, domainId),
+      properties: { ...outputs(inputs), [CREATE_UNSETTLED]: true },
+    }),
+  });
+  const { values, differing } = settle(UPDATABLE, declared, domainValues(record));
+  await warnDiffering("LINE WORKS", describe(botId, domainId), differing);
+  return { id: idOf(botId, domainId), outs: outputs({ ...inputs, botId, domainId, ...values }) };
+}
+
 const migrate = (props: Props) => migrateState(STATE, props);
 
 export const botDomainHandlers: ResourceHandlers = forTheHost({
@@ -190,38 +239,7 @@ export const botDomainHandlers: ResourceHandlers = forTheHost({
 
   async create(inputs) {
     const api = lineworksApi();
-    return api.redacting(async () => {
-      const botId = String(inputs.botId);
-      const domainId = Number(inputs.domainId);
-      const declared = pick(inputs, UPDATABLE);
-      const record = await createReconciled<DomainRecord>({
-        what: describe(botId, domainId),
-        send: async () => {
-          try {
-            return await api.createDomain(botId, domainId, body(declared));
-          } catch (err) {
-            throw await explainRefusal(api, err, botId, domainId);
-          }
-        },
-        lookup: () => api.findDomain(botId, domainId),
-        isOurs: (found) => settle(UPDATABLE, declared, domainValues(found)).differing.length === 0,
-        isConflict: isAlreadyExists,
-        adopt:
-          inputs.adopt === true
-            ? async (found) => {
-                const differing = settle(UPDATABLE, declared, domainValues(found)).differing;
-                if (differing.length === 0) return found;
-                return updateFields(api, botId, domainId, found, differing, declared);
-              }
-            : undefined,
-        conflictError: () => alreadyRegistered(botId, domainId),
-        // The id is ours to make: a registration the vendor may hold is recorded, not lost.
-        recordAs: () => ({ id: idOf(botId, domainId), properties: outputs(inputs) }),
-      });
-      const { values, differing } = settle(UPDATABLE, declared, domainValues(record));
-      await warnDiffering("LINE WORKS", describe(botId, domainId), differing);
-      return { id: idOf(botId, domainId), outs: outputs({ ...inputs, botId, domainId, ...values }) };
-    });
+    return api.redacting(() => register(api, inputs));
   },
 
   async read(id, props) {
@@ -250,7 +268,13 @@ export const botDomainHandlers: ResourceHandlers = forTheHost({
       // Also with nothing to send: the engine updates a registration recorded after a create that
       // may not have reached LINE WORKS (ResourceInitError), and the record must not be trusted blindly.
       const before = await api.findDomain(botId, domainId);
-      if (!before) throw goneBeforeUpdate(botId, domainId);
+      if (!before) {
+        // That create never reached LINE WORKS: make it now, as the init error promised. A
+        // registration that was fully made is not made again behind the user's back: someone
+        // removed it, and refresh is how they tell Pulumi so.
+        if (previous[CREATE_UNSETTLED] === true) return { outs: (await register(api, news)).outs };
+        throw goneBeforeUpdate(botId, domainId);
+      }
       if (changed.length === 0) return { outs: outputs(previous) };
       const record = await updateFields(api, botId, domainId, before, changed, news);
       const applied = settle(changed, news, domainValues(record));

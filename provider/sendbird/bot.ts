@@ -192,9 +192,32 @@ function alreadyExists(botUserid: string): InputError {
   );
 }
 
+/**
+ * Creates the bot `inputs` declare, through createReconciled: a lost answer is looked up, never
+ * sent again blindly. Used by create, and by update to finish a create that never reached Sendbird.
+ */
+async function createBot(api: SendbirdApi, inputs: Props): Promise<{ id: string; outs: Props }> {
+  const id = String(inputs.botUserid);
+  const declared = pick(inputs, FIELD_NAMES);
+  const resource = await createReconciled<BotResource>({
+    what: describe(id),
+    send: () => api.createBot(apiBody(declared) as unknown as BotCreateBody),
+    lookup: () => api.getBot(id),
+    isOurs: (found) => settle(FIELD_NAMES, declared, fieldValues(found)).differing.length === 0,
+    isConflict: isAlreadyExists,
+    adopt: inputs.adopt === true ? (found) => adoptExisting(api, found, inputs) : undefined,
+    conflictError: () => alreadyExists(id),
+    // No token yet: that marks the record as a half-made create, which the next `up` (update) finishes.
+    recordAs: () => ({ id, properties: toOutputs(declared, undefined, inputs) }),
+  });
+  const { values, differing } = settle(FIELD_NAMES, declared, fieldValues(resource));
+  await warnDiffering("Sendbird", describe(id), differing);
+  return { id, outs: toOutputs(values, resource, inputs) };
+}
+
 function goneBeforeUpdate(id: string): InputError {
   return new InputError(
-    `${describe(id)} no longer exists (deleted outside Pulumi, or never created): run \`pulumi refresh\` ` +
+    `${describe(id)} no longer exists (deleted outside Pulumi): run \`pulumi refresh\` ` +
       "to drop it from the stack, then `pulumi up` to create it again",
   );
 }
@@ -212,24 +235,7 @@ export const botHandlers: ResourceHandlers = forTheHost({
 
   async create(inputs) {
     const api = sendbirdApi();
-    return api.redacting(async () => {
-      const id = String(inputs.botUserid);
-      const declared = pick(inputs, FIELD_NAMES);
-      const resource = await createReconciled<BotResource>({
-        what: describe(id),
-        send: () => api.createBot(apiBody(declared) as unknown as BotCreateBody),
-        lookup: () => api.getBot(id),
-        isOurs: (found) => settle(FIELD_NAMES, declared, fieldValues(found)).differing.length === 0,
-        isConflict: isAlreadyExists,
-        adopt: inputs.adopt === true ? (found) => adoptExisting(api, found, inputs) : undefined,
-        conflictError: () => alreadyExists(id),
-        // No token yet: the next `up` runs update, which reads it (see update below).
-        recordAs: () => ({ id, properties: toOutputs(declared, undefined, inputs) }),
-      });
-      const { values, differing } = settle(FIELD_NAMES, declared, fieldValues(resource));
-      await warnDiffering("Sendbird", describe(id), differing);
-      return { id, outs: toOutputs(values, resource, inputs) };
-    });
+    return api.redacting(() => createBot(api, inputs));
   },
 
   async read(id, props) {
@@ -251,13 +257,20 @@ export const botHandlers: ResourceHandlers = forTheHost({
       const previous: Props = { ...migrate(olds), adopt: news.adopt ?? false };
       // Contract rule 2: exactly the fields diff showed.
       const changed = changedFields(UPDATABLE, previous, news);
-      // A create that failed half-way (ResourceInitError) left no token: read the bot to finish it.
-      if (changed.length === 0 && previous.botToken !== undefined) {
+      // A create that failed half-way (ResourceInitError) is recorded without a token.
+      const halfMade = previous.botToken === undefined;
+      if (changed.length === 0 && !halfMade) {
         const { __provider: _engineOwned, ...outs } = previous;
         return { outs };
       }
       const before = await api.getBot(id);
-      if (!before) throw goneBeforeUpdate(id);
+      if (!before) {
+        // The half-made create never reached Sendbird (its lookups failed): make it now, as the
+        // init error promised. A bot that was fully created is not made again behind the user's
+        // back: someone deleted it, and refresh is how they tell Pulumi so.
+        if (halfMade) return { outs: (await createBot(api, news)).outs };
+        throw goneBeforeUpdate(id);
+      }
       const resource = changed.length > 0 ? await updateFields(api, id, changed, news, before) : before;
       const applied = settle(changed, news, fieldValues(resource));
       await warnDiffering("Sendbird", describe(id), applied.differing);

@@ -236,13 +236,18 @@ test("up, no-op preview and refresh, update, replace, drift, out-of-band delete,
 });
 
 test("a create that reached Sendbird but could not finish is recorded in the stack, and the next up completes it", async () => {
-  // The answer to the POST is unreadable (the bot is stored), and every lookup fails.
+  // The answer to the POST is unreadable (the bot is stored), and every lookup is refused (an
+  // outage, 5xx, would be waited out for about two minutes first: see provider/core/create.ts).
   sandbox.faults.inject({
     method: "POST",
     path: "/v3/bots",
     fault: { kind: "commit-then-status", status: 200 },
   });
-  sandbox.faults.inject({ method: "GET", fault: { kind: "status", status: 503 }, times: Infinity });
+  sandbox.faults.inject({
+    method: "GET",
+    fault: { kind: "status", status: 403, code: 403100 },
+    times: Infinity,
+  });
   const failed = await onStack(["up", "--yes"], { allowFailure: true });
   sandbox.faults.clear();
   expect(failed.code).not.toBe(0);
@@ -263,6 +268,41 @@ test("a create that reached Sendbird but could not finish is recorded in the sta
   // The next up finishes it: no second bot, the token output filled in.
   await onStack(["up", "--yes"]);
   expect(sandbox.bots()).toHaveLength(1);
+  const revealed = JSON.parse((await onStack(["stack", "output", "--json", "--show-secrets"])).stdout);
+  expect(revealed.botToken).toBe(sandbox.bot("helper_bot")?.bot.bot_token);
+  await onStack(["preview", "--expect-no-changes"]);
+  await expectNoPlaintextSecrets();
+  await onStack(["destroy", "--yes"]);
+  expect(sandbox.bots()).toHaveLength(0);
+});
+
+test("a create that never reached Sendbird is recorded in the stack, and the next plain up makes it", async () => {
+  // The POST is dropped before Sendbird stores anything, and every lookup is refused (a refusal,
+  // not an outage, so the provider does not wait it out): the create cannot tell what happened.
+  const postsBefore = sandbox.requests.filter((r) => r.method === "POST").length;
+  sandbox.faults.inject({ method: "POST", path: "/v3/bots", fault: { kind: "drop" } });
+  sandbox.faults.inject({
+    method: "GET",
+    path: "/v3/bots/helper_bot",
+    fault: { kind: "status", status: 403, code: 403100 },
+    times: Infinity,
+  });
+  const failed = await onStack(["up", "--yes"], { allowFailure: true });
+  sandbox.faults.clear();
+  expect(failed.code).not.toBe(0);
+  expect(failed.stdout + failed.stderr).toContain("`pulumi up` finishes it");
+  expect(sandbox.bots()).toHaveLength(0);
+  const recorded = stateResources((await onStack(["stack", "export"])).stdout, BOT_TYPE);
+  expect(recorded.map((r) => r.id)).toEqual(["helper_bot"]);
+  expect(recorded[0].initErrors?.length).toBeGreaterThan(0);
+
+  // As the error says, the next plain up (no refresh) finishes it: exactly one bot.
+  await onStack(["up", "--yes"]);
+  expect(sandbox.bots().map((b) => b.bot.bot_userid)).toEqual(["helper_bot"]);
+  expect(sandbox.requests.filter((r) => r.method === "POST")).toHaveLength(postsBefore + 2);
+  const finished = stateResources((await onStack(["stack", "export"])).stdout, BOT_TYPE);
+  expect(finished).toHaveLength(1);
+  expect(finished[0].initErrors ?? []).toEqual([]);
   const revealed = JSON.parse((await onStack(["stack", "output", "--json", "--show-secrets"])).stdout);
   expect(revealed.botToken).toBe(sandbox.bot("helper_bot")?.bot.bot_token);
   await onStack(["preview", "--expect-no-changes"]);

@@ -65,6 +65,35 @@ async function register(botId: string, domainId: number, extra: Props = {}) {
 const calls = (method: string, path: RegExp) =>
   sandbox.requests.filter((r) => r.method === method && path.test(r.path));
 const domainLists = () => calls("GET", /^\/v1\.0\/bots\/\d+\/domains$/);
+const registrationPosts = () => calls("POST", /\/domains\/\d+$/);
+
+/** The next registration POST is dropped before LINE WORKS stores anything, and every listing is refused. */
+function injectOutage(): void {
+  sandbox.faults.inject({ method: "POST", path: /\/domains\//, fault: { kind: "drop" } });
+  // A refusal that is not retried (a 5xx would be), so the test stays quick.
+  sandbox.faults.inject({
+    method: "GET",
+    path: /\/domains$/,
+    fault: { kind: "status", status: 403 },
+    times: Infinity,
+  });
+}
+
+/**
+ * A create whose POST never reached LINE WORKS and whose lookup failed: the ResourceInitError
+ * Pulumi records the registration from (a half-made create). Faults are cleared afterwards.
+ */
+async function halfMadeRegistration(inputs: Props): Promise<{ id: string; properties: Props }> {
+  injectOutage();
+  const err = (await failure(botDomainHandlers.create(inputs))) as Error & {
+    id?: string;
+    properties?: Props;
+  };
+  sandbox.faults.clear();
+  expect(err.name).toBe("ResourceInitError");
+  expect(err.message).toContain("`pulumi up` finishes it");
+  return { id: err.id as string, properties: err.properties as Props };
+}
 
 beforeEach(async () => {
   warnings = [];
@@ -287,30 +316,86 @@ describe("errors a user can fix", () => {
     expect(sandbox.domains(bot.id)).toHaveLength(1);
   });
 
-  test("a registration recorded after an unsettled create is checked by the next update, not trusted", async () => {
+  test("a registration whose create never reached LINE WORKS is recorded half-made, and the next update makes it", async () => {
     const bot = await createBot();
-    // Every attempt's answer is lost and the lookup fails too: Pulumi records the registration.
-    sandbox.faults.inject({ method: "POST", path: /\/domains\//, fault: { kind: "drop" }, times: Infinity });
-    sandbox.faults.inject({
-      method: "GET",
-      path: /\/domains$/,
-      fault: { kind: "status", status: 500 },
-      times: Infinity,
-    });
-    const err = (await failure(register(bot.id, 10000001))) as Error & { id?: string; properties?: Props };
-    expect(err.name).toBe("ResourceInitError");
-    expect(err.id).toBe(`${bot.id}/10000001`);
-    sandbox.faults.clear();
+    const inputs = await checked({ botId: bot.id, domainId: 10000001, visible: true });
+    const init = await halfMadeRegistration(inputs);
+    expect(init.id).toBe(`${bot.id}/10000001`);
+    expect(init.properties).toMatchObject({ ...inputs, __createUnsettled: true });
+    expect(sandbox.domains(bot.id)).toEqual([]);
+    // The marker is not an input: nothing differs, and the engine runs update because of the init error.
+    expect((await botDomainHandlers.diff(init.id, init.properties, inputs)).changes).toBe(false);
+
+    const done = await botDomainHandlers.update(init.id, init.properties, inputs);
+    expect(done.outs).toEqual({ ...inputs, __stateVersion: 1 });
+    expect(sandbox.domains(bot.id)).toEqual([
+      { botId: Number(bot.id), domainId: 10000001, visible: true, allowToSelectedMember: false },
+    ]);
+    expect(registrationPosts().map((r) => r.status)).toEqual([undefined, 201]);
+  });
+
+  test("update's registration of a half-made record is reconciled too: failing again keeps the marker, a lost answer is found", async () => {
+    const bot = await createBot();
     const inputs = await checked({ botId: bot.id, domainId: 10000001 });
-    const unsettled = await failure(
-      botDomainHandlers.update(err.id as string, err.properties as Props, inputs),
-    );
-    expect(unsettled.message).toContain("no longer exists");
-    // Once it does exist, the same update completes it.
+    const init = await halfMadeRegistration(inputs);
+
+    // Update lists no registration, then its own POST is dropped and the listings are refused again.
+    sandbox.faults.inject({ method: "GET", path: /\/domains$/, fault: { kind: "latency", ms: 0 } });
+    injectOutage();
+    const again = (await failure(botDomainHandlers.update(init.id, init.properties, inputs))) as Error & {
+      id?: string;
+      properties?: Props;
+    };
+    expect(again.name).toBe("ResourceInitError");
+    expect(again.properties).toMatchObject({ __createUnsettled: true });
+
+    // Then the registration is stored but the answer is lost: found by listing, not sent again.
+    sandbox.faults.clear();
+    sandbox.faults.inject({ method: "POST", path: /\/domains\//, fault: { kind: "lose-response" } });
+    const postsBefore = registrationPosts().length;
+    const done = await botDomainHandlers.update(init.id, again.properties as Props, inputs);
+    expect(done.outs).toEqual({ ...inputs, __stateVersion: 1 });
+    expect(sandbox.domains(bot.id)).toHaveLength(1);
+    expect(registrationPosts()).toHaveLength(postsBefore + 1);
+  });
+
+  test("a half-made record whose registration did reach LINE WORKS is completed without a second POST", async () => {
+    const bot = await createBot();
+    const inputs = await checked({ botId: bot.id, domainId: 10000001 });
+    const init = await halfMadeRegistration(inputs);
     await lineworksApi().createDomain(bot.id, 10000001, {});
-    const done = await botDomainHandlers.update(err.id as string, err.properties as Props, inputs);
-    expect(done.outs).toMatchObject({ botId: bot.id, domainId: 10000001, visible: false });
-  }, 60_000);
+    const postsBefore = registrationPosts().length;
+    const done = await botDomainHandlers.update(init.id, init.properties, inputs);
+    expect(done.outs).toEqual({ ...inputs, __stateVersion: 1 });
+    expect(registrationPosts()).toHaveLength(postsBefore);
+  });
+
+  test("a registration that was fully made and then removed outside Pulumi is not made again: update says to refresh", async () => {
+    const bot = await createBot();
+    const inputs = await checked({ botId: bot.id, domainId: 10000001 });
+    // Made fully, and also a half-made record that a refresh then found: read drops the marker.
+    const created = await register(bot.id, 10000001);
+    const init = await halfMadeRegistration(await checked({ botId: bot.id, domainId: 10000002 }));
+    await lineworksApi().createDomain(bot.id, 10000002, {});
+    const refreshed = await botDomainHandlers.read(init.id, init.properties);
+    expect(refreshed.props).toEqual({ ...init.properties, __createUnsettled: undefined });
+    expect(Object.keys(refreshed.props as Props)).not.toContain("__createUnsettled");
+
+    sandbox.removeDomain(bot.id, 10000001);
+    sandbox.removeDomain(bot.id, 10000002);
+    await new Promise((resolve) => setTimeout(resolve, LIST_TTL_MS + 50));
+    const postsBefore = registrationPosts().length;
+    for (const [id, olds, news] of [
+      [created.id, created.outs as Props, { ...inputs, visible: true }],
+      [init.id, refreshed.props as Props, { ...inputs, domainId: 10000002, visible: true }],
+    ] as const) {
+      const err = await failure(botDomainHandlers.update(id, olds, news));
+      expect(err.message).toContain("no longer exists (removed outside Pulumi");
+      expect(err.message).toContain("run `pulumi refresh`");
+    }
+    expect(registrationPosts()).toHaveLength(postsBefore);
+    expect(sandbox.domains(bot.id)).toEqual([]);
+  });
 
   test("the rate limit is waited out", async () => {
     const bot = await createBot();

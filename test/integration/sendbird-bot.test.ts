@@ -135,15 +135,17 @@ describe("lifecycle", () => {
     expect(read.inputs?.botNickname).toBe("Changed by hand");
   });
 
-  test("updating a bot deleted outside Pulumi says to refresh, and sends no PUT", async () => {
+  test("updating a bot deleted outside Pulumi says to refresh, and neither updates nor makes it again", async () => {
     const created = await botHandlers.create(await checked(declared));
     await botHandlers.delete("helper_bot", created.outs);
     const err = await failure(
       botHandlers.update("helper_bot", created.outs, await checked({ ...declared, botNickname: "x" })),
     );
-    expect(err.message).toContain('Sendbird bot "helper_bot" no longer exists');
+    expect(err.message).toContain('Sendbird bot "helper_bot" no longer exists (deleted outside Pulumi)');
     expect(err.message).toContain("run `pulumi refresh`");
     expect(puts()).toHaveLength(0);
+    expect(posts()).toHaveLength(1);
+    expect(sandbox.bots()).toHaveLength(0);
   });
 
   test("changing only adopt updates the state and calls Sendbird not at all", async () => {
@@ -391,6 +393,55 @@ describe("a create is never lost and never doubled", () => {
     expect(puts()).toHaveLength(0);
   }, 60_000);
 
+  test("a create that never reached Sendbird, with a failing lookup: recorded half-made, and the next update makes it", async () => {
+    const inputs = await checked(declared);
+    const init = await halfMadeCreate(inputs);
+    expect(sandbox.bots()).toHaveLength(0);
+    // Nothing differs from the declaration: the engine runs update because of the init error.
+    expect((await botHandlers.diff("helper_bot", init.properties, inputs)).changes).toBe(false);
+
+    // The next `up`: Sendbird has no such bot, and the record is a half-made create, so update
+    // makes it (as the error promised) instead of asking for a refresh.
+    const finished = await botHandlers.update("helper_bot", init.properties, inputs);
+    const stored = sandbox.bot("helper_bot");
+    expect(sandbox.bots()).toHaveLength(1);
+    expect(finished.outs).toEqual({
+      ...inputs,
+      botToken: stored?.bot.bot_token,
+      botMetadata: {},
+      createdAt: stored?.created_at,
+      __stateVersion: 1,
+    });
+    expect(posts().map((r) => r.status)).toEqual([undefined, 200]);
+    expect(puts()).toHaveLength(0);
+  });
+
+  test("update's create of a half-made bot is reconciled too: failing again keeps it half-made, a lost answer is found", async () => {
+    const inputs = await checked(declared);
+    const init = await halfMadeCreate(inputs);
+
+    // Update finds no bot, then its own POST is dropped and the lookups are refused again: it is
+    // recorded again, still half-made (no token), rather than failing plainly.
+    sandbox.faults.inject({ method: "GET", path: "/v3/bots/helper_bot", fault: { kind: "latency", ms: 0 } });
+    injectOutage();
+    const again = await failure(botHandlers.update("helper_bot", init.properties, inputs));
+    expect(again).toBeInstanceOf(ResourceInitError);
+    expect((again as ResourceInitError).id).toBe("helper_bot");
+    expect(Object.keys((again as ResourceInitError).properties)).not.toContain("botToken");
+
+    // Then the bot is stored but the answer is lost: found by lookup, not sent again.
+    sandbox.faults.clear();
+    sandbox.faults.inject({ method: "POST", path: "/v3/bots", fault: { kind: "lose-response" } });
+    const postsBefore = posts().length;
+    const lookupsBefore = lookups().length;
+    const finished = await botHandlers.update("helper_bot", (again as ResourceInitError).properties, inputs);
+    expect(finished.outs?.botToken).toBe(sandbox.bot("helper_bot")?.bot.bot_token);
+    expect(sandbox.bots()).toHaveLength(1);
+    expect(posts()).toHaveLength(postsBefore + 1);
+    // One lookup before deciding to create, one after the lost answer.
+    expect(lookups()).toHaveLength(lookupsBefore + 2);
+  });
+
   test("nulls in optional fields of Sendbird's answer do not fail a create that succeeded", async () => {
     await useSandbox({
       canonicalize: (bot) =>
@@ -624,6 +675,34 @@ describe("credentials", () => {
     }
   });
 });
+
+/** The next POST is dropped before Sendbird stores anything, and every lookup is refused. */
+function injectOutage(): void {
+  sandbox.faults.inject({ method: "POST", path: "/v3/bots", fault: { kind: "drop" } });
+  // A refusal that is not retried (a 5xx would be), so the test stays quick.
+  sandbox.faults.inject({
+    method: "GET",
+    path: "/v3/bots/helper_bot",
+    fault: { kind: "status", status: 403, code: 403100 },
+    times: Infinity,
+  });
+}
+
+/**
+ * A create whose POST is dropped before Sendbird stores anything, and whose lookup is refused: the
+ * ResourceInitError Pulumi records the bot from (no token: a half-made create). Faults are cleared.
+ */
+async function halfMadeCreate(inputs: Record<string, unknown>): Promise<ResourceInitError> {
+  injectOutage();
+  const err = await failure(botHandlers.create(inputs));
+  expect(err).toBeInstanceOf(ResourceInitError);
+  const init = err as ResourceInitError;
+  expect(init.id).toBe("helper_bot");
+  expect(Object.keys(init.properties)).not.toContain("botToken");
+  expect(init.message).toContain("`pulumi up` finishes it");
+  sandbox.faults.clear();
+  return init;
+}
 
 /** Creates a bot directly in the sandbox, as someone in the dashboard would. */
 async function createByHand(args: typeof declared & Record<string, unknown>): Promise<void> {
