@@ -150,6 +150,7 @@ const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "PATCH", "DEL
  * vendor's answers applies at once to every request still waiting, not only to later ones.
  */
 export class Pacer {
+  private static readonly NAP_MS = 100;
   private last = -Infinity;
   private queue: Promise<void> = Promise.resolve();
   constructor(private perSecond: number) {}
@@ -161,11 +162,20 @@ export class Pacer {
   }
   wait(): Promise<void> {
     const turn = this.queue.then(async () => {
-      const now = Date.now();
-      const due = this.last + 1000 / this.perSecond;
-      if (due > now) await sleep(due - now);
-      // The slot, not the wake-up time: timer lateness must not accumulate into a slower pace.
-      this.last = Math.max(due, now);
+      let waited = false;
+      for (;;) {
+        const now = Date.now();
+        const due = this.last + 1000 / this.perSecond;
+        if (due <= now) {
+          // The slot, not the wake-up time: timer lateness must not accumulate into a slower pace.
+          this.last = waited ? due : now;
+          return;
+        }
+        waited = true;
+        // Short naps, the slot computed again after each: an answer may raise the pace meanwhile
+        // (an advertised limit), and a request must not keep the slot the default pace gave it.
+        await sleep(Math.min(due - now, Pacer.NAP_MS));
+      }
     });
     this.queue = turn;
     return turn;

@@ -190,6 +190,40 @@ describe("Pacer", () => {
     pacer.setRate(9.5);
     expect(pacer.rate).toBe(9.5);
   });
+
+  describe("with a fake clock", () => {
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
+
+    /** Resolves the pacer's next slot, advancing the clock; the virtual ms it took. */
+    async function slotAfter(pacer: Pacer, during?: () => void): Promise<number> {
+      const start = Date.now();
+      let done = false;
+      void pacer.wait().then(() => (done = true));
+      for (let ms = 0; ms < 10_000; ms += 10) {
+        await jest.advanceTimersByTimeAsync(0); // let a due slot resolve before the clock moves
+        if (done) break;
+        if (ms === 50) during?.();
+        await jest.advanceTimersByTimeAsync(10);
+      }
+      return Date.now() - start;
+    }
+
+    test("keeps the pace: the second request waits one interval", async () => {
+      const pacer = new Pacer(2);
+      expect(await slotAfter(pacer)).toBe(0);
+      expect(await slotAfter(pacer)).toBeGreaterThanOrEqual(500);
+      expect(await slotAfter(pacer)).toBeLessThan(520);
+    });
+
+    test("a pace raised while a request waits shortens its wait (an answer advertised a higher limit)", async () => {
+      const pacer = new Pacer(0.5);
+      await slotAfter(pacer);
+      // At 0.5/s the next slot is 2 s away; 50 ms in, the pace becomes 10/s: its slot is 100 ms.
+      const waited = await slotAfter(pacer, () => pacer.setRate(10));
+      expect(waited).toBeLessThanOrEqual(200);
+    });
+  });
 });
 
 /**
