@@ -39,6 +39,14 @@ export interface ReconciledCreate<R> {
 const MAX_ROUNDS = 3;
 
 /**
+ * A key `recordAs` can set in the properties it records, where nothing else in them shows that the
+ * create may not have reached the vendor: `update` then creates the resource if it is absent (as
+ * the init error promises), instead of reporting it deleted outside Pulumi. Outputs never carry it:
+ * diff ignores it (it is not an input), and read and update return outputs without it.
+ */
+export const CREATE_UNSETTLED = "__createUnsettled";
+
+/**
  * Pauses between lookups after a create whose outcome is unknown, when a lookup fails for a passing
  * reason (5xx, 429, a reset, a timeout; each lookup already has the HTTP client's own retries).
  * Giving up would leave a stored resource unrecorded (an orphan, and a duplicate on the next `up`),

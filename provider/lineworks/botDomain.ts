@@ -9,7 +9,7 @@ import * as t from "io-ts";
 import { integerIn } from "../core/codec";
 import { checkInputs, InputSchema } from "../core/check";
 import { applyUpdate, changedFields, Props, settle, warnDiffering } from "../core/contract";
-import { createReconciled } from "../core/create";
+import { CREATE_UNSETTLED, createReconciled } from "../core/create";
 import { diffOwned, DiffSpec } from "../core/diff";
 import { ApiError, InputError } from "../core/errors";
 import { forTheHost } from "../core/host";
@@ -70,13 +70,6 @@ export const inputSchema: InputSchema = {
 
 /** `adopt` is owned but never sent: changing it only rewrites the state. */
 export const diffSpec: DiffSpec = { keys: [...FIELDS, "adopt"], forceNew: IDENTITY };
-
-/**
- * Marks the state recorded for a create that may not have reached LINE WORKS (ResourceInitError).
- * Only such a record has it: outputs never do, diff ignores it (it is not an input), and read and
- * update leave it out of what they return, since after them the registration is known to exist.
- */
-const CREATE_UNSETTLED = "__createUnsettled";
 
 const idOf = (botId: string, domainId: number) => `${botId}/${domainId}`;
 
