@@ -17,20 +17,22 @@ const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
+const root = path.join(__dirname, "..");
+// Tests point this elsewhere so they never touch a developer's own local stack.
+const localDir = process.env.PULUMI_CHATBOTS_LOCAL_DIR || path.join(root, ".pulumi-local");
+
 /** The commands that run the program or the provider: they get the sandboxes and a fresh build. */
 const DEPLOYING = ["up", "preview", "refresh", "destroy"];
 /** The stack, unless the arguments name another (`--stack prod`, e.g. one on the real vendors). */
 const DEFAULT_STACK = "dev";
 
+/** The stack the pulumi arguments name, else DEFAULT_STACK. */
 function stackNamed(args) {
   const flag = args.findIndex((arg) => arg === "--stack" || arg === "-s");
   if (flag >= 0 && args[flag + 1] !== undefined) return args[flag + 1];
   const inline = args.find((arg) => arg.startsWith("--stack="));
   return inline !== undefined ? inline.slice("--stack=".length) : DEFAULT_STACK;
 }
-const root = path.join(__dirname, "..");
-// Tests point this elsewhere so they never touch a developer's own local stack.
-const localDir = process.env.PULUMI_CHATBOTS_LOCAL_DIR || path.join(root, ".pulumi-local");
 
 /**
  * The settings that hold each platform's credential. Once the stack config or the environment has

@@ -28,8 +28,8 @@
 const { execFile } = require("node:child_process");
 const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
+const { isolatedPulumi } = require("./lib/pulumi");
 
 const root = path.join(__dirname, "..", "..");
 const projectDir = path.join(__dirname, "soak-project");
@@ -82,25 +82,13 @@ function parseArgs(argv) {
 // ---- the Pulumi CLI -----------------------------------------------------------------------------
 
 /**
- * A temporary file backend and passphrase, nothing from the user's own Pulumi setup (as
- * test/e2e/pulumi-cli.ts), and a stack of a name of its own (`name`-<random>). `cleanup` removes
- * the stack's config file from the project directory too.
+ * A temporary file backend and passphrase, nothing from the user's own Pulumi setup (see
+ * isolatedPulumi), and a stack of a name of its own (`name`-<random>). `cleanup` removes the
+ * stack's config file from the project directory too.
  */
 function pulumiWorkspace(name) {
   const stack = `${name}-${randomBytes(4).toString("hex")}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chatbots-soak-"));
-  fs.mkdirSync(path.join(dir, "state"));
-  const env = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: randomBytes(24).toString("hex"),
-    PULUMI_HOME: path.join(dir, "home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    // Offline: the only plugins are the ones on PATH.
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  };
-  delete env.PULUMI_ACCESS_TOKEN;
-  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  const { dir, env } = isolatedPulumi("chatbots-soak-");
   const configFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
   return {
     dir,

@@ -32,11 +32,12 @@ function childCpuMs(timesOutput) {
 class HarnessError extends Error {}
 
 /**
- * A Pulumi workspace in a temporary directory: nothing of the user's own Pulumi setup (account,
- * passphrase file, plugins) takes part, and nothing is downloaded.
+ * A temporary directory and the environment for the Pulumi CLI in it: a file backend there and a
+ * generated passphrase; nothing of the user's own Pulumi setup (account, passphrase file, plugins)
+ * takes part, and nothing is downloaded (the only plugins are the ones on PATH).
  */
-function pulumiWorkspace() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chatbots-bench-"));
+function isolatedPulumi(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.mkdirSync(path.join(dir, "state"));
   const env = {
     ...process.env,
@@ -48,6 +49,12 @@ function pulumiWorkspace() {
   };
   delete env.PULUMI_ACCESS_TOKEN;
   delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  return { dir, env };
+}
+
+/** A Pulumi workspace in a temporary directory (see isolatedPulumi), its commands timed. */
+function pulumiWorkspace() {
+  const { dir, env } = isolatedPulumi("chatbots-bench-");
 
   /**
    * Runs `pulumi <args>` in `cwd` with `extraEnv` added. Resolves {code, stdout, stderr, ms, cpuMs,
@@ -156,4 +163,4 @@ function changedSteps(previewJson) {
   return steps.filter((s) => !s.urn.includes("pulumi:pulumi:Stack") && s.op !== "same");
 }
 
-module.exports = { pulumiWorkspace, benchStack, changedSteps, HarnessError };
+module.exports = { isolatedPulumi, pulumiWorkspace, benchStack, changedSteps, HarnessError };
