@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import { noteAnswerWithoutBasis, type Basis } from "./documented";
 
 /** Largest request body accepted by default (1 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -46,6 +47,8 @@ export interface SandboxResponse {
   /** A body that is not JSON (e.g. a web framework's stock HTML error page), sent as is. */
   text?: { contentType: string; content: string };
   headers?: Record<string, string>;
+  /** Why the sandbox answers so (see documented.ts); every error answer gives one. */
+  basis?: Basis;
 }
 
 /** One entry of the request log. */
@@ -64,6 +67,8 @@ export interface RecordedRequest {
    * or reset, or the response lost.
    */
   status?: number;
+  /** Why the sandbox answered so, for error answers (see documented.ts). */
+  basis?: Basis;
 }
 
 export const REDACTED = "[REDACTED]";
@@ -109,7 +114,12 @@ export function withRetryAfter(response: SandboxResponse, seconds: number | unde
 export function methodNotAllowed(methods: readonly string[]): SandboxResponse {
   const allow = methods.join(", ");
   const listed = methods.length > 1 ? `${methods.slice(0, -1).join(", ")} or ${methods.at(-1)}` : allow;
-  return { status: 405, body: { error: `Use ${listed}.` }, headers: { Allow: allow } };
+  return {
+    status: 405,
+    body: { error: `Use ${listed}.` },
+    headers: { Allow: allow },
+    basis: { assumed: "method not allowed" },
+  };
 }
 
 /** Control endpoints: per path (e.g. "/__sandbox/bots"), the handler of each allowed method. */
@@ -523,7 +533,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     try {
       return await options.handle(request);
     } catch (error) {
-      return options.renderInternalError(error);
+      return { ...options.renderInternalError(error), basis: { assumed: "internal error" } };
     }
   }
 
@@ -582,13 +592,14 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     if (fault?.kind === "foreign") {
       const status = fault.status ?? 404;
       record.status = status;
+      record.basis = { fault: "foreign" };
       sendText(res, status, fault.contentType ?? "text/html", fault.body ?? foreignPage(status));
       return;
     }
 
     let response: SandboxResponse;
     if (fault?.kind === "status") {
-      response = options.renderStatusFault(fault, request);
+      response = { ...options.renderStatusFault(fault, request), basis: { fault: "status" } };
     } else {
       response = await runHandler(request);
       if (fault?.kind === "lose-response") {
@@ -596,13 +607,15 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         return;
       }
       if (fault?.kind === "commit-then-status") {
-        response = options.renderStatusFault(
-          { kind: "status", status: fault.status, code: fault.code },
-          request,
-        );
+        response = {
+          ...options.renderStatusFault({ kind: "status", status: fault.status, code: fault.code }, request),
+          basis: { fault: "commit-then-status" },
+        };
       }
     }
     record.status = response.status; // before sending, so the log is complete when the client sees it
+    if (response.basis !== undefined) record.basis = response.basis;
+    else if (response.status >= 400) noteAnswerWithoutBasis(method, record.path, response.status);
     sendResponse(res, response);
   }
 

@@ -7,3 +7,11 @@
 import { lookupPatience } from "../../provider/core/create";
 
 lookupPatience.pausesMs = [5, 5];
+
+import { answersWithoutBasis } from "../../sandbox/documented";
+
+// Every error answer a sandbox sends is a vendor's documented one, a named reading, an HTTP-level
+// assumption or an injected fault (sandbox/documented.ts): one the sandbox made up fails the test.
+afterEach(() => {
+  expect(answersWithoutBasis()).toEqual([]);
+});
