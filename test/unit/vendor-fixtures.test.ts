@@ -1,0 +1,56 @@
+/**
+ * The sandboxes' documented answers (sandbox/fixtures/<vendor>.ts) are the vendor's words: each
+ * fixture names the page it is quoted from, and docs/vendors/<vendor>.md, the repository's account of
+ * what each vendor documents, quotes the same status, the same text and the same page.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { DocumentedAnswer } from "../../sandbox/documented";
+
+const ROOT = path.join(__dirname, "..", "..");
+const VENDORS = ["sendbird", "deadsimplechat", "lineworks", "whats91"];
+
+/** Every string in a JSON-like value (keys not included), depth first. */
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
+  return [];
+}
+
+function isDocumentedAnswer(value: unknown): value is DocumentedAnswer {
+  const v = value as DocumentedAnswer;
+  return typeof v === "object" && v !== null && typeof v.status === "number" && typeof v.page === "string";
+}
+
+function fixturesOf(vendor: string): [string, DocumentedAnswer][] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(path.join(ROOT, "sandbox", "fixtures", vendor)) as Record<string, unknown>;
+  const found: [string, DocumentedAnswer][] = [];
+  for (const exported of Object.values(module)) {
+    if (exported === null || typeof exported !== "object") continue;
+    for (const [name, answer] of Object.entries(exported)) {
+      if (isDocumentedAnswer(answer)) found.push([name, answer]);
+    }
+  }
+  return found;
+}
+
+describe.each(VENDORS)("%s: documented answers", (vendor) => {
+  const doc = fs.readFileSync(path.join(ROOT, "docs", "vendors", `${vendor}.md`), "utf8");
+  const fixtures = fixturesOf(vendor);
+
+  test("there are fixtures", () => {
+    expect(fixtures.length).toBeGreaterThan(0);
+  });
+
+  test.each(fixtures)("%s is quoted verbatim, with its status and page, in docs/vendors", (_name, answer) => {
+    expect(answer.page).toMatch(/^https:\/\//);
+    expect(doc).toContain(answer.page);
+    expect(doc).toContain(String(answer.status));
+    const fixed = Object.fromEntries(
+      Object.entries(answer.body).filter(([key]) => !(answer.variable ?? []).includes(key)),
+    );
+    for (const text of strings(fixed)) expect(doc).toContain(text);
+  });
+});
