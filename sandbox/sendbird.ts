@@ -1,7 +1,9 @@
 /**
- * A local emulator of the Sendbird Chat Platform API v3 bot endpoints, written from the vendor
- * fact sheet (shared/reference/sendbird-and-lineworks-api.md, Part 1). Where the documentation is
- * silent it takes the strictest plausible behaviour; each such choice is marked "silent:" below.
+ * A local emulator of the Sendbird Chat Platform API v3 bot endpoints, written from Sendbird's pages
+ * as docs/vendors/sendbird.md records them. Every error answer is one of Sendbird's documented
+ * answers (sandbox/fixtures/sendbird.ts, sent through `documented`), a named opt-in reading (a
+ * sandbox option), or an HTTP-level assumption. Where the documentation is silent the sandbox takes
+ * the strictest plausible behaviour; each such choice is marked "silent:" below.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import {
@@ -28,8 +30,10 @@ import {
   type SandboxResponse,
   type StatusFault,
 } from "./http";
+import { documented, withBasis } from "./documented";
+import { SENDBIRD_ANSWERS, type SendbirdAnswerName } from "./fixtures/sendbird";
 
-/** Calls allowed per one-second window, per class of method (fact sheet 1.6). */
+/** Calls allowed per one-second window, per class of method (docs/vendors/sendbird.md, "Rate limits"). */
 export interface SendbirdRateLimit {
   /** GET (and HEAD) calls; an integer >= 0. */
   getPerSecond: number;
@@ -42,18 +46,25 @@ export interface SendbirdSandboxOptions extends SandboxOptionsBase {
   apiToken: string;
   /** Default {getPerSecond: 10, mutatePerSecond: 5} (the documented free-trial plan); false disables. */
   rateLimit?: SendbirdRateLimit | false;
-  /** HTTP status used with code 400201; default 400 (docs: "all errors are 400 or 500"). */
+  /**
+   * HTTP status sent with code 400201. Default 400, as the error-codes page gives it; 404 is the
+   * named reading "notFoundStatus: 404" (a REST-style status with Sendbird's code).
+   */
   notFoundStatus?: 400 | 404;
-  /** HTTP status used with code 400401 (bad Api-Token); default 400 (docs: "all errors are 400 or 500"). */
+  /**
+   * HTTP status sent with code 400401 (bad Api-Token). Default 400, as the error-codes page gives
+   * it; 401 is the named reading "badTokenStatus: 401".
+   */
   badTokenStatus?: 400 | 401;
   /** How long a list page token (`next`) stays valid, in milliseconds; default 60000. */
   pageTokenTtlMs?: number;
   /** If true, creating or deleting a bot expires every page token issued before. Default false. */
   pageTokensExpireOnChange?: boolean;
   /**
-   * The other plausible reading of the silent PUT docs: fields the body omits go back to their
-   * create defaults (enable_mark_as_read true, show_member false, channel_invitation_preference 0)
-   * instead of keeping their values. Default false.
+   * The named reading "updateResetsOmittedFields" of the update page, which does not say what
+   * happens to fields a PUT omits: they go back to their create defaults (enable_mark_as_read true,
+   * show_member false, channel_invitation_preference 0) instead of keeping their values. Default
+   * false (they keep them).
    */
   updateResetsOmittedFields?: boolean;
   /**
@@ -102,7 +113,7 @@ export interface SendbirdSandbox extends SandboxBase<SendbirdRateLimit> {
   expirePageTokens(): void;
 }
 
-/** Sendbird error codes used by the emulator (Chat Platform API numbering, fact sheet 1.5). */
+/** Sendbird error codes used by the emulator (Chat Platform API numbering; docs/vendors/sendbird.md, "Errors"). */
 export const SendbirdErrorCode = {
   expectedString: 400100,
   expectedNumber: 400101,
@@ -133,7 +144,7 @@ interface FieldSpec {
   maxLength?: number;
 }
 
-/** The settable bot fields, with the documented types and length limits (fact sheet 1.3). */
+/** The settable bot fields, with the documented types and length limits (docs/vendors/sendbird.md, "Create a bot"). */
 const FIELDS = {
   bot_userid: { type: "string", maxLength: 80 },
   bot_nickname: { type: "string", maxLength: 80 },
@@ -165,15 +176,25 @@ const UPDATABLE: FieldName[] = [
   "channel_invitation_preference",
 ];
 
-/** An API error on its way to becoming a Sendbird error response. */
+/** An API error on its way to becoming one of Sendbird's documented answers. */
 class SendbirdError extends Error {
   constructor(
-    readonly status: number,
-    readonly code: number,
+    readonly answer: SendbirdAnswerName,
     message: string,
+    /** A named reading that sends the answer with another HTTP status. */
+    readonly reading?: { name: string; status: number },
   ) {
     super(message);
   }
+}
+
+/** The documented answer for `error`, with its message; under a reading, that reading's status. */
+function sendbirdAnswer(error: SendbirdError): SandboxResponse {
+  const response = documented("sendbird", SENDBIRD_ANSWERS, error.answer, {
+    body: { message: error.message },
+  });
+  if (error.reading === undefined) return response;
+  return withBasis({ ...response, status: error.reading.status }, { reading: error.reading.name });
 }
 
 function errorResponse(status: number, code: number, message: string): SandboxResponse {
@@ -237,13 +258,14 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
 
   const isAuthorized = (req: SandboxRequest) => isAccepted(req.headers["api-token"]);
 
-  // silent: the docs give no HTTP status for a bad Api-Token. "All errors are 400 or 500" gives
-  // 400 (the default); badTokenStatus 401 is the other plausible reading.
+  // The error-codes page gives 400 for 400401 (the default); badTokenStatus 401 is a named reading.
   const badToken = () =>
-    errorResponse(
-      badTokenStatus,
-      SendbirdErrorCode.invalidApiToken,
-      messageForCode(SendbirdErrorCode.invalidApiToken),
+    sendbirdAnswer(
+      new SendbirdError(
+        "invalidApiToken",
+        messageForCode(SendbirdErrorCode.invalidApiToken),
+        badTokenStatus === 400 ? undefined : { name: "badTokenStatus: 401", status: badTokenStatus },
+      ),
     );
 
   // Real Sendbird never revokes the master token; the sandbox can, to play "the configured token
@@ -271,7 +293,9 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   // ---- handlers -----------------------------------------------------------------------------
 
   function notFound(what: string): SendbirdError {
-    return new SendbirdError(notFoundStatus, SendbirdErrorCode.resourceNotFound, `${what} not found.`);
+    const reading =
+      notFoundStatus === 400 ? undefined : { name: "notFoundStatus: 404", status: notFoundStatus };
+    return new SendbirdError("resourceNotFound", `${what} not found.`, reading);
   }
 
   function findBot(botUserid: string): StoredBot {
@@ -287,16 +311,11 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     validateFields(body, Object.keys(FIELDS) as FieldName[]);
     const botUserid = body.bot_userid as string;
     if (botUserid.trim().length === 0) {
-      throw new SendbirdError(
-        400,
-        SendbirdErrorCode.notAllowedCharacter,
-        '"bot_userid" must not be empty or blank.',
-      );
+      throw new SendbirdError("notAllowedCharacter", '"bot_userid" must not be empty or blank.');
     }
     if (bots.has(botUserid)) {
       throw new SendbirdError(
-        400,
-        SendbirdErrorCode.resourceAlreadyExists,
+        "resourceAlreadyExists",
         `"bot_userid" violates a unique constraint: "${botUserid}" already exists.`,
       );
     }
@@ -383,7 +402,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     const channelUrls = body.channel_urls;
     if (channelUrls === undefined) throw missing("channel_urls");
     if (!Array.isArray(channelUrls)) {
-      throw new SendbirdError(400, SendbirdErrorCode.expectedList, '"channel_urls" should be a list.');
+      throw new SendbirdError("expectedList", '"channel_urls" should be a list.');
     }
     if (channelUrls.length === 0) throw invalidValue('"channel_urls" must not be empty.');
     for (const url of channelUrls) {
@@ -428,11 +447,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   /** The sequence number the page starts after; a garbled or expired token answers 400109. */
   function readPageToken(token: string): number {
     const [payload, signature, ...rest] = token.split(".");
-    const expired = new SendbirdError(
-      400,
-      SendbirdErrorCode.expiredPageToken,
-      "The page token is expired or invalid.",
-    );
+    const expired = new SendbirdError("expiredPageToken", "The page token is expired or invalid.");
     if (rest.length > 0 || signature === undefined || signature !== sign(payload)) throw expired;
     const claims = Buffer.from(payload, "base64url").toString("utf8");
     const match = /^after:(\d+);issued:(\d+);generation:(\d+)$/.exec(claims);
@@ -454,7 +469,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     const [botUserid, sub, channelUrl, ...extra] = segments;
     const jsonBody = (): Record<string, unknown> => {
       const parsed = parseJsonObjectBody(req);
-      if (!parsed.ok) throw new SendbirdError(400, SendbirdErrorCode.invalidJsonBody, parsed.message);
+      if (!parsed.ok) throw new SendbirdError("invalidJsonBody", parsed.message);
       return parsed.value;
     };
 
@@ -490,7 +505,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
         response = route(req);
       } catch (error) {
         if (!(error instanceof SendbirdError)) throw error;
-        response = errorResponse(error.status, error.code, error.message);
+        response = sendbirdAnswer(error);
       }
     }
     if (decision !== undefined) response.headers = { ...response.headers, ...rateLimitHeaders(decision) };
@@ -558,7 +573,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     handle,
     renderStatusFault,
     renderInternalError: () =>
-      errorResponse(500, SendbirdErrorCode.internalError, messageForCode(SendbirdErrorCode.internalError)),
+      sendbirdAnswer(new SendbirdError("internalError", messageForCode(SendbirdErrorCode.internalError))),
     authorizeControl: (req) => (isAuthorized(req) ? undefined : badToken()),
     handleControl: controlRoutes({
       "/__sandbox/bots": { GET: controlBots },
@@ -593,35 +608,33 @@ function ok(body: unknown): SandboxResponse {
 }
 
 function missing(field: string): SendbirdError {
-  return new SendbirdError(400, SendbirdErrorCode.missingRequiredParameter, `"${field}" is required.`);
+  return new SendbirdError("missingRequiredParameter", `"${field}" is required.`);
 }
 
 function invalidValue(message: string): SendbirdError {
-  return new SendbirdError(400, SendbirdErrorCode.invalidValue, `Invalid value: ${message}`);
+  return new SendbirdError("invalidValue", `Invalid value: ${message}`);
 }
 
+/** 400404 with HTTP 400, as the error-codes page gives it. */
 function invalidUrl(req: SandboxRequest): SendbirdError {
-  return new SendbirdError(
-    404,
-    SendbirdErrorCode.invalidRequestUrl,
-    `Invalid request URL: ${req.method} ${req.path}.`,
-  );
+  return new SendbirdError("invalidRequestUrl", `Invalid request URL: ${req.method} ${req.path}.`);
 }
 
 /** Runs the handler for the request's method, or answers 405 naming the allowed methods. */
 function dispatch(req: SandboxRequest, handlers: Record<string, () => SandboxResponse>): SandboxResponse {
   const handler = handlers[req.method];
   if (handler !== undefined) return handler();
-  // silent: no error code is documented for a wrong method; the nearest is "invalid request URL".
+  // Sendbird documents no answer to a wrong method: plain HTTP 405, in Sendbird's error shape but
+  // without a code (no vendor code the provider acts on). The provider never sends one.
   const allowed = Object.keys(handlers).join(", ");
-  return {
-    ...errorResponse(
-      405,
-      SendbirdErrorCode.invalidRequestUrl,
-      `Method ${req.method} is not allowed here; use ${allowed}.`,
-    ),
-    headers: { Allow: allowed },
-  };
+  return withBasis(
+    {
+      status: 405,
+      body: { error: true, message: `Method ${req.method} is not allowed here; use ${allowed}.` },
+      headers: { Allow: allowed },
+    },
+    { assumed: "method not allowed" },
+  );
 }
 
 /**
@@ -635,21 +648,20 @@ function validateFields(body: Record<string, unknown>, fields: FieldName[]): voi
     if (value === undefined) continue;
     const spec: FieldSpec = FIELDS[field];
     if (spec.type === "string" && typeof value !== "string") {
-      throw new SendbirdError(400, SendbirdErrorCode.expectedString, `"${field}" should be a string.`);
+      throw new SendbirdError("expectedString", `"${field}" should be a string.`);
     }
     if (spec.type === "boolean" && typeof value !== "boolean") {
-      throw new SendbirdError(400, SendbirdErrorCode.expectedBoolean, `"${field}" should be a boolean.`);
+      throw new SendbirdError("expectedBoolean", `"${field}" should be a boolean.`);
     }
     if (spec.type === "0|1") {
       if (typeof value !== "number") {
-        throw new SendbirdError(400, SendbirdErrorCode.expectedNumber, `"${field}" should be a number.`);
+        throw new SendbirdError("expectedNumber", `"${field}" should be a number.`);
       }
       if (value !== 0 && value !== 1) throw invalidValue(`"${field}" must be 0 or 1.`);
     }
     if (spec.maxLength !== undefined && [...(value as string)].length > spec.maxLength) {
       throw new SendbirdError(
-        400,
-        SendbirdErrorCode.valueTooLong,
+        "valueTooLong",
         `"${field}" is too long: at most ${spec.maxLength} characters.`,
       );
     }
@@ -674,14 +686,13 @@ function rateLimitHeaders(decision: Pick<RateLimitDecision, "limit" | "remaining
 }
 
 function tooManyRequests(retryAfterSeconds: number): SandboxResponse {
-  return {
-    ...errorResponse(
-      429,
-      SendbirdErrorCode.rateLimitExceeded,
-      messageForCode(SendbirdErrorCode.rateLimitExceeded),
-    ),
+  return documented("sendbird", SENDBIRD_ANSWERS, "rateLimited", {
+    body: {
+      code: SendbirdErrorCode.rateLimitExceeded,
+      message: messageForCode(SendbirdErrorCode.rateLimitExceeded),
+    },
     headers: { "X-RateLimit-RetryAfter": String(retryAfterSeconds) },
-  };
+  });
 }
 
 /** The error code an injected status fault carries when the rule does not name one. */

@@ -131,6 +131,7 @@ describe("Sendbird sandbox", () => {
       const other = await startSandbox({ badTokenStatus: 401 });
       try {
         expectSendbirdError(await clientFor(other.sandbox, "wrong").get("/bots"), 401, 400401);
+        expect(other.sandbox.requests.at(-1)?.basis).toEqual({ reading: "badTokenStatus: 401" });
         expectSendbirdError(await controlFor(other.sandbox, "wrong").get("/faults"), 401, 400401);
         expect((await other.api.get("/bots")).status).toBe(200);
       } finally {
@@ -320,6 +321,7 @@ describe("Sendbird sandbox", () => {
       expectSendbirdError(await api.get(botPath(id)), 400, 400201);
       expectSendbirdError(await api.put(botPath(id), { bot_nickname: "x" }), 400, 400201);
       expectSendbirdError(await api.delete(botPath(id)), 400, 400201);
+      expect(sandbox.requests.at(-1)?.basis).toEqual({ documented: "sendbird.resourceNotFound" });
     });
 
     it("answers 400201 with HTTP 404 when notFoundStatus is 404", async () => {
@@ -329,6 +331,7 @@ describe("Sendbird sandbox", () => {
         expectSendbirdError(await other.api.get(botPath(id)), 404, 400201);
         expectSendbirdError(await other.api.put(botPath(id), { show_member: true }), 404, 400201);
         expectSendbirdError(await other.api.delete(botPath(id)), 404, 400201);
+        expect(other.sandbox.requests.at(-1)?.basis).toEqual({ reading: "notFoundStatus: 404" });
       } finally {
         await other.sandbox.stop();
       }
@@ -440,25 +443,27 @@ describe("Sendbird sandbox", () => {
 
   describe("routing", () => {
     it.each(["/nothing", "/bots/a/b", "/bots/a/channels/x/y", "/bots/"])(
-      "answers 404 / 400404 for the unknown path %s",
+      "answers 400 / 400404 (the documented answer) for the unknown path %s",
       async (unknown) => {
-        expectSendbirdError(await api.get(unknown), 404, 400404);
+        expectSendbirdError(await api.get(unknown), 400, 400404);
+        expect(sandbox.requests.at(-1)?.basis).toEqual({ documented: "sendbird.invalidRequestUrl" });
       },
     );
 
-    it("answers 404 / 400404 outside /v3", async () => {
+    it("answers 400 / 400404 outside /v3", async () => {
       const response = await axios.get(sandbox.url.replace(/\/v3$/, "/v2/bots"), {
         headers: { "Api-Token": apiToken },
         validateStatus: () => true,
       });
-      expectSendbirdError(response, 404, 400404);
+      expectSendbirdError(response, 400, 400404);
     });
 
-    it("answers 405 with Allow for an unsupported method", async () => {
+    it("answers 405 with Allow for an unsupported method, with no vendor code (an HTTP-level assumption)", async () => {
       const response = await api.patch("/bots", {});
       expect(response.status).toBe(405);
-      expect(response.data).toMatchObject({ error: true, code: expect.any(Number) });
+      expect(response.data).toEqual({ error: true, message: expect.any(String) });
       expect(response.headers["allow"]).toBe("GET, POST");
+      expect(sandbox.requests.at(-1)?.basis).toEqual({ assumed: "method not allowed" });
     });
   });
 
