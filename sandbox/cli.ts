@@ -105,6 +105,7 @@ type DeadSimpleChatCliOptions = { platform: "deadsimplechat" } & Pick<
   | "latencyMs"
   | "duplicateNamesAllowed"
   | "listOmitsOptionalFields"
+  | "createNameConflict"
   | "chatRooms"
 >;
 /** The app's identity comes from flags or, when a flag is absent, the environment (see main). */
@@ -263,6 +264,14 @@ function parseDeadSimpleChat(args: string[]): DeadSimpleChatCliOptions {
       case "--list-omits-optional-fields":
         options.listOmitsOptionalFields = true;
         return true;
+      case "--create-name-conflict": {
+        const reading = flags.value();
+        if (reading !== "update-page" && reading !== "heading") {
+          throw new UsageError("--create-name-conflict must be update-page or heading");
+        }
+        options.createNameConflict = reading;
+        return true;
+      }
       case "--chat-rooms": {
         const rooms = flags.value().split(",");
         if (rooms.some((room) => room.length === 0)) {

@@ -1,9 +1,11 @@
 /**
- * A local emulator of the DeadSimpleChat "Bot" API (consumer API v2), written from the vendor fact
- * sheet (shared/reference/deadsimplechat-and-whats91-api.md, Part 1). Where the documentation is
- * silent it takes the strictest plausible behaviour; each such choice is marked "silent:" below.
+ * A local emulator of the DeadSimpleChat "Bot" API (consumer API v2), written from DeadSimpleChat's
+ * pages (docs/vendors/deadsimplechat.md). Every documented answer is sent verbatim from
+ * fixtures/deadsimplechat.ts. Where the documentation is silent it takes the strictest plausible
+ * behaviour; each such choice is marked "silent:" below, and where the pages allow several readings
+ * an option picks one (see the options), so tests can run under each.
  *
- * Emulated, under /consumer/api/v2 (fact sheet 1.2): POST /bot, PUT /bot/:botId, GET /bots,
+ * Emulated, under /consumer/api/v2: POST /bot, PUT /bot/:botId, GET /bots,
  * POST /bot/:botId/enable and /disable, POST /bot/:botId/chatroom/:roomId/enable and /disable.
  * Not emulated: the send-message endpoint (runtime, not configuration), webhooks to the bot, plan
  * gating, and the undocumented get-one and delete endpoints (they answer 404 like any unknown path).
@@ -31,6 +33,8 @@ import {
   type SandboxResponse,
   type StatusFault,
 } from "./http";
+import { documented, withBasis } from "./documented";
+import { DEADSIMPLECHAT_ANSWERS, ROOM_DISABLED_MESSAGE } from "./fixtures/deadsimplechat";
 
 /** Requests allowed per one-second window, all endpoints together. */
 export interface DeadSimpleChatRateLimit {
@@ -42,21 +46,28 @@ export interface DeadSimpleChatSandboxOptions extends SandboxOptionsBase {
   /** The account's private key, passed by clients as the `auth` query parameter. */
   apiKey: string;
   /**
-   * silent: DSC documents no rate limit (fact sheet 1.10). Default {requestsPerSecond: 5}, a
+   * silent: DSC documents no rate limit (docs/vendors/deadsimplechat.md, "Not documented"). Default {requestsPerSecond: 5}, a
    * plausible conservative limit so that clients meet 429s; false disables.
    */
   rateLimit?: DeadSimpleChatRateLimit | false;
   /**
-   * The other plausible reading of the silent create page (fact sheet 1.9): create accepts a name
-   * another bot already has. A rename onto another bot's name is still refused, as the update page
-   * documents "Bot name conflict". Default false: names are unique on create and on rename.
+   * A reading of the silent create page: create accepts a name another bot already has. A rename
+   * onto another bot's name is still refused, as the update page documents. Default false: names
+   * are unique on create and on rename.
    */
   duplicateNamesAllowed?: boolean;
   /**
-   * The other plausible reading of the list example (fact sheet 1.5): GET /bots returns only the
-   * fields the list page documents (_id, name, webhookURL, isAllowedInAllChatRooms, enabled,
-   * customer, created), omitting description, trigger, messageVisibility, messageHistoryLimit and
-   * metadata. Default false: the list returns whole bot objects.
+   * How create refuses a taken name, which the create page does not document: "update-page" (the
+   * default) answers with the update page's name-conflict body, verbatim; "heading" answers
+   * `{"success": false, "message": "Bot name conflict"}`, the update page's heading for it, a
+   * plausible create-side variant.
+   */
+  createNameConflict?: "update-page" | "heading";
+  /**
+   * A reading of the list page, whose example bot shows only _id, name, webhookURL,
+   * isAllowedInAllChatRooms, enabled, customer and created: GET /bots returns only those, omitting
+   * description, trigger, messageVisibility, messageHistoryLimit and metadata. Default false: the
+   * list returns whole bot objects.
    */
   listOmitsOptionalFields?: boolean;
   /**
@@ -99,7 +110,7 @@ export interface DeadSimpleChatSandbox extends SandboxBase<DeadSimpleChatRateLim
   bot(botId: string): DeadSimpleChatBot | undefined;
   /**
    * The chat rooms the bot has been enabled in through the per-room endpoint and not disabled in
-   * since (sorted), or undefined if there is no such bot. No API reads this (fact sheet 1.7).
+   * since (sorted), or undefined if there is no such bot. No API reads this (DeadSimpleChat documents none).
    */
   rooms(botId: string): string[] | undefined;
   /** The bot's global `enabled` flag, or undefined if there is no such bot. */
@@ -115,23 +126,24 @@ export interface DeadSimpleChatSandbox extends SandboxBase<DeadSimpleChatRateLim
   rotateApiKey(newKey: string): void;
 }
 
-/** Literal messages from the fact sheet (1.3 to 1.7), which clients may match on. */
+const ANSWERS = DEADSIMPLECHAT_ANSWERS;
+const answer = (name: keyof typeof ANSWERS, fill?: Parameters<typeof documented>[3]) =>
+  documented("deadsimplechat", ANSWERS, name, fill);
+
+/** DeadSimpleChat's messages, verbatim from its pages (fixtures/deadsimplechat.ts), which clients may match on. */
 export const DeadSimpleChatMessage = {
-  missingKey: "Please specify API Key",
-  invalidKey: "Invalid API Key",
-  invalidRequest: "invalid request",
-  validationError: "Validation error",
-  triggerVisibilityConflict:
-    'Error: Bots cannot be configured to trigger on every message when message visibility is set to private. Either change the bot trigger to "mention" or set the message visibility to "public".',
-  botNotFound: "bot not found, or customer does not have permission to modify the bot",
-  roomEnableBotNotFound: "bot not found, or you do not have permission to modify the bot",
-  roomEnableRoomNotFound: "chatRoom not found or you do not have the permission to access",
-  roomDisableInvalidKey: "Invalid API Key or Unauthorized Access",
-  roomDisableNotFound: "Bot or chat room not found, or you do not have permission to modify",
-  roomDisabled: "Bot successfully disabled in the chat room",
-  // silent: the update page documents a 400 "Bot name conflict" whose body breaks off; the
-  // suggested wording "Bot of the same name exists…" is unconfirmed, so this message is neither.
-  nameConflict: "Bot name conflict: a bot with this name already exists",
+  missingKey: ANSWERS.missingKey.body.message,
+  invalidKey: ANSWERS.listInvalidKey.body.message,
+  invalidRequest: ANSWERS.invalidRequest.body.message,
+  validationError: ANSWERS.validationError.body.message,
+  triggerVisibilityConflict: ANSWERS.triggerVisibilityConflict.body.message,
+  botNotFound: ANSWERS.botNotFound.body.message,
+  roomEnableBotNotFound: ANSWERS.roomEnableBotNotFound.body.message,
+  roomEnableRoomNotFound: ANSWERS.roomEnableRoomNotFound.body.message,
+  roomDisableInvalidKey: ANSWERS.roomDisableInvalidKey.body.message,
+  roomDisableNotFound: ANSWERS.roomDisableNotFound.body.message,
+  roomDisabled: ROOM_DISABLED_MESSAGE,
+  nameConflict: ANSWERS.nameConflict.body.message,
   // silent: no 429 is documented; this is the message of Express's common rate limiter.
   tooManyRequests: "Too many requests, please try again later.",
 } as const;
@@ -166,7 +178,7 @@ interface FieldSpec {
   json?: boolean;
 }
 
-/** Field specs of the bot body (fact sheet 1.3); the same limits apply on update (1.4). */
+/** Field specs of the bot body (create page); the same limits apply on update (update page). */
 const FIELDS = {
   name: { type: "string" },
   description: { type: "string", maxLength: 1000 },
@@ -181,7 +193,7 @@ const FIELDS = {
 type FieldName = keyof typeof FIELDS;
 const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 const REQUIRED_ON_CREATE: FieldName[] = ["name", "webhookURL"];
-/** The fields the list page's example shows (fact sheet 1.5). */
+/** The fields the list page's example shows. */
 const LIST_FIELDS = [
   "_id",
   "name",
@@ -237,7 +249,7 @@ export async function startDeadSimpleChatSandbox(
     const body = parsed.value;
     const problems = validateBody(body, "create");
     if (problems.length > 0) return invalidRequest(problems);
-    // silent: the defaults are not documented (fact sheet 1.3). enabled true and
+    // silent: the defaults are not documented. enabled true and
     // isAllowedInAllChatRooms false follow the list example; trigger "message" is the strictest
     // plausible default, since a client that sets only messageVisibility "private" is then refused.
     const trigger = (body.trigger as DeadSimpleChatBot["trigger"] | undefined) ?? "message";
@@ -245,7 +257,7 @@ export async function startDeadSimpleChatSandbox(
       (body.messageVisibility as DeadSimpleChatBot["messageVisibility"] | undefined) ?? "public";
     if (trigger === "message" && messageVisibility === "private") return triggerVisibilityConflict();
     const name = body.name as string;
-    if (!opts.duplicateNamesAllowed && nameTakenByOther(name)) return nameConflict();
+    if (!opts.duplicateNamesAllowed && nameTakenByOther(name)) return createNameConflict();
 
     let id = objectId();
     while (bots.has(id)) id = objectId();
@@ -273,7 +285,7 @@ export async function startDeadSimpleChatSandbox(
   }
 
   function listBots(): SandboxResponse {
-    // Fact sheet 1.5: no pagination, filtering or sorting parameters are documented, so every bot
+    // The list page: no pagination, filtering or sorting parameters are documented, so every bot
     // comes in one answer. silent: other query parameters are ignored; the order is creation order.
     const listed = [...bots.values()].map(({ bot }) =>
       opts.listOmitsOptionalFields ? pick(bot, LIST_FIELDS) : structuredClone(bot),
@@ -290,7 +302,7 @@ export async function startDeadSimpleChatSandbox(
     if (problems.length > 0) return validationError(problems);
     const stored = bots.get(botId);
     // silent: the update page documents no answer for an unknown bot, only the 401 for a wrong
-    // key; an unknown bot gets exactly that answer (a wrong key and a missing bot look alike, 1.9).
+    // key; an unknown bot gets exactly that answer (a wrong key and a missing bot look alike).
     if (stored === undefined) return badKey("update");
     // silent: PUT is a partial update (every field optional; omitted fields keep their values).
     const merged: DeadSimpleChatBot = { ...stored.bot };
@@ -303,7 +315,8 @@ export async function startDeadSimpleChatSandbox(
       return triggerVisibilityConflict();
     }
     // A rename (also a change of case only) must not take another bot's name, in both name modes.
-    if (merged.name !== stored.bot.name && nameTakenByOther(merged.name, botId)) return nameConflict();
+    if (merged.name !== stored.bot.name && nameTakenByOther(merged.name, botId))
+      return answer("nameConflict");
     stored.bot = merged;
     saveState();
     return ok({ success: true, bot: structuredClone(merged) });
@@ -311,7 +324,7 @@ export async function startDeadSimpleChatSandbox(
 
   function setEnabled(botId: string, enabled: boolean): SandboxResponse {
     const stored = bots.get(botId);
-    if (stored === undefined) return unauthorized(DeadSimpleChatMessage.botNotFound);
+    if (stored === undefined) return answer("botNotFound");
     // silent: any request body is ignored (the endpoints take none).
     stored.bot.enabled = enabled;
     saveState();
@@ -321,10 +334,10 @@ export async function startDeadSimpleChatSandbox(
   function enableInRoom(botId: string, roomId: string): SandboxResponse {
     const stored = bots.get(botId);
     // silent: the bot is checked before the room.
-    if (stored === undefined) return unauthorized(DeadSimpleChatMessage.roomEnableBotNotFound);
-    if (!roomExists(roomId)) return unauthorized(DeadSimpleChatMessage.roomEnableRoomNotFound);
+    if (stored === undefined) return answer("roomEnableBotNotFound");
+    if (!roomExists(roomId)) return answer("roomEnableRoomNotFound");
     // silent: enabling in a room where the bot is enabled already succeeds again; the per-room
-    // state does not depend on the global `enabled` flag or on isAllowedInAllChatRooms (1.7).
+    // state does not depend on the global `enabled` flag or on isAllowedInAllChatRooms.
     stored.rooms.add(roomId);
     saveState();
     return ok({ success: true, botStatus: { status: "ENABLED" } });
@@ -332,14 +345,12 @@ export async function startDeadSimpleChatSandbox(
 
   function disableInRoom(botId: string, roomId: string): SandboxResponse {
     const stored = bots.get(botId);
-    if (stored === undefined || !roomExists(roomId)) {
-      return unauthorized(DeadSimpleChatMessage.roomDisableNotFound);
-    }
+    if (stored === undefined || !roomExists(roomId)) return answer("roomDisableNotFound");
     // silent: disabling in a room where the bot is not enabled succeeds (the room's bot status is
     // simply set to disabled); no error for that case is documented.
     stored.rooms.delete(roomId);
     saveState();
-    return ok({ success: true, message: DeadSimpleChatMessage.roomDisabled });
+    return ok({ success: true, message: ROOM_DISABLED_MESSAGE });
   }
 
   /** Whether a bot other than `exceptId` has this name. silent: compared case-insensitively. */
@@ -349,6 +360,15 @@ export async function startDeadSimpleChatSandbox(
   }
 
   const roomExists = (roomId: string): boolean => chatRooms === undefined || chatRooms.has(roomId);
+
+  /** Create's refusal of a taken name: undocumented, so the reading chosen by `createNameConflict`. */
+  function createNameConflict(): SandboxResponse {
+    if (opts.createNameConflict !== "heading") return answer("nameConflict");
+    return withBasis(
+      { status: 400, body: { success: false, message: "Bot name conflict" } },
+      { reading: "createNameConflict: heading" },
+    );
+  }
 
   // ---- routing and auth ---------------------------------------------------------------------
 
@@ -361,7 +381,7 @@ export async function startDeadSimpleChatSandbox(
     if (route === undefined) return cannot(req, keysToScrub);
     // silent: the list page documents the answer to a missing key; every endpoint gives the same.
     // An empty `auth=` counts as missing.
-    if (!req.query.auth) return { status: 400, body: { message: DeadSimpleChatMessage.missingKey } };
+    if (!req.query.auth) return answer("missingKey");
     if (!isAuthorized(req)) return badKey(route.endpoint);
 
     const decision = rateLimit.take("all");
@@ -391,7 +411,10 @@ export async function startDeadSimpleChatSandbox(
     if (fault.status === 401) {
       // The endpoint's own bad-key answer.
       const route = routeOf(req);
-      response = { ...(route === undefined ? unauthorizedPlain() : badKey(route.endpoint)), status: 401 };
+      response = {
+        ...(route === undefined ? answer("listInvalidKey") : badKey(route.endpoint)),
+        status: 401,
+      };
     } else if (fault.status === 404) {
       response = { ...cannot(req, keysToScrub), status: 404 };
     } else {
@@ -428,8 +451,8 @@ export async function startDeadSimpleChatSandbox(
     renderStatusFault,
     renderInternalError: () => ({ status: 500, body: { message: "Internal Server Error" } }),
     authorizeControl: (req) => {
-      if (!req.query.auth) return { status: 400, body: { message: DeadSimpleChatMessage.missingKey } };
-      return isAuthorized(req) ? undefined : unauthorizedPlain();
+      if (!req.query.auth) return answer("missingKey");
+      return isAuthorized(req) ? undefined : answer("listInvalidKey");
     },
     handleControl: controlRoutes({ "/__sandbox/bots": { GET: controlBots } }),
   });
@@ -502,67 +525,48 @@ function routeOf(req: SandboxRequest): Route | undefined {
  * enable-in-chat-room document no bad-key answer, only a 401 "bot not found, or … permission",
  * so a wrong key gets exactly that answer there. Where only one of "wrong key" and "unknown bot"
  * is documented, the other copies it: the two are told apart only on disable-in-chat-room, the
- * one endpoint that documents both (a wrong key and a missing bot look alike, fact sheet 1.9).
+ * one endpoint that documents both (a wrong key and a missing bot look alike).
  */
 function badKey(endpoint: Endpoint): SandboxResponse {
   switch (endpoint) {
     case "create":
     case "list":
-      return unauthorizedPlain();
+      return answer("listInvalidKey");
     case "update":
-      return { status: 401, body: { error: DeadSimpleChatMessage.invalidKey } };
+      return answer("updateInvalidKey");
     case "enable":
     case "disable":
-      return unauthorized(DeadSimpleChatMessage.botNotFound);
+      return answer("botNotFound");
     case "roomEnable":
-      return unauthorized(DeadSimpleChatMessage.roomEnableBotNotFound);
+      return answer("roomEnableBotNotFound");
     case "roomDisable":
-      return unauthorized(DeadSimpleChatMessage.roomDisableInvalidKey);
+      return answer("roomDisableInvalidKey");
   }
-}
-
-function unauthorizedPlain(): SandboxResponse {
-  return { status: 401, body: { message: DeadSimpleChatMessage.invalidKey } };
-}
-
-function unauthorized(message: string): SandboxResponse {
-  return { status: 401, body: { success: false, message } };
 }
 
 /** Create's documented 400: `error` carries the details (joined like Joi's message). */
 function invalidRequest(problems: Problem[]): SandboxResponse {
-  return {
-    status: 400,
-    body: {
-      success: false,
-      message: DeadSimpleChatMessage.invalidRequest,
-      error: problems.map((problem) => problem.message).join(". "),
-    },
-  };
+  return answer("invalidRequest", { body: { error: problems.map((problem) => problem.message).join(". ") } });
 }
 
 /** Update's documented 400: `details` lists the problems (silent: as Joi error details). */
 function validationError(problems: Problem[]): SandboxResponse {
-  return {
-    status: 400,
-    body: { success: false, message: DeadSimpleChatMessage.validationError, details: problems },
-  };
+  return answer("validationError", { body: { details: problems } });
 }
 
 function triggerVisibilityConflict(): SandboxResponse {
-  return { status: 400, body: { success: false, message: DeadSimpleChatMessage.triggerVisibilityConflict } };
-}
-
-function nameConflict(): SandboxResponse {
-  return { status: 400, body: { success: false, message: DeadSimpleChatMessage.nameConflict } };
+  return answer("triggerVisibilityConflict");
 }
 
 function tooManyRequests(retryAfterSeconds: number): SandboxResponse {
-  return {
-    status: 429,
-    body: { message: DeadSimpleChatMessage.tooManyRequests },
-    headers: { "Retry-After": String(retryAfterSeconds) },
-  };
+  return withBasis(
+    {
+      status: 429,
+      body: { message: DeadSimpleChatMessage.tooManyRequests },
+      headers: { "Retry-After": String(retryAfterSeconds) },
+    },
+    { assumed: "rate limit (DeadSimpleChat documents none)" },
+  );
 }
 
 /**
@@ -579,6 +583,7 @@ function cannot(req: SandboxRequest, keys: readonly string[]): SandboxResponse {
     `<body>\n<pre>Cannot ${escapeHtml(req.method)} ${escapeHtml(shownPath)}</pre>\n</body>\n</html>\n`;
   return {
     status: 404,
+    basis: { assumed: "unknown path (Express's 404 page)" },
     text: { contentType: "text/html; charset=utf-8", content },
     headers: { "Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff" },
   };
@@ -600,13 +605,14 @@ function jsonBody(
   const parsed = parseJsonObjectBody(req);
   if (parsed.ok) return { value: parsed.value };
   if (parsed.problem === "too-large") {
-    return { response: { status: 413, body: { message: "request entity too large" } } };
+    const tooLarge = { status: 413, body: { message: "request entity too large" } };
+    return { response: withBasis(tooLarge, { assumed: "body over the size limit" }) };
   }
   return { response: refuse([{ message: `"value": ${parsed.message}`, path: [], type: "object.base" }]) };
 }
 
 /**
- * Checks the body against the documented fields (fact sheet 1.3, 1.4) and returns every problem.
+ * Checks the body against the documented fields (create and update pages) and returns every problem.
  * silent, each the strictest plausible reading of a Joi-style schema:
  *  - unknown fields (including _id, customer, created) are refused ("is not allowed");
  *  - `null` is a value of the wrong type, so no field can be cleared with it;

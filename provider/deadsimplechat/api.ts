@@ -95,9 +95,29 @@ export const KEY_ADVICE =
   "DeadSimpleChat rejected the private key: check deadsimplechat:apiKey (or DEADSIMPLECHAT_API_KEY), " +
   "the Private Key under Dashboard -> Developer";
 
-/** The vendor refused a name another bot of the account has (create or rename). */
+/**
+ * The update page's answer to a name another bot has (400, under the heading "Bot name conflict"),
+ * verbatim; see docs/vendors/deadsimplechat.md.
+ */
+export const NAME_CONFLICT_MESSAGE =
+  "Bot of the same name exists, please choose a different name or delete existing bot";
+
+/**
+ * Disable-in-chat-room's 401 for a bot or room it does not find, verbatim; see
+ * docs/vendors/deadsimplechat.md.
+ */
+export const BOT_OR_ROOM_NOT_FOUND_MESSAGE =
+  "Bot or chat room not found, or you do not have permission to modify";
+
+/**
+ * The vendor refused a name another bot of the account has (create or rename). The update page
+ * documents NAME_CONFLICT_MESSAGE; the create page documents no answer for it, so its heading's
+ * words ("name conflict") are recognised too.
+ */
 export function isNameConflict(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 400 && /name conflict/i.test(err.vendorMessage ?? "");
+  if (!(err instanceof ApiError) || err.status !== 400) return false;
+  const message = err.vendorMessage ?? "";
+  return message.includes(NAME_CONFLICT_MESSAGE) || /name conflict/i.test(message);
 }
 
 /** A 401 on a bot endpoint: a wrong key, or (DeadSimpleChat's way of saying it) no such bot. */
@@ -175,14 +195,24 @@ export class DeadSimpleChatApi {
     if (!done) throw botMissing(botId);
   }
 
-  /** Disables the bot in one chat room; false when the bot no longer exists. */
-  async disableInRoom(botId: string, roomId: string): Promise<boolean> {
+  /**
+   * Disables the bot in one chat room: "disabled"; "bot gone" when the bot no longer exists; "room
+   * gone" when DeadSimpleChat answers that the bot or the room is not found while the listing (which
+   * a wrong key would fail) still has the bot, so the room is what is gone.
+   */
+  async disableInRoom(botId: string, roomId: string): Promise<"disabled" | "bot gone" | "room gone"> {
     const path = encodePath`/bot/${botId}/chatroom/${roomId}/disable`;
-    const done = await this.onBot(botId, async () => {
-      await this.client.request({ method: "POST", path, idempotent: true });
-      return true;
-    });
-    return done === true;
+    try {
+      const done = await this.onBot(botId, async () => {
+        await this.client.request({ method: "POST", path, idempotent: true });
+        return true;
+      });
+      return done === true ? "disabled" : "bot gone";
+    } catch (err) {
+      if (isUnauthorized(err) && (err as ApiError).vendorMessage?.includes(BOT_OR_ROOM_NOT_FOUND_MESSAGE))
+        return "room gone";
+      throw err;
+    }
   }
 
   /**

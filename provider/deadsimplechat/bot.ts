@@ -23,7 +23,7 @@ import { checkInputs, InputSchema } from "../core/check";
 import { applyUpdate, changedFields, FieldRules, Props, settle, warnDiffering } from "../core/contract";
 import { createReconciled } from "../core/create";
 import { diffOwned, DiffSpec } from "../core/diff";
-import { InputError } from "../core/errors";
+import { InputError, ResourceInitError } from "../core/errors";
 import { forTheHost } from "../core/host";
 import { warn } from "../core/log";
 import { migrateState, StateSchema } from "../core/state";
@@ -246,14 +246,29 @@ function collision(before: BotRecord, name: string, other: BotRecord | undefined
   );
 }
 
-/** Takes over an existing bot (perhaps one a destroy left disabled): updates what differs. */
-async function adoptExisting(
+/**
+ * Declared fields whose live value the bot's record does not show. The list page's example bot
+ * carries only _id, name, webhookURL, isAllowedInAllChatRooms, enabled, customer and created
+ * (docs/vendors/deadsimplechat.md), so a listing may well omit the others.
+ */
+function unreadable(declared: Props, bot: BotRecord): Field[] {
+  const live = fieldValues(bot);
+  return declaredFields(declared).filter((f) => live[f] === undefined);
+}
+
+/**
+ * Brings an existing bot (one to adopt, perhaps left disabled by a destroy) to the declared state:
+ * sends what differs, and every declared field whose live value cannot be read, never assuming
+ * that one equal.
+ */
+async function bringToDeclared(
   api: DeadSimpleChatApi,
   existing: BotRecord,
   declared: Props,
 ): Promise<BotRecord> {
   const differing = settle(declaredFields(declared), declared, fieldValues(existing), rules).differing;
-  return differing.length > 0 ? updateFields(api, existing, differing, declared) : existing;
+  const toSend = [...differing, ...unreadable(declared, existing).filter((f) => !differing.includes(f))];
+  return toSend.length > 0 ? updateFields(api, existing, toSend, declared) : existing;
 }
 
 function alreadyExists(name: string): InputError {
@@ -289,9 +304,15 @@ export const botHandlers: ResourceHandlers = forTheHost({
       const declared = pick(inputs, FIELD_NAMES);
       const isOurs = (found: BotRecord) =>
         settle(declaredFields(declared), declared, fieldValues(found), rules).differing.length === 0;
-      const bot = await createReconciled<BotRecord>({
+      // True once the bot is DeadSimpleChat's answer to our create or adopt, not a listing's record.
+      let answered = false;
+      let bot = await createReconciled<BotRecord>({
         what: describe(name),
-        send: () => api.createBot(apiBody(declared)),
+        send: async () => {
+          const created = await api.createBot(apiBody(declared));
+          answered = true;
+          return created;
+        },
         // Names are unique; should an account allow duplicates, the one matching what we sent wins.
         lookup: async () => {
           const named = (await api.listBots()).filter((b) => sameName(b.name, name));
@@ -299,11 +320,37 @@ export const botHandlers: ResourceHandlers = forTheHost({
         },
         isOurs,
         isConflict: isNameConflict,
-        adopt: inputs.adopt === true ? (found) => adoptExisting(api, found, declared) : undefined,
+        adopt:
+          inputs.adopt === true
+            ? async (found) => {
+                const adopted = await bringToDeclared(api, found, declared);
+                answered = true;
+                return adopted;
+              }
+            : undefined,
         conflictError: () => alreadyExists(name),
         // The id comes only from DeadSimpleChat's answer: without one there is nothing to record.
         recordAs: () => undefined,
       });
+      if (!answered) {
+        // Found by the lookup after a create whose answer was lost: the listing matched what it
+        // shows, and what it cannot show is sent rather than assumed. Should that fail, the bot is
+        // recorded without those fields, so the next `up` sends them.
+        const found = bot;
+        const unsure = unreadable(declared, found);
+        bot = await bringToDeclared(api, found, declared).catch((err: Error) => {
+          const known = pick(
+            declared,
+            FIELD_NAMES.filter((f) => !unsure.includes(f)),
+          );
+          throw new ResourceInitError(
+            found._id,
+            toOutputs(known, found, inputs),
+            err,
+            describe(name, found._id),
+          );
+        });
+      }
       const { values, differing } = settle(declaredFields(declared), declared, fieldValues(bot), rules);
       await warnDiffering("DeadSimpleChat", describe(name, bot._id), differing);
       return { id: bot._id, outs: toOutputs({ ...declared, ...values }, bot, inputs) };

@@ -10,6 +10,7 @@ import { checkInputs, InputSchema } from "../core/check";
 import type { Props } from "../core/contract";
 import { diffOwned, DiffSpec } from "../core/diff";
 import { forTheHost } from "../core/host";
+import { warn } from "../core/log";
 import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot-chat-room");
@@ -87,8 +88,15 @@ export const botChatRoomHandlers: ResourceHandlers = forTheHost({
   async delete(_id, olds) {
     const props = migrate(olds); // refuses state from a newer release, as every handler does
     const api = deadSimpleChatApi();
+    const [botId, roomId] = [String(props.botId), String(props.roomId)];
     // A bot that no longer exists is enabled nowhere: nothing left to do.
-    await api.redacting(() => api.disableInRoom(String(props.botId), String(props.roomId)));
+    const outcome = await api.redacting(() => api.disableInRoom(botId, roomId));
+    if (outcome === "room gone") {
+      await warn(
+        `DeadSimpleChat no longer has chat room "${roomId}" (deleted in the dashboard?): bot ${botId} is ` +
+          "enabled in no such room, so the assignment was only removed from the stack",
+      );
+    }
   },
 });
 

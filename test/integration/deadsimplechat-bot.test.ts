@@ -36,11 +36,22 @@ async function checked(news: Props, handlers = botHandlers): Promise<Props> {
   return r.inputs as Props;
 }
 
+/**
+ * The readings of what DeadSimpleChat's pages leave open; every test runs under each. The list page's
+ * example bot shows only some fields, and the create page documents no answer for a taken name.
+ */
+const READINGS: [string, Partial<DeadSimpleChatSandboxOptions>][] = [
+  ["whole bots listed, create refuses a taken name with the update page's answer", {}],
+  ["the listing carries only the list page's fields", { listOmitsOptionalFields: true }],
+  ['create refuses a taken name with "Bot name conflict"', { createNameConflict: "heading" }],
+];
+let reading: Partial<DeadSimpleChatSandboxOptions> = {};
+
 async function useSandbox(opts: Partial<DeadSimpleChatSandboxOptions> = {}): Promise<void> {
   await sandbox?.stop();
   apiKey = randomBytes(24).toString("hex");
   keys.push(apiKey);
-  sandbox = await startDeadSimpleChatSandbox({ apiKey, rateLimit: false, ...opts });
+  sandbox = await startDeadSimpleChatSandbox({ apiKey, rateLimit: false, ...reading, ...opts });
   process.env.DEADSIMPLECHAT_API_URL = sandbox.url;
   process.env.DEADSIMPLECHAT_API_KEY = apiKey;
   // The default pace (4 requests/s) is for the real service; these tests count calls, not time.
@@ -90,288 +101,341 @@ afterEach(async () => {
     delete process.env[name];
 });
 
-describe("deadsimplechat.Bot lifecycle", () => {
-  test("create, read, update only what changed, delete disables and warns", async () => {
-    const inputs = await checked(declared);
-    const created = await botHandlers.create(inputs);
-    const stored = sandbox.bot(created.id);
-    expect(stored).toMatchObject({
-      name: "Support Bot",
-      webhookURL: "https://example.com/dsc-hook",
-      metadata: '{"team":"support","tier":2}',
-      enabled: true,
-      isAllowedInAllChatRooms: false,
+describe.each(READINGS)("reading: %s", (_reading, options) => {
+  beforeAll(() => {
+    reading = options;
+  });
+
+  describe("deadsimplechat.Bot lifecycle", () => {
+    test("create, read, update only what changed, delete disables and warns", async () => {
+      const inputs = await checked(declared);
+      const created = await botHandlers.create(inputs);
+      const stored = sandbox.bot(created.id);
+      expect(stored).toMatchObject({
+        name: "Support Bot",
+        webhookURL: "https://example.com/dsc-hook",
+        metadata: '{"team":"support","tier":2}',
+        enabled: true,
+        isAllowedInAllChatRooms: false,
+      });
+      expect(created.outs).toMatchObject({
+        ...inputs,
+        botId: created.id,
+        customer: sandbox.customer,
+        created: stored?.created,
+      });
+
+      const read = await botHandlers.read(created.id, created.outs);
+      expect(read).toEqual({ id: created.id, props: created.outs, inputs });
+
+      const news = await checked({ ...declared, description: "Answers more", metadata: { tier: 3 } });
+      const updated = await botHandlers.update(created.id, created.outs, news);
+      expect(updated.outs).toMatchObject({ description: "Answers more", metadata: '{"tier":3}' });
+      expect(puts().map((r) => r.body)).toEqual([{ description: "Answers more", metadata: '{"tier":3}' }]);
+      expect(warnings).toEqual([]);
+
+      await botHandlers.delete(created.id, updated.outs ?? {});
+      expect(sandbox.isEnabled(created.id)).toBe(false);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(`"Support Bot" (id ${created.id}) was disabled`);
+      expect(warnings[0]).toContain("adopt: true");
     });
-    expect(created.outs).toMatchObject({
-      ...inputs,
-      botId: created.id,
-      customer: sandbox.customer,
-      created: stored?.created,
+
+    test("an undeclared optional field is neither sent nor compared", async () => {
+      const created = await createBot({ name: "Lean", webhookUrl: "https://example.com/h" });
+      expect(creates()[0].body).toEqual({
+        name: "Lean",
+        webhookURL: "https://example.com/h",
+        isAllowedInAllChatRooms: false,
+        enabled: true,
+      });
+      // The sandbox filled trigger and messageVisibility with its defaults: refresh ignores them.
+      const read = await botHandlers.read(created.id, created.outs);
+      expect(read.props).toEqual(created.outs);
     });
 
-    const read = await botHandlers.read(created.id, created.outs);
-    expect(read).toEqual({ id: created.id, props: created.outs, inputs });
-
-    const news = await checked({ ...declared, description: "Answers more", metadata: { tier: 3 } });
-    const updated = await botHandlers.update(created.id, created.outs, news);
-    expect(updated.outs).toMatchObject({ description: "Answers more", metadata: '{"tier":3}' });
-    expect(puts().map((r) => r.body)).toEqual([{ description: "Answers more", metadata: '{"tier":3}' }]);
-    expect(warnings).toEqual([]);
-
-    await botHandlers.delete(created.id, updated.outs ?? {});
-    expect(sandbox.isEnabled(created.id)).toBe(false);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`"Support Bot" (id ${created.id}) was disabled`);
-    expect(warnings[0]).toContain("adopt: true");
-  });
-
-  test("an undeclared optional field is neither sent nor compared", async () => {
-    const created = await createBot({ name: "Lean", webhookUrl: "https://example.com/h" });
-    expect(creates()[0].body).toEqual({
-      name: "Lean",
-      webhookURL: "https://example.com/h",
-      isAllowedInAllChatRooms: false,
-      enabled: true,
+    test("refresh sees drift in listed fields and keeps state where the list is silent", async () => {
+      await useSandbox({ listOmitsOptionalFields: true });
+      const created = await createBot();
+      await changeByHand(created.id, { webhookURL: "https://example.com/other", description: "by hand" });
+      const read = await botHandlers.read(created.id, created.outs);
+      expect(read.props).toMatchObject({
+        webhookUrl: "https://example.com/other",
+        // Not in the listing: refresh cannot see this drift.
+        description: "Answers questions",
+      });
+      expect(read.inputs).toMatchObject({ webhookUrl: "https://example.com/other" });
     });
-    // The sandbox filled trigger and messageVisibility with its defaults: refresh ignores them.
-    const read = await botHandlers.read(created.id, created.outs);
-    expect(read.props).toEqual(created.outs);
-  });
 
-  test("refresh sees drift in listed fields and keeps state where the list is silent", async () => {
-    await useSandbox({ listOmitsOptionalFields: true });
-    const created = await createBot();
-    await changeByHand(created.id, { webhookURL: "https://example.com/other", description: "by hand" });
-    const read = await botHandlers.read(created.id, created.outs);
-    expect(read.props).toMatchObject({
-      webhookUrl: "https://example.com/other",
-      // Not in the listing: refresh cannot see this drift.
-      description: "Answers questions",
+    test("a bot gone from the account reads as gone; an update of it says so", async () => {
+      const created = await createBot();
+      await useSandbox(); // an empty account behind the same settings
+      expect(await botHandlers.read(created.id, created.outs)).toEqual({});
+      const news = await checked({ ...declared, description: "x" });
+      const err = await failure(botHandlers.update(created.id, created.outs, news));
+      expect(err.message).toContain("no longer exists");
+      expect(err.message).toContain("pulumi refresh");
+      // Deleting it succeeds without a warning: nothing remains.
+      await botHandlers.delete(created.id, created.outs);
+      expect(warnings).toEqual([]);
     });
-    expect(read.inputs).toMatchObject({ webhookUrl: "https://example.com/other" });
+
+    test("a wrong key is told apart from a missing bot", async () => {
+      const created = await createBot();
+      process.env.DEADSIMPLECHAT_API_KEY = randomBytes(24).toString("hex");
+      keys.push(process.env.DEADSIMPLECHAT_API_KEY);
+      const news = await checked({ ...declared, description: "x" });
+      for (const attempt of [
+        () => botHandlers.update(created.id, created.outs, news),
+        () => botHandlers.delete(created.id, created.outs),
+        () => botHandlers.read(created.id, created.outs),
+      ]) {
+        const err = await failure(attempt());
+        expect(err.message).toContain("HTTP 401");
+        expect(err.message).toContain("check deadsimplechat:apiKey (or DEADSIMPLECHAT_API_KEY)");
+      }
+      expect(sandbox.isEnabled(created.id)).toBe(true);
+    });
   });
 
-  test("a bot gone from the account reads as gone; an update of it says so", async () => {
-    const created = await createBot();
-    await useSandbox(); // an empty account behind the same settings
-    expect(await botHandlers.read(created.id, created.outs)).toEqual({});
-    const news = await checked({ ...declared, description: "x" });
-    const err = await failure(botHandlers.update(created.id, created.outs, news));
-    expect(err.message).toContain("no longer exists");
-    expect(err.message).toContain("pulumi refresh");
-    // Deleting it succeeds without a warning: nothing remains.
-    await botHandlers.delete(created.id, created.outs);
-    expect(warnings).toEqual([]);
+  describe("reads share one listing", () => {
+    test("a refresh of 30 bots lists once", async () => {
+      const bots = [];
+      for (let i = 0; i < 30; i++) bots.push(await createBot({ ...declared, name: `Bot ${i}` }));
+      const before = lists().length;
+      const reads = await Promise.all(bots.map((b) => botHandlers.read(b.id, b.outs)));
+      expect(reads.map((r) => r.id)).toEqual(bots.map((b) => b.id));
+      expect(lists().length - before).toBe(1);
+    });
+
+    test("a read after an update lists anew", async () => {
+      const created = await createBot();
+      await botHandlers.read(created.id, created.outs);
+      const news = await checked({ ...declared, description: "new" });
+      const updated = await botHandlers.update(created.id, created.outs, news);
+      // A field every listing carries, so the drift shows under each reading.
+      await changeByHand(created.id, { webhookURL: "https://example.com/by-hand" });
+      const before = lists().length;
+      const read = await botHandlers.read(created.id, updated.outs ?? {});
+      expect(lists().length - before).toBe(1);
+      expect(read.props).toMatchObject({ webhookUrl: "https://example.com/by-hand" });
+    });
   });
 
-  test("a wrong key is told apart from a missing bot", async () => {
-    const created = await createBot();
-    process.env.DEADSIMPLECHAT_API_KEY = randomBytes(24).toString("hex");
-    keys.push(process.env.DEADSIMPLECHAT_API_KEY);
-    const news = await checked({ ...declared, description: "x" });
-    for (const attempt of [
-      () => botHandlers.update(created.id, created.outs, news),
-      () => botHandlers.delete(created.id, created.outs),
-      () => botHandlers.read(created.id, created.outs),
-    ]) {
-      const err = await failure(attempt());
-      expect(err.message).toContain("HTTP 401");
-      expect(err.message).toContain("check deadsimplechat:apiKey (or DEADSIMPLECHAT_API_KEY)");
-    }
-    expect(sandbox.isEnabled(created.id)).toBe(true);
-  });
-});
+  describe("nothing lost, nothing duplicated", () => {
+    test.each(["lose-response", "commit-then-status"] as const)(
+      "a create whose answer is lost (%s) is found, not sent again",
+      async (kind) => {
+        sandbox.faults.inject({
+          method: "POST",
+          path: api("/bot"),
+          fault: kind === "lose-response" ? { kind } : { kind, status: 502 },
+        });
+        const created = await createBot();
+        expect(sandbox.bots()).toHaveLength(1);
+        expect(created.id).toBe(sandbox.bots()[0]._id);
+        expect(creates()).toHaveLength(1);
+      },
+    );
 
-describe("reads share one listing", () => {
-  test("a refresh of 30 bots lists once", async () => {
-    const bots = [];
-    for (let i = 0; i < 30; i++) bots.push(await createBot({ ...declared, name: `Bot ${i}` }));
-    const before = lists().length;
-    const reads = await Promise.all(bots.map((b) => botHandlers.read(b.id, b.outs)));
-    expect(reads.map((r) => r.id)).toEqual(bots.map((b) => b.id));
-    expect(lists().length - before).toBe(1);
-  });
+    test("with duplicate names allowed, a lost answer still makes one bot", async () => {
+      await useSandbox({ duplicateNamesAllowed: true });
+      sandbox.faults.inject({ method: "POST", path: api("/bot"), fault: { kind: "lose-response" } });
+      await createBot();
+      expect(sandbox.bots()).toHaveLength(1);
+    });
 
-  test("a read after an update lists anew", async () => {
-    const created = await createBot();
-    await botHandlers.read(created.id, created.outs);
-    const news = await checked({ ...declared, description: "new" });
-    const updated = await botHandlers.update(created.id, created.outs, news);
-    await changeByHand(created.id, { description: "by hand" });
-    const before = lists().length;
-    const read = await botHandlers.read(created.id, updated.outs ?? {});
-    expect(lists().length - before).toBe(1);
-    expect(read.props).toMatchObject({ description: "by hand" });
-  });
-});
-
-describe("nothing lost, nothing duplicated", () => {
-  test.each(["lose-response", "commit-then-status"] as const)(
-    "a create whose answer is lost (%s) is found, not sent again",
-    async (kind) => {
+    test("a 429 is waited out", async () => {
       sandbox.faults.inject({
-        method: "POST",
-        path: api("/bot"),
-        fault: kind === "lose-response" ? { kind } : { kind, status: 502 },
+        path: api("/bots"),
+        fault: { kind: "status", status: 429, retryAfterSeconds: 0 },
       });
       const created = await createBot();
+      expect((await botHandlers.read(created.id, created.outs)).id).toBe(created.id);
+    });
+
+    test("a name in use fails with how to adopt; adopt takes a disabled bot over and enables it", async () => {
+      const first = await createBot();
+      await botHandlers.delete(first.id, first.outs);
+      const err = await failure(createBot({ ...declared, description: "second" }));
+      expect(err.message).toContain('a DeadSimpleChat bot named "Support Bot" already exists');
+      expect(err.message).toContain("adopt: true");
+
+      const adopted = await createBot({
+        ...declared,
+        name: "support bot",
+        description: "second",
+        adopt: true,
+      });
+      expect(adopted.id).toBe(first.id);
       expect(sandbox.bots()).toHaveLength(1);
-      expect(created.id).toBe(sandbox.bots()[0]._id);
-      expect(creates()).toHaveLength(1);
-    },
-  );
-
-  test("with duplicate names allowed, a lost answer still makes one bot", async () => {
-    await useSandbox({ duplicateNamesAllowed: true });
-    sandbox.faults.inject({ method: "POST", path: api("/bot"), fault: { kind: "lose-response" } });
-    await createBot();
-    expect(sandbox.bots()).toHaveLength(1);
-  });
-
-  test("a 429 is waited out", async () => {
-    sandbox.faults.inject({
-      path: api("/bots"),
-      fault: { kind: "status", status: 429, retryAfterSeconds: 0 },
+      expect(sandbox.bot(first.id)).toMatchObject({
+        name: "support bot",
+        description: "second",
+        enabled: true,
+      });
     });
-    const created = await createBot();
-    expect((await botHandlers.read(created.id, created.outs)).id).toBe(created.id);
-  });
 
-  test("a name in use fails with how to adopt; adopt takes a disabled bot over and enables it", async () => {
-    const first = await createBot();
-    await botHandlers.delete(first.id, first.outs);
-    const err = await failure(createBot({ ...declared, description: "second" }));
-    expect(err.message).toContain('a DeadSimpleChat bot named "Support Bot" already exists');
-    expect(err.message).toContain("adopt: true");
+    test("adopt sends every declared field the listing cannot show, never assuming it equal", async () => {
+      const first = await createBot();
+      await botHandlers.delete(first.id, first.outs);
+      const second = { ...declared, description: "second stack", messageHistoryLimit: 20, adopt: true };
+      const adopted = await createBot(second);
+      expect(adopted.id).toBe(first.id);
+      expect(sandbox.bot(first.id)).toMatchObject({
+        description: "second stack",
+        messageHistoryLimit: 20,
+        enabled: true,
+      });
+      expect(adopted.outs).toMatchObject({ description: "second stack", messageHistoryLimit: 20 });
+    });
 
-    const adopted = await createBot({ ...declared, name: "support bot", description: "second", adopt: true });
-    expect(adopted.id).toBe(first.id);
-    expect(sandbox.bots()).toHaveLength(1);
-    expect(sandbox.bot(first.id)).toMatchObject({
-      name: "support bot",
-      description: "second",
-      enabled: true,
+    test("after a lost create answer, what the listing cannot show is sent, not assumed", async () => {
+      sandbox.faults.inject({ method: "POST", path: api("/bot"), fault: { kind: "lose-response" } });
+      const created = await createBot();
+      expect(sandbox.bots()).toHaveLength(1);
+      expect(sandbox.bot(created.id)).toMatchObject({ description: "Answers questions", trigger: "mention" });
+      // Only the fields the listing leaves out (if any) go in a PUT after the lookup.
+      const sent = puts().map((r) => Object.keys(r.body as object).sort());
+      expect(sent).toEqual(
+        reading.listOmitsOptionalFields ? [["description", "messageVisibility", "metadata", "trigger"]] : [],
+      );
+    });
+
+    test("a rename onto another bot's name names both and changes nothing", async () => {
+      const other = await createBot({ ...declared, name: "Taken" });
+      const created = await createBot();
+      const before = puts().length;
+      const news = await checked({ ...declared, name: "TAKEN", description: "changed too" });
+      const err = await failure(botHandlers.update(created.id, created.outs, news));
+      expect(err.message).toContain(
+        `cannot rename DeadSimpleChat bot "Support Bot" (id ${created.id}) to "TAKEN"`,
+      );
+      expect(err.message).toContain(`DeadSimpleChat bot "Taken" (id ${other.id}) already has that name`);
+      expect(puts().length).toBe(before);
+      expect(sandbox.bot(created.id)?.description).toBe("Answers questions");
     });
   });
 
-  test("a rename onto another bot's name names both and changes nothing", async () => {
-    const other = await createBot({ ...declared, name: "Taken" });
-    const created = await createBot();
-    const before = puts().length;
-    const news = await checked({ ...declared, name: "TAKEN", description: "changed too" });
-    const err = await failure(botHandlers.update(created.id, created.outs, news));
-    expect(err.message).toContain(
-      `cannot rename DeadSimpleChat bot "Support Bot" (id ${created.id}) to "TAKEN"`,
-    );
-    expect(err.message).toContain(`DeadSimpleChat bot "Taken" (id ${other.id}) already has that name`);
-    expect(puts().length).toBe(before);
-    expect(sandbox.bot(created.id)?.description).toBe("Answers questions");
-  });
-});
-
-describe("updates that send nothing, and a rename that loses a race", () => {
-  test("changing only adopt, or no longer declaring a field, sends nothing and updates the state", async () => {
-    const created = await createBot();
-    const before = puts().length;
-    const adoptOnly = await botHandlers.update(
-      created.id,
-      created.outs,
-      await checked({ ...declared, adopt: true }),
-    );
-    expect(adoptOnly.outs).toMatchObject({
-      adopt: true,
-      description: "Answers questions",
-      botId: created.id,
+  describe("updates that send nothing, and a rename that loses a race", () => {
+    test("changing only adopt, or no longer declaring a field, sends nothing and updates the state", async () => {
+      const created = await createBot();
+      const before = puts().length;
+      const adoptOnly = await botHandlers.update(
+        created.id,
+        created.outs,
+        await checked({ ...declared, adopt: true }),
+      );
+      expect(adoptOnly.outs).toMatchObject({
+        adopt: true,
+        description: "Answers questions",
+        botId: created.id,
+      });
+      const { description: _dropped, ...rest } = declared;
+      const forgotten = await botHandlers.update(created.id, adoptOnly.outs ?? {}, await checked(rest));
+      expect(forgotten.outs).not.toHaveProperty("description");
+      expect(forgotten.outs).toMatchObject({ adopt: false, name: "Support Bot", customer: sandbox.customer });
+      expect(puts().length).toBe(before);
+      // State written without `adopt` reads as adopt: false.
+      const { adopt: _a, ...withoutAdopt } = created.outs;
+      expect((await botHandlers.read(created.id, withoutAdopt)).inputs).toMatchObject({ adopt: false });
     });
-    const { description: _dropped, ...rest } = declared;
-    const forgotten = await botHandlers.update(created.id, adoptOnly.outs ?? {}, await checked(rest));
-    expect(forgotten.outs).not.toHaveProperty("description");
-    expect(forgotten.outs).toMatchObject({ adopt: false, name: "Support Bot", customer: sandbox.customer });
-    expect(puts().length).toBe(before);
-    // State written without `adopt` reads as adopt: false.
-    const { adopt: _a, ...withoutAdopt } = created.outs;
-    expect((await botHandlers.read(created.id, withoutAdopt)).inputs).toMatchObject({ adopt: false });
-  });
 
-  test("a name taken after the check (seen in a shared listing) is refused by DeadSimpleChat and reported naming both bots", async () => {
-    const created = await createBot();
-    await botHandlers.read(created.id, created.outs); // the listing now shared for a moment
-    // Another bot takes the name outside this provider process, so the shared listing misses it.
-    const res = await fetch(`${sandbox.url}/bot?auth=${apiKey}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name: "Taken", webhookURL: "https://example.com/h" }),
+    test("a name taken after the check (seen in a shared listing) is refused by DeadSimpleChat and reported naming both bots", async () => {
+      const created = await createBot();
+      await botHandlers.read(created.id, created.outs); // the listing now shared for a moment
+      // Another bot takes the name outside this provider process, so the shared listing misses it.
+      const res = await fetch(`${sandbox.url}/bot?auth=${apiKey}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: "Taken", webhookURL: "https://example.com/h" }),
+      });
+      const other = ((await res.json()) as { bot: { _id: string } }).bot._id;
+      const err = await failure(
+        botHandlers.update(created.id, created.outs, await checked({ ...declared, name: "Taken" })),
+      );
+      expect(err.message).toContain(
+        `cannot rename DeadSimpleChat bot "Support Bot" (id ${created.id}) to "Taken"`,
+      );
+      expect(err.message).toContain(`DeadSimpleChat bot "Taken" (id ${other}) already has that name`);
+      expect(sandbox.bot(created.id)?.name).toBe("Support Bot");
     });
-    const other = ((await res.json()) as { bot: { _id: string } }).bot._id;
-    const err = await failure(
-      botHandlers.update(created.id, created.outs, await checked({ ...declared, name: "Taken" })),
-    );
-    expect(err.message).toContain(
-      `cannot rename DeadSimpleChat bot "Support Bot" (id ${created.id}) to "Taken"`,
-    );
-    expect(err.message).toContain(`DeadSimpleChat bot "Taken" (id ${other}) already has that name`);
-    expect(sandbox.bot(created.id)?.name).toBe("Support Bot");
   });
-});
 
-describe("the key never shows", () => {
-  test("not in errors from the vendor, from the network, or from a wrong base URL", async () => {
-    sandbox.faults.inject({ path: api("/bots"), fault: { kind: "status", status: 500 }, times: Infinity });
-    const e1 = await failure(botHandlers.read("653d69f2357917b517297b8d", {}));
-    expect(e1.message).toContain("HTTP 500");
-    sandbox.faults.clear();
+  describe("the key never shows", () => {
+    test("not in errors from the vendor, from the network, or from a wrong base URL", async () => {
+      sandbox.faults.inject({ path: api("/bots"), fault: { kind: "status", status: 500 }, times: Infinity });
+      const e1 = await failure(botHandlers.read("653d69f2357917b517297b8d", {}));
+      expect(e1.message).toContain("HTTP 500");
+      sandbox.faults.clear();
 
-    process.env.DEADSIMPLECHAT_API_URL = `${sandbox.url}/${apiKey}`;
-    const e2 = await failure(botHandlers.read("653d69f2357917b517297b8d", {}));
-    expect(e2.message).toContain("deadsimplechat:apiUrl or DEADSIMPLECHAT_API_URL");
+      process.env.DEADSIMPLECHAT_API_URL = `${sandbox.url}/${apiKey}`;
+      const e2 = await failure(botHandlers.read("653d69f2357917b517297b8d", {}));
+      expect(e2.message).toContain("deadsimplechat:apiUrl or DEADSIMPLECHAT_API_URL");
 
-    process.env.DEADSIMPLECHAT_API_URL = `http://127.0.0.1:1/${apiKey}`;
-    const e3 = await failure(botHandlers.read("653d69f2357917b517297b8d", {}));
-    expect(e3.message).toContain("network error");
+      process.env.DEADSIMPLECHAT_API_URL = `http://127.0.0.1:1/${apiKey}`;
+      const e3 = await failure(botHandlers.read("653d69f2357917b517297b8d", {}));
+      expect(e3.message).toContain("network error");
 
-    for (const m of [...errorTexts, ...warnings]) for (const k of keys) expect(m).not.toContain(k);
-  }, 60_000);
-});
+      for (const m of [...errorTexts, ...warnings]) for (const k of keys) expect(m).not.toContain(k);
+    }, 60_000);
+  });
 
-describe("deadsimplechat.BotChatRoom", () => {
-  test("enable in a room, read, disable; a missing room or bot is named", async () => {
-    await useSandbox({ chatRooms: ["x8z343Tlt"] });
-    const bot = await createBot();
-    const inputs = await checked({ botId: bot.id, roomId: "x8z343Tlt" }, botChatRoomHandlers);
-    const room = await botChatRoomHandlers.create(inputs);
-    expect(room.id).toBe(`${bot.id}/x8z343Tlt`);
-    expect(sandbox.rooms(bot.id)).toEqual(["x8z343Tlt"]);
-    expect(await botChatRoomHandlers.read(room.id, room.outs)).toEqual({
-      id: room.id,
-      props: room.outs,
-      inputs,
+  describe("deadsimplechat.BotChatRoom", () => {
+    test("enable in a room, read, disable; a missing room or bot is named", async () => {
+      await useSandbox({ chatRooms: ["x8z343Tlt"] });
+      const bot = await createBot();
+      const inputs = await checked({ botId: bot.id, roomId: "x8z343Tlt" }, botChatRoomHandlers);
+      const room = await botChatRoomHandlers.create(inputs);
+      expect(room.id).toBe(`${bot.id}/x8z343Tlt`);
+      expect(sandbox.rooms(bot.id)).toEqual(["x8z343Tlt"]);
+      expect(await botChatRoomHandlers.read(room.id, room.outs)).toEqual({
+        id: room.id,
+        props: room.outs,
+        inputs,
+      });
+      // `get` reads from the id alone.
+      expect((await botChatRoomHandlers.read(room.id, {})).props).toMatchObject(inputs);
+
+      const noRoom = await failure(botChatRoomHandlers.create({ botId: bot.id, roomId: "nope" }));
+      expect(noRoom.message).toContain("chatRoom not found");
+      const noBot = await failure(
+        botChatRoomHandlers.create({ botId: "653d69f2357917b517297b8d", roomId: "x8z343Tlt" }),
+      );
+      expect(noBot.message).toContain('no bot with id "653d69f2357917b517297b8d"');
+
+      await botChatRoomHandlers.delete(room.id, room.outs);
+      expect(sandbox.rooms(bot.id)).toEqual([]);
     });
-    // `get` reads from the id alone.
-    expect((await botChatRoomHandlers.read(room.id, {})).props).toMatchObject(inputs);
 
-    const noRoom = await failure(botChatRoomHandlers.create({ botId: bot.id, roomId: "nope" }));
-    expect(noRoom.message).toContain("chatRoom not found");
-    const noBot = await failure(
-      botChatRoomHandlers.create({ botId: "653d69f2357917b517297b8d", roomId: "x8z343Tlt" }),
-    );
-    expect(noBot.message).toContain('no bot with id "653d69f2357917b517297b8d"');
+    test("a room assignment whose bot is gone reads as gone and deletes cleanly", async () => {
+      const bot = await createBot();
+      const room = await botChatRoomHandlers.create({ botId: bot.id, roomId: "r1" });
+      await useSandbox();
+      expect(await botChatRoomHandlers.read(room.id, room.outs)).toEqual({});
+      await expect(botChatRoomHandlers.delete(room.id, room.outs)).resolves.toBeUndefined();
+    });
 
-    await botChatRoomHandlers.delete(room.id, room.outs);
-    expect(sandbox.rooms(bot.id)).toEqual([]);
-  });
+    test("a room deleted in the dashboard: delete succeeds and warns, naming the room", async () => {
+      await useSandbox({ chatRooms: ["r1", "r2"] });
+      const bot = await createBot();
+      const room = await botChatRoomHandlers.create({ botId: bot.id, roomId: "r1" });
+      sandbox.setChatRooms(["r2"]);
+      await botChatRoomHandlers.delete(room.id, room.outs);
+      expect(warnings).toEqual([expect.stringContaining('DeadSimpleChat no longer has chat room "r1"')]);
+      // A wrong key is still an error, not a room gone.
+      const again = await botChatRoomHandlers.create({ botId: bot.id, roomId: "r2" });
+      process.env.DEADSIMPLECHAT_API_KEY = randomBytes(24).toString("hex");
+      keys.push(process.env.DEADSIMPLECHAT_API_KEY);
+      const err = await failure(botChatRoomHandlers.delete(again.id, again.outs));
+      expect(err.message).toContain("DeadSimpleChat rejected the private key");
+    });
 
-  test("a room assignment whose bot is gone reads as gone and deletes cleanly", async () => {
-    const bot = await createBot();
-    const room = await botChatRoomHandlers.create({ botId: bot.id, roomId: "r1" });
-    await useSandbox();
-    expect(await botChatRoomHandlers.read(room.id, room.outs)).toEqual({});
-    await expect(botChatRoomHandlers.delete(room.id, room.outs)).resolves.toBeUndefined();
-  });
-
-  test("a lost answer to enable is simply sent again", async () => {
-    const bot = await createBot();
-    sandbox.faults.inject({ method: "POST", path: /chatroom/, fault: { kind: "lose-response" } });
-    await botChatRoomHandlers.create({ botId: bot.id, roomId: "r1" });
-    expect(sandbox.rooms(bot.id)).toEqual(["r1"]);
+    test("a lost answer to enable is simply sent again", async () => {
+      const bot = await createBot();
+      sandbox.faults.inject({ method: "POST", path: /chatroom/, fault: { kind: "lose-response" } });
+      await botChatRoomHandlers.create({ botId: bot.id, roomId: "r1" });
+      expect(sandbox.rooms(bot.id)).toEqual(["r1"]);
+    });
   });
 });

@@ -258,8 +258,10 @@ export function useSandboxCli(
   beforeAll(() => {
     buildDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-cli-"));
     const sourceDirectory = path.join(__dirname, "..", "..", "sandbox");
-    for (const file of fs.readdirSync(sourceDirectory).filter((name) => name.endsWith(".ts"))) {
+    const sources = fs.readdirSync(sourceDirectory, { recursive: true, encoding: "utf8" });
+    for (const file of sources.filter((name) => name.endsWith(".ts"))) {
       const source = fs.readFileSync(path.join(sourceDirectory, file), "utf8");
+      fs.mkdirSync(path.dirname(path.join(buildDirectory, file)), { recursive: true });
       const { outputText } = ts.transpileModule(source, {
         compilerOptions: {
           module: ts.ModuleKind.CommonJS,

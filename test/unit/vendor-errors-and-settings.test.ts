@@ -4,6 +4,7 @@
  * environment variables and defaults (the public surface).
  */
 import * as dsc from "../../provider/deadsimplechat/api";
+import { DEADSIMPLECHAT_ANSWERS } from "../../sandbox/fixtures/deadsimplechat";
 import * as w91 from "../../provider/whats91/api";
 import { ApiError } from "../../provider/core/errors";
 import {
@@ -62,7 +63,10 @@ describe("DeadSimpleChat error bodies", () => {
         vendorMessage,
         attempts: 1,
       });
-    expect(dsc.isNameConflict(err(400, "Bot name conflict: taken"))).toBe(true);
+    // The update page's body, verbatim, and the create-side variant its heading suggests.
+    expect(dsc.isNameConflict(err(400, DEADSIMPLECHAT_ANSWERS.nameConflict.body.message))).toBe(true);
+    expect(dsc.isNameConflict(err(400, "Bot name conflict"))).toBe(true);
+    expect(dsc.isNameConflict(err(401, DEADSIMPLECHAT_ANSWERS.nameConflict.body.message))).toBe(false);
     expect(dsc.isNameConflict(err(401, "Bot name conflict"))).toBe(false);
     expect(dsc.isNameConflict(err(400, "Validation error"))).toBe(false);
     expect(dsc.isNameConflict(new Error("Bot name conflict"))).toBe(false);

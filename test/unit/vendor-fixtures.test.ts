@@ -24,7 +24,6 @@ function isDocumentedAnswer(value: unknown): value is DocumentedAnswer {
 }
 
 function fixturesOf(vendor: string): [string, DocumentedAnswer][] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(path.join(ROOT, "sandbox", "fixtures", vendor)) as Record<string, unknown>;
   const found: [string, DocumentedAnswer][] = [];
   for (const exported of Object.values(module)) {
