@@ -1,9 +1,14 @@
 /**
- * A local emulator of the Whats91 public API v2 "Chatbots" endpoints, written from the vendor fact
- * sheet (shared/reference/deadsimplechat-and-whats91-api.md, Part 2). Where the documentation is
- * silent it takes the strictest plausible behaviour; each such choice is marked "silent:" below.
+ * A local emulator of the Whats91 public API v2 "Chatbots" endpoints, written from Whats91's pages
+ * as docs/vendors/whats91.md records them (each section cited below as "whats91.md, <section>").
+ * Where the documentation is silent it takes the strictest plausible behaviour; each such choice is
+ * marked "silent:" below.
  *
- * Emulated, under /api/v2 (fact sheet 2.2): GET /chatbots, GET /chatbots/{chatbotUid},
+ * Every error answer says why it is sent: a documented answer of sandbox/fixtures/whats91.ts (by its
+ * code), a named reading (`WHATS91_READINGS`; the options choose the other readings), or an
+ * HTTP-level assumption (an unknown path, a body too large or not JSON).
+ *
+ * Emulated, under /api/v2 (whats91.md, "Endpoints"): GET /chatbots, GET /chatbots/{chatbotUid},
  * POST /chatbots (generic), POST /chatbots/text, /chatbots/media and /chatbots/interactive.
  * There is no update or delete route (none is documented): those answer 404 like any unknown path.
  * Dashboard edits and removals, which the API cannot make, are simulated by `edit` and `remove`.
@@ -31,6 +36,8 @@ import {
   type SandboxResponse,
   type StatusFault,
 } from "./http";
+import { documented, withBasis, type Basis } from "./documented";
+import { WHATS91_ANSWERS, type Whats91AnswerName } from "./fixtures/whats91";
 
 export const WHATS91_API_PATH = "/api/v2";
 const API_SEGMENTS = ["api", "v2"];
@@ -40,7 +47,7 @@ export const WHATS91_DEFAULT_SENDER_ID = "15550001111";
 
 /** A WhatsApp sender number of the account, with the Meta ids the API reports for it. */
 export interface Whats91Sender {
-  /** Digits with country code, no "+" (fact sheet 2.1), e.g. "916268662275". */
+  /** Digits with country code, no "+" (whats91.md, "Authentication and senders"), e.g. "916268662275". */
   senderId: string;
   phoneNumberId: string;
   wabaId: string;
@@ -48,7 +55,7 @@ export interface Whats91Sender {
   setupIncomplete?: boolean;
 }
 
-/** An accepted API token: global, or bound to one sender (fact sheet 2.1). */
+/** An accepted API token: global, or bound to one sender (whats91.md, "Authentication and senders"). */
 export type Whats91Token =
   | { token: string; scope: "global" }
   | { token: string; scope: "selected_number" | "specific_number"; senderId: string };
@@ -67,30 +74,71 @@ export interface Whats91SandboxOptions extends SandboxOptionsBase {
   /** Whether the subscription includes chatbots; default true. false: 403 FEATURE_NOT_AVAILABLE. */
   chatbotsFeature?: boolean;
   /**
-   * silent: public v2 has no separately documented rate limit (fact sheet 2.7). Default
+   * silent: public v2 has no separately documented rate limit (whats91.md, "Rate limits"). Default
    * {requestsPerSecond: 5}, the DeadSimpleChat sandbox's conservative choice, so that clients meet
-   * 429s; false disables.
+   * 429s (reading `rateLimit`); false disables.
    */
   rateLimit?: Whats91RateLimit | false;
-  /** silent: the largest `limit` the list accepts (a larger one is refused); default 100. */
+  /**
+   * silent: the largest `limit` the list accepts (a larger one is refused, reading `pageSizeMax`);
+   * default 100.
+   */
   pageSizeMax?: number;
   /**
-   * silent: the HTTP status of a successful create is not stated (fact sheet 2.5); the inference is
-   * 200 (default), the other plausible reading 201.
+   * silent: the HTTP status of a successful create is not stated (whats91.md, "Answers"); the
+   * inference is 200 (default), the other plausible reading 201.
    */
   createStatus?: 200 | 201;
   /**
    * The other plausible reading of "global tokens should pass senderId": a global token that omits
-   * it works on the account's first sender. Default false: 400 WHATSAPP_SETUP_INCOMPLETE.
+   * it works on the account's first sender. Default false: 400 WHATSAPP_SETUP_INCOMPLETE (reading
+   * `globalTokenNeedsSenderId`; which refusal a missing senderId gets is not documented).
    */
   globalTokenSenderFallback?: boolean;
   /**
    * The other plausible reading of the request schema: fields it does not document are ignored
-   * (and not stored). Default false: they are refused with 400 VALIDATION_FAILED. Media fields
-   * other than type, url and fileName are refused either way (documented: no uploads or Meta ids).
+   * (and not stored). Default false: they are refused with 400 VALIDATION_FAILED (reading
+   * `unknownFieldsRefused`). Media fields other than type, url and fileName are refused either way
+   * (documented: no uploads or Meta ids).
    */
   unknownFieldsIgnored?: boolean;
+  /**
+   * Whether a `welcome` trigger needs keywords. The create pages say trigger.keywords and
+   * trigger.keyword are each "Required unless" the other is supplied, with no exception for
+   * `welcome` (whats91.md, "Triggers"); what Whats91 does with them on a welcome trigger is not
+   * documented. Readings:
+   * - "required" (default, the pages as written): a welcome trigger without keywords is refused
+   *   with the documented 400 VALIDATION_FAILED; its keywords are stored and shown in replyTrigger;
+   * - "optional": a welcome trigger may come with or without keywords; given ones are stored;
+   * - "ignored": a welcome trigger may come with or without keywords; given ones are accepted but
+   *   not kept (replyTrigger is "").
+   */
+  welcomeKeywords?: Whats91WelcomeKeywords;
 }
+
+export type Whats91WelcomeKeywords = "required" | "optional" | "ignored";
+
+/**
+ * The named readings the sandbox's undocumented refusals rest on (the `reading` of their basis):
+ * - strict: the strictest plausible value rules where the pages are silent (blank strings, commas
+ *   in keywords, both keyword and keywords, regular expressions that do not compile, fractional
+ *   priorities, the messaging limits on buttons and rows, unknown list filters);
+ * - unknownFieldsRefused: undocumented fields refused (option `unknownFieldsIgnored` turns it off);
+ * - globalTokenNeedsSenderId: a global token without senderId gets WHATSAPP_SETUP_INCOMPLETE
+ *   (option `globalTokenSenderFallback` is the other reading);
+ * - pageSizeMax: a list `limit` over the maximum is refused (option `pageSizeMax`);
+ * - rateLimit: 429 past the sandbox's rate (option `rateLimit`);
+ * - mediaErrorsAre400: MISSING_CHATBOT_MEDIA and INVALID_CHATBOT_MEDIA are documented codes
+ *   without a documented status; the sandbox sends 400.
+ */
+export const WHATS91_READINGS = {
+  strict: "whats91.strict",
+  unknownFieldsRefused: "whats91.unknownFieldsRefused",
+  globalTokenNeedsSenderId: "whats91.globalTokenNeedsSenderId",
+  pageSizeMax: "whats91.pageSizeMax",
+  rateLimit: "whats91.rateLimit",
+  mediaErrorsAre400: "whats91.mediaErrorsAre400",
+} as const;
 
 export type Whats91BotType = "simple" | "media" | "advanced";
 export type Whats91CreateRoute = "generic" | "text" | "media" | "interactive";
@@ -102,7 +150,7 @@ export interface Whats91Chatbot {
   name: string;
   botType: Whats91BotType;
   triggerType: string;
-  /** Empty for a `welcome` trigger. */
+  /** Empty for a `welcome` trigger given none (or, under the "ignored" reading, any). */
   keywords: string[];
   /** 0..255. */
   priority: number;
@@ -145,7 +193,7 @@ export interface Whats91Sandbox extends SandboxBase<Whats91RateLimit> {
   setSenderSetupIncomplete(senderId: string, incomplete: boolean): void;
 }
 
-/** The error codes of fact sheet 2.6, plus the ones the sandbox needs where the docs are silent. */
+/** The documented error codes (whats91.md, "Errors"), plus the ones the sandbox needs where the docs are silent. */
 export const Whats91ErrorCode = {
   MISSING_AUTH_TOKEN: "MISSING_AUTH_TOKEN",
   INVALID_AUTH_TOKEN: "INVALID_AUTH_TOKEN",
@@ -171,8 +219,8 @@ export const Whats91Message = {
   chatbotCreated: "Chatbot created",
   chatbotsRetrieved: "Chatbots retrieved",
   chatbotRetrieved: "Chatbot retrieved",
-  chatbotNotFound: "Chatbot UID does not belong to the authenticated sender.",
-  // silent: the wordings below paraphrase the documented "when" of each code (fact sheet 2.6).
+  chatbotNotFound: WHATS91_ANSWERS.chatbotNotFound.body.error.message,
+  // silent: the wordings below paraphrase the documented scenario of each code (whats91.md, "Errors").
   missingAuthToken: "Authorization token is required.",
   invalidAuthToken: "The authorization token is invalid, expired or revoked.",
   senderNotAllowed: "This token is not allowed to use the requested sender.",
@@ -212,7 +260,7 @@ const STATUSES = ["ACTIVE", "INACTIVE"] as const;
 const BOT_TYPES = ["simple", "media", "advanced"] as const;
 const TOKEN_SCOPES = ["global", "selected_number", "specific_number"] as const;
 
-/** The response kinds each create route takes (fact sheet 2.4). */
+/** The response kinds each create route takes (whats91.md, "Replies"). */
 const ROUTE_RESPONSE_TYPES: Record<Whats91CreateRoute, readonly ResponseType[]> = {
   generic: RESPONSE_TYPES,
   text: ["text"],
@@ -244,8 +292,8 @@ const MEDIA_FIELDS = ["type", "url", "fileName"];
 const MEDIA_REFERENCE_FIELDS = ["metaMediaId", "mediaId", "meta_media_id", "media_id", "id"];
 
 /**
- * Limits the docs give only for the messaging endpoint (fact sheet 2.4). silent: the chatbot routes
- * enforce them too, the strict reading, since WhatsApp applies them when the reply is sent.
+ * Limits the docs give only for the messaging endpoint (whats91.md, "Replies"). silent: the chatbot
+ * routes enforce them too, the strict reading, since WhatsApp applies them when the reply is sent.
  */
 const MAX_BUTTONS = 3;
 const MAX_BUTTON_LABEL = 20;
@@ -262,16 +310,56 @@ interface TokenEntry {
   expired: boolean;
 }
 
-/** An error answer, thrown by the checks and rendered in the error envelope by `handle`. */
+/**
+ * An error answer, thrown by the checks and rendered in the error envelope by `handle`: the
+ * documented answer of its code (the message is the sandbox's detail where the page gives none),
+ * or, with a `basis`, an answer of a named reading or an HTTP-level assumption.
+ */
 class Whats91ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: Whats91ErrorCodeValue,
     message: string,
     readonly headers?: Record<string, string>,
+    readonly basis?: Basis,
   ) {
     super(message);
   }
+}
+
+/** The fixture of each documented code. */
+const DOCUMENTED: Partial<Record<Whats91ErrorCodeValue, Whats91AnswerName>> = {
+  MISSING_AUTH_TOKEN: "missingAuthToken",
+  INVALID_AUTH_TOKEN: "invalidAuthToken",
+  SENDER_NOT_ALLOWED: "senderNotAllowed",
+  FEATURE_NOT_AVAILABLE: "featureNotAvailable",
+  MISSING_CHATBOT: "missingChatbot",
+  VALIDATION_FAILED: "validationFailed",
+  WHATSAPP_SETUP_INCOMPLETE: "whatsappSetupIncomplete",
+  CHATBOT_NOT_FOUND: "chatbotNotFound",
+  UNSUPPORTED_CONTENT_TYPE: "unsupportedContentType",
+};
+
+/**
+ * The answer to send for `error`. A documented code is sent only as its fixture: the status and
+ * code are the page's, and the message is the sandbox's only where the page gives none.
+ */
+function refusal(error: Whats91ApiError): SandboxResponse {
+  if (error.basis !== undefined) {
+    return withBasis(errorResponse(error.status, error.code, error.message, error.headers), error.basis);
+  }
+  const name = DOCUMENTED[error.code];
+  if (name === undefined)
+    throw new Error(`sandbox: ${error.code} is not documented; give the answer a basis.`);
+  const answer = WHATS91_ANSWERS[name];
+  if (answer.status !== error.status) {
+    throw new Error(`sandbox: ${error.code} is documented with ${answer.status}, not ${error.status}.`);
+  }
+  const detail = (answer.variable as readonly string[]).includes("error");
+  return documented("whats91", WHATS91_ANSWERS, name, {
+    body: { metadata: metadata(), ...(detail && { error: { code: error.code, message: error.message } }) },
+    headers: error.headers,
+  });
 }
 
 /** On-disk format of `stateFile`: the chatbots in creation order. No token, no sender. */
@@ -321,6 +409,11 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
   const createStatus = opts.createStatus ?? 200;
   if (createStatus !== 200 && createStatus !== 201) throw new Error("createStatus must be 200 or 201.");
   const strictFields = !opts.unknownFieldsIgnored;
+  const welcomeKeywords = opts.welcomeKeywords ?? "required";
+  if (!["required", "optional", "ignored"].includes(welcomeKeywords)) {
+    throw new Error('welcomeKeywords must be "required", "optional" or "ignored".');
+  }
+  const rules: ValidationRules = { strictFields, welcomeKeywords };
 
   const chatbots = new Map<string, Whats91Chatbot>();
   const stateFile = openStateFile<StateFile>(opts.stateFile, "Whats91", isStateFile);
@@ -355,7 +448,8 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
   }
 
   /**
-   * The sender a request works on. silent: each the strictest plausible reading of fact sheet 2.1:
+   * The sender a request works on. silent: each the strictest plausible reading of whats91.md,
+   * "Authentication and senders":
    *  - an empty senderId counts as not given;
    *  - a senderId that is not a string (e.g. a JSON number) is refused with VALIDATION_FAILED, and
    *    no normalisation happens ("+15550001111" is an unknown sender);
@@ -367,7 +461,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
    */
   function resolveSender(token: TokenEntry, requested: unknown): Whats91Sender {
     if (requested !== undefined && typeof requested !== "string") {
-      throw invalid("senderId must be a string of digits");
+      throw strict("senderId must be a string of digits");
     }
     const given = requested === undefined || requested === "" ? undefined : requested;
     let senderId: string | undefined;
@@ -379,7 +473,16 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
       }
       senderId = token.senderId;
     }
-    const sender = senderId === undefined ? undefined : senders.get(senderId);
+    if (senderId === undefined) {
+      throw new Whats91ApiError(
+        400,
+        Whats91ErrorCode.WHATSAPP_SETUP_INCOMPLETE,
+        Whats91Message.setupIncomplete,
+        undefined,
+        { reading: WHATS91_READINGS.globalTokenNeedsSenderId },
+      );
+    }
+    const sender = senders.get(senderId);
     if (sender === undefined || sender.setupIncomplete) {
       throw new Whats91ApiError(
         400,
@@ -402,10 +505,10 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
       throw new Whats91ApiError(400, Whats91ErrorCode.MISSING_CHATBOT, Whats91Message.missingChatbot);
     }
     if (strictFields) rejectUnknownFields(body, BODY_FIELDS, "");
-    const fields = validateChatbot(body.chatbot, route, strictFields);
+    const fields = validateChatbot(body.chatbot, route, rules);
     let chatbotUid = newChatbotUid();
     while (chatbots.has(chatbotUid)) chatbotUid = newChatbotUid();
-    // Names are not unique (fact sheet 2.8): the same body twice makes two chatbots.
+    // Names are not unique (whats91.md, "What is not documented"): the same body twice makes two chatbots.
     const chatbot: Whats91Chatbot = {
       chatbotUid,
       senderId: sender.senderId,
@@ -423,17 +526,19 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
     const given = (name: string): string | undefined => (query[name] === "" ? undefined : query[name]);
     const status = given("status");
     if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
-      throw invalid("status must be ACTIVE or INACTIVE");
+      throw strict("status must be ACTIVE or INACTIVE");
     }
     const type = given("type");
     if (type !== undefined && !(BOT_TYPES as readonly string[]).includes(type)) {
-      throw invalid("type must be one of simple, media, advanced");
+      throw strict("type must be one of simple, media, advanced");
     }
     const trigger = given("trigger")?.toLowerCase();
     const page = positiveInteger(given("page"), "page") ?? 1;
     const limit = positiveInteger(given("limit"), "limit") ?? DEFAULT_PAGE_SIZE;
     // silent: a limit over the maximum is refused rather than clamped.
-    if (limit > pageSizeMax) throw invalid(`limit must be at most ${pageSizeMax}`);
+    if (limit > pageSizeMax) {
+      throw withReading(invalid(`limit must be at most ${pageSizeMax}`), WHATS91_READINGS.pageSizeMax);
+    }
 
     // silent: the order is creation order (oldest first); no sort parameter is documented.
     const matching = [...chatbots.values()].filter(
@@ -454,7 +559,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
 
   function getChatbot(uid: string, sender: Whats91Sender): SandboxResponse {
     const chatbot = chatbots.get(uid);
-    // Unknown and another sender's chatbot look alike (fact sheet 2.6).
+    // Unknown and another sender's chatbot look alike (whats91.md, "Errors").
     if (chatbot === undefined || chatbot.senderId !== sender.senderId) {
       throw new Whats91ApiError(404, Whats91ErrorCode.CHATBOT_NOT_FOUND, Whats91Message.chatbotNotFound);
     }
@@ -478,8 +583,11 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
    */
   function route(req: SandboxRequest): SandboxResponse {
     const endpoint = endpointOf(req);
-    if (endpoint === undefined)
-      throw new Whats91ApiError(404, Whats91ErrorCode.NOT_FOUND, Whats91Message.notFound);
+    if (endpoint === undefined) {
+      throw new Whats91ApiError(404, Whats91ErrorCode.NOT_FOUND, Whats91Message.notFound, undefined, {
+        assumed: "unknown path or method",
+      });
+    }
     const body = endpoint.kind === "create" ? jsonBody(req) : undefined;
     const token = authenticate(req, body);
 
@@ -510,7 +618,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
       return route(req);
     } catch (error) {
       if (!(error instanceof Whats91ApiError)) throw error;
-      return errorResponse(error.status, error.code, error.message, error.headers);
+      return refusal(error);
     }
   }
 
@@ -564,8 +672,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
         authenticate(req, undefined);
         return undefined;
       } catch (error) {
-        const refusal = error as Whats91ApiError;
-        return errorResponse(refusal.status, refusal.code, refusal.message);
+        return refusal(error as Whats91ApiError);
       }
     },
     handleControl: controlRoutes({ "/__sandbox/chatbots": { GET: controlChatbots } }),
@@ -592,7 +699,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
       return chatbot === undefined ? undefined : structuredClone(chatbot);
     },
     edit: (uid, changes) => {
-      const edited = applyEdit(stored(uid), changes);
+      const edited = applyEdit(stored(uid), changes, rules);
       chatbots.set(uid, edited);
       saveState();
     },
@@ -643,9 +750,13 @@ function errorResponse(
 
 /** silent: no 429 is documented; the answer keeps the error envelope and adds Retry-After. */
 function tooManyRequests(retryAfterSeconds: number): Whats91ApiError {
-  return new Whats91ApiError(429, Whats91ErrorCode.RATE_LIMITED, Whats91Message.rateLimited, {
-    "Retry-After": String(retryAfterSeconds),
-  });
+  return new Whats91ApiError(
+    429,
+    Whats91ErrorCode.RATE_LIMITED,
+    Whats91Message.rateLimited,
+    { "Retry-After": String(retryAfterSeconds) },
+    { reading: WHATS91_READINGS.rateLimit },
+  );
 }
 
 /** silent: the code and message an injected status carries: the API's own where one fits. */
@@ -678,7 +789,7 @@ function faultError(status: number, endpoint: Endpoint | undefined): { code: str
   }
 }
 
-/** The create answer; its fields differ by route (fact sheet 2.5). */
+/** The create answer; its fields differ by route (whats91.md, "Answers"). */
 function createdView(chatbot: Whats91Chatbot, sender: Whats91Sender): Record<string, unknown> {
   const generic = chatbot.route === "generic";
   const view: Record<string, unknown> = { chatbotUid: chatbot.chatbotUid };
@@ -702,7 +813,7 @@ function createdView(chatbot: Whats91Chatbot, sender: Whats91Sender): Record<str
   };
 }
 
-/** A chatbot as get and list show it: summary fields only (fact sheet 2.5). */
+/** A chatbot as get and list show it: summary fields only (whats91.md, "Answers"). */
 function itemView(chatbot: Whats91Chatbot): Record<string, unknown> {
   return {
     chatbotUid: chatbot.chatbotUid,
@@ -721,7 +832,7 @@ const replyTriggerOf = (chatbot: Whats91Chatbot): string => chatbot.keywords.joi
 // silent: a media bot without caption has replyText "" (not null).
 const replyTextOf = (chatbot: Whats91Chatbot): string =>
   typeof chatbot.response.text === "string" ? chatbot.response.text : "";
-/** Inference (fact sheet 2.5): 1 = ACTIVE, 0 = INACTIVE. */
+/** Inference (whats91.md, "What is not documented"): 1 = ACTIVE, 0 = INACTIVE. */
 const statusNumber = (status: Whats91Chatbot["status"]): number => (status === "ACTIVE" ? 1 : 0);
 
 // ---- requests -----------------------------------------------------------------------------------
@@ -755,9 +866,17 @@ function jsonBody(req: SandboxRequest): Record<string, unknown> {
         Whats91Message.unsupportedContentType,
       );
     case "too-large":
-      throw new Whats91ApiError(413, Whats91ErrorCode.PAYLOAD_TOO_LARGE, Whats91Message.payloadTooLarge);
+      throw new Whats91ApiError(
+        413,
+        Whats91ErrorCode.PAYLOAD_TOO_LARGE,
+        Whats91Message.payloadTooLarge,
+        undefined,
+        {
+          assumed: "body over the size limit",
+        },
+      );
     default:
-      throw invalid(parsed.message.replace(/\.$/, ""));
+      throw withBasis400(parsed.message.replace(/\.$/, ""), { assumed: "body is not a JSON object" });
   }
 }
 
@@ -803,15 +922,32 @@ function redactTokenFields(value: unknown): unknown {
 function positiveInteger(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
   const value = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
-  if (!(value >= 1)) throw invalid(`${name} must be a positive integer`);
+  if (!(value >= 1)) throw strict(`${name} must be a positive integer`);
   return value;
 }
 
 // ---- validation ---------------------------------------------------------------------------------
 
+/** The documented VALIDATION_FAILED: a rule the pages give (whats91.md, "Errors"). */
 const invalid = (message: string) => new Whats91ApiError(400, Whats91ErrorCode.VALIDATION_FAILED, message);
+/** VALIDATION_FAILED for a rule the pages do not give. */
+const withBasis400 = (message: string, basis: Basis) =>
+  new Whats91ApiError(400, Whats91ErrorCode.VALIDATION_FAILED, message, undefined, basis);
+/** VALIDATION_FAILED under the strict reading (a value rule the pages do not give). */
+const strict = (message: string) => withBasis400(message, { reading: WHATS91_READINGS.strict });
+const withReading = (error: Whats91ApiError, reading: string) =>
+  new Whats91ApiError(error.status, error.code, error.message, error.headers, { reading });
+/** The media codes are documented; their status is not (reading mediaErrorsAre400). */
 const invalidMedia = (message: string) =>
-  new Whats91ApiError(400, Whats91ErrorCode.INVALID_CHATBOT_MEDIA, message);
+  new Whats91ApiError(400, Whats91ErrorCode.INVALID_CHATBOT_MEDIA, message, undefined, {
+    reading: WHATS91_READINGS.mediaErrorsAre400,
+  });
+
+/** The readings the validation follows (sandbox options). */
+interface ValidationRules {
+  strictFields: boolean;
+  welcomeKeywords: Whats91WelcomeKeywords;
+}
 
 type ValidatedFields = Pick<
   Whats91Chatbot,
@@ -825,14 +961,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** silent: fields the docs do not name are refused (unless `unknownFieldsIgnored`). */
 function rejectUnknownFields(value: Record<string, unknown>, allowed: readonly string[], at: string): void {
   const unknown = Object.keys(value).find((field) => !allowed.includes(field));
-  if (unknown !== undefined) throw invalid(`${at}${unknown} is not an accepted field`);
+  if (unknown !== undefined) {
+    throw withBasis400(`${at}${unknown} is not an accepted field`, {
+      reading: WHATS91_READINGS.unknownFieldsRefused,
+    });
+  }
 }
 
-/** A required non-blank string. */
+/** A required non-blank string (documented: missing or not a string; strict: blank). */
 function requiredString(value: unknown, at: string): string {
   if (value === undefined || value === null) throw invalid(`${at} is required`);
   if (typeof value !== "string") throw invalid(`${at} must be a string`);
-  if (value.trim().length === 0) throw invalid(`${at} must not be empty`);
+  if (value.trim().length === 0) throw strict(`${at} must not be empty`);
   return value;
 }
 
@@ -841,22 +981,23 @@ function optionalString(value: unknown, at: string): string | undefined {
 }
 
 /**
- * Checks `chatbot` (fact sheet 2.3, 2.4) and returns what is stored. Problems are reported one at a
- * time, the first found (silent: the envelope holds one message). Media problems carry the media
- * codes; every other problem is VALIDATION_FAILED.
+ * Checks `chatbot` (whats91.md, "Create", "Triggers", "Replies") and returns what is stored.
+ * Problems are reported one at a time, the first found (silent: the envelope holds one message).
+ * Media problems carry the media codes; every other problem is VALIDATION_FAILED.
  */
 function validateChatbot(
   chatbot: unknown,
   route: Whats91CreateRoute,
-  strictFields: boolean,
+  rules: ValidationRules,
 ): ValidatedFields {
+  const { strictFields } = rules;
   if (!isObject(chatbot)) {
     throw new Whats91ApiError(400, Whats91ErrorCode.MISSING_CHATBOT, Whats91Message.missingChatbot);
   }
   if (strictFields) rejectUnknownFields(chatbot, CHATBOT_FIELDS, "chatbot.");
   // silent: no length limit or uniqueness is documented for names; a blank name is refused.
   const name = requiredString(chatbot.name, "chatbot.name");
-  const { triggerType, keywords } = validateTrigger(chatbot.trigger, route, strictFields);
+  const { triggerType, keywords } = validateTrigger(chatbot.trigger, route, rules);
   const priority = validatePriority(chatbot.priority);
   const status = chatbot.status ?? "ACTIVE";
   // silent: case-sensitive ("active" is refused).
@@ -875,9 +1016,10 @@ function validateChatbot(
 }
 
 /**
- * silent: each the strictest plausible reading of the undocumented trigger rules (fact sheet 2.3):
+ * Documented (whats91.md, "Triggers"): keywords or keyword is required unless the other is given,
+ * on every route; whether `welcome` is an exception is the `welcomeKeywords` reading. silent: each
+ * the strictest plausible reading of the undocumented trigger rules:
  *  - on the generic route a missing trigger is a trigger without keywords, refused as such;
- *  - a `welcome` trigger takes no keywords (an empty `keywords` array is allowed);
  *  - `keywords` and `keyword` together are refused;
  *  - keywords are kept as given, but a blank one, or one with a comma, is refused: replyTrigger
  *    joins them with ", " and could not be split back;
@@ -886,8 +1028,9 @@ function validateChatbot(
 function validateTrigger(
   trigger: unknown,
   route: Whats91CreateRoute,
-  strictFields: boolean,
+  rules: ValidationRules,
 ): { triggerType: string; keywords: string[] } {
+  const { strictFields, welcomeKeywords } = rules;
   if (trigger === undefined && route !== "generic") throw invalid("chatbot.trigger is required");
   const given = trigger ?? {};
   if (!isObject(given)) throw invalid("chatbot.trigger must be an object");
@@ -897,7 +1040,7 @@ function validateTrigger(
     throw invalid(`chatbot.trigger.type must be one of ${TRIGGER_TYPES.join(", ")}`);
   }
   if (given.keywords !== undefined && given.keyword !== undefined) {
-    throw invalid("give chatbot.trigger.keywords or chatbot.trigger.keyword, not both");
+    throw strict("give chatbot.trigger.keywords or chatbot.trigger.keyword, not both");
   }
   let keywords: string[];
   if (given.keyword !== undefined) {
@@ -910,9 +1053,11 @@ function validateTrigger(
   } else {
     keywords = [];
   }
-  if (triggerType === "welcome") {
-    if (keywords.length > 0) throw invalid("a welcome trigger takes no keywords");
-  } else if (keywords.length === 0) {
+  if (triggerType === "welcome" && welcomeKeywords !== "required") {
+    // "optional": stored as given; "ignored": accepted, not kept.
+    return { triggerType, keywords: welcomeKeywords === "ignored" ? [] : keywords };
+  }
+  if (keywords.length === 0) {
     throw invalid(
       given.keywords === undefined
         ? "chatbot.trigger.keywords (or chatbot.trigger.keyword) is required"
@@ -924,12 +1069,12 @@ function validateTrigger(
 
 function checkKeyword(keyword: unknown, at: string, triggerType: string): string {
   const text = requiredString(keyword, at);
-  if (text.includes(",")) throw invalid(`${at} must not contain a comma`);
+  if (text.includes(",")) throw strict(`${at} must not contain a comma`);
   if (triggerType === "regex") {
     try {
       new RegExp(text);
     } catch {
-      throw invalid(`${at} is not a valid regular expression`);
+      throw strict(`${at} is not a valid regular expression`);
     }
   }
   return text;
@@ -943,7 +1088,7 @@ function validatePriority(priority: unknown): number {
   if (priority === undefined) return 0;
   if (typeof priority !== "number" || !Number.isFinite(priority))
     throw invalid("chatbot.priority must be a number");
-  if (!Number.isInteger(priority)) throw invalid("chatbot.priority must be an integer");
+  if (!Number.isInteger(priority)) throw strict("chatbot.priority must be an integer");
   return Math.min(255, Math.max(0, priority));
 }
 
@@ -989,7 +1134,7 @@ function validateResponse(
       validated.ctaText = requiredString(given.ctaText, "chatbot.response.ctaText");
       if ((validated.ctaText as string).length > MAX_BUTTON_LABEL) {
         // silent: the CTA button's label gets the button label limit.
-        throw invalid(`chatbot.response.ctaText must be at most ${MAX_BUTTON_LABEL} characters`);
+        throw strict(`chatbot.response.ctaText must be at most ${MAX_BUTTON_LABEL} characters`);
       }
       validated.ctaUrl = requiredString(given.ctaUrl, "chatbot.response.ctaUrl");
       if (!isHttpsUrl(validated.ctaUrl as string))
@@ -1013,7 +1158,7 @@ function validateResponse(
 function validateButtons(buttons: unknown, strictFields: boolean): Array<{ id: string; label: string }> {
   if (buttons === undefined) throw invalid("chatbot.response.buttons is required");
   if (!Array.isArray(buttons)) throw invalid("chatbot.response.buttons must be an array");
-  if (buttons.length === 0) throw invalid("chatbot.response.buttons must hold at least one button");
+  if (buttons.length === 0) throw strict("chatbot.response.buttons must hold at least one button");
   if (buttons.length > MAX_BUTTONS)
     throw invalid(`chatbot.response.buttons holds at most ${MAX_BUTTONS} buttons`);
   const ids = new Set<string>();
@@ -1023,10 +1168,10 @@ function validateButtons(buttons: unknown, strictFields: boolean): Array<{ id: s
     if (strictFields) rejectUnknownFields(button, ["id", "label"], `${at}.`);
     const id = requiredString(button.id, `${at}.id`);
     const label = requiredString(button.label, `${at}.label`);
-    if (id.length > MAX_BUTTON_ID) throw invalid(`${at}.id must be at most ${MAX_BUTTON_ID} characters`);
+    if (id.length > MAX_BUTTON_ID) throw strict(`${at}.id must be at most ${MAX_BUTTON_ID} characters`);
     if (label.length > MAX_BUTTON_LABEL)
-      throw invalid(`${at}.label must be at most ${MAX_BUTTON_LABEL} characters`);
-    if (ids.has(id)) throw invalid(`${at}.id repeats another button's id`);
+      throw strict(`${at}.label must be at most ${MAX_BUTTON_LABEL} characters`);
+    if (ids.has(id)) throw strict(`${at}.id repeats another button's id`);
     ids.add(id);
     return { id, label };
   });
@@ -1060,14 +1205,14 @@ function validateSections(sections: unknown, strictFields: boolean): unknown[] {
       const id = requiredString(row.id, `${rowAt}.id`);
       const rowTitle = requiredString(row.title, `${rowAt}.title`);
       const description = optionalString(row.description, `${rowAt}.description`);
-      if (rowIds.has(id)) throw invalid(`${rowAt}.id repeats another row's id`);
+      if (rowIds.has(id)) throw strict(`${rowAt}.id repeats another row's id`);
       rowIds.add(id);
       return { id, title: rowTitle, ...(description !== undefined && { description }) };
     });
     return { ...(title !== undefined && { title }), rows };
   });
   if (rowIds.size > MAX_LIST_ROWS) {
-    throw invalid(`chatbot.response.sections hold at most ${MAX_LIST_ROWS} rows in all`);
+    throw strict(`chatbot.response.sections hold at most ${MAX_LIST_ROWS} rows in all`);
   }
   return validated;
 }
@@ -1075,7 +1220,15 @@ function validateSections(sections: unknown, strictFields: boolean): unknown[] {
 /** Documented: type and a public https url; no uploads, no Meta media ids. Problems: INVALID_CHATBOT_MEDIA. */
 function validateMedia(media: unknown): Record<string, unknown> {
   if (media === undefined || media === null) {
-    throw new Whats91ApiError(400, Whats91ErrorCode.MISSING_CHATBOT_MEDIA, Whats91Message.missingMedia);
+    throw new Whats91ApiError(
+      400,
+      Whats91ErrorCode.MISSING_CHATBOT_MEDIA,
+      Whats91Message.missingMedia,
+      undefined,
+      {
+        reading: WHATS91_READINGS.mediaErrorsAre400,
+      },
+    );
   }
   if (!isObject(media)) throw invalidMedia("chatbot.response.media must be an object");
   const reference = MEDIA_REFERENCE_FIELDS.find((field) => field in media);
@@ -1162,7 +1315,11 @@ function isPrivateIpv6(address: string): boolean {
 // ---- dashboard edits ----------------------------------------------------------------------------
 
 /** Applies a dashboard edit, with the API's rules (clamped priority, keywords as on create). */
-function applyEdit(chatbot: Whats91Chatbot, changes: Whats91ChatbotEdit): Whats91Chatbot {
+function applyEdit(
+  chatbot: Whats91Chatbot,
+  changes: Whats91ChatbotEdit,
+  rules: ValidationRules,
+): Whats91Chatbot {
   const edited = structuredClone(chatbot);
   const problem = (error: unknown) => new Error(`edit: ${(error as Error).message}.`);
   try {
@@ -1177,7 +1334,7 @@ function applyEdit(chatbot: Whats91Chatbot, changes: Whats91ChatbotEdit): Whats9
       edited.keywords = validateTrigger(
         { type: chatbot.triggerType, keywords: changes.keywords },
         "generic",
-        true,
+        { ...rules, strictFields: true },
       ).keywords;
     }
     if (changes.replyText !== undefined) {

@@ -35,6 +35,7 @@ export const CODES = {
   senderNotAllowed: "SENDER_NOT_ALLOWED",
   featureNotAvailable: "FEATURE_NOT_AVAILABLE",
   setupIncomplete: "WHATSAPP_SETUP_INCOMPLETE",
+  validationFailed: "VALIDATION_FAILED",
   chatbotNotFound: "CHATBOT_NOT_FOUND",
 } as const;
 

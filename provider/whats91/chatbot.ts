@@ -27,7 +27,7 @@ import { checkInputs, InputSchema } from "../core/check";
 import { deepEqual, Props, settle } from "../core/contract";
 import { createReconciled } from "../core/create";
 import { diffOwned, DiffSpec } from "../core/diff";
-import { ResourceInitError } from "../core/errors";
+import { ApiError, ResourceInitError } from "../core/errors";
 import { forTheHost } from "../core/host";
 import { warn } from "../core/log";
 import { migrateState, StateSchema } from "../core/state";
@@ -36,6 +36,7 @@ import provider = require("../shims/whats91-chatbot");
 import {
   ChatbotSummary,
   ChatbotWithSender,
+  CODES,
   configuredSenderId,
   CreateBody,
   CreateRoute,
@@ -50,7 +51,7 @@ import { outputSlots } from "../core/resource";
 /**
  * How a message triggers a chatbot: it contains, equals, starts or ends with a keyword, contains it
  * as a whole word, matches it as a regular expression (`regex`), or is the first message of a
- * conversation (`welcome`, no keywords).
+ * conversation (`welcome`).
  */
 export type TriggerType =
   "contains" | "exact" | "starts_with" | "ends_with" | "contains_whole_word" | "regex" | "welcome";
@@ -60,8 +61,10 @@ export interface ChatbotTrigger {
   /** One of the {@link TriggerType} values. */
   type: TriggerType;
   /**
-   * The words that trigger the reply: at least one, unique, each not blank and without control
-   * characters; none for `welcome`. Give `keywords` or `keyword`, not both.
+   * The words that trigger the reply: unique, each not blank and without control characters. Give
+   * `keywords` or `keyword`, not both. Every type but `welcome` needs at least one; Whats91
+   * documents them as required on every create route, `welcome` included, so give a `welcome`
+   * trigger keywords too (a Whats91 account that applies the rule refuses one without).
    */
   keywords?: string[];
   /** A single keyword: the same as `keywords: [keyword]`. */
@@ -202,9 +205,12 @@ const TRIGGER_TYPES: TriggerType[] = [
 const keyword = nonBlankString();
 
 /**
- * keyword or keywords (not both), normalised to keywords. Strict reading of what the docs leave
- * open: `welcome` answers the first message of a conversation, so it takes no keywords; every other
- * type needs at least one.
+ * keyword or keywords (not both), normalised to keywords. Whats91 documents `trigger.keywords` and
+ * `trigger.keyword` as "Required unless" the other is supplied, on every create route, with no
+ * exception for `welcome` (docs/vendors/whats91.md, "Triggers"). Every type but `welcome` needs at
+ * least one. A `welcome` trigger takes keywords and sends them; one without keywords still passes,
+ * since whether Whats91 applies the rule to `welcome` is not documented either way: where it does,
+ * the create fails with VALIDATION_FAILED and `welcomeAdvice` says what to add.
  */
 const triggerCodec = new t.Type<{ type: TriggerType; keywords?: string[] }, unknown, unknown>(
   "trigger",
@@ -222,13 +228,11 @@ const triggerCodec = new t.Type<{ type: TriggerType; keywords?: string[] }, unkn
       return t.failure(undefined, at("keyword"), "give keywords or keyword, not both");
     }
     const all = keywords ?? (single === undefined ? [] : [single]);
-    if (type === "welcome") {
-      return all.length > 0
-        ? t.failure(undefined, at("keywords"), 'a "welcome" trigger takes no keywords')
-        : t.success({ type });
+    if (all.length === 0) {
+      return type === "welcome"
+        ? t.success({ type })
+        : t.failure(undefined, at("keywords"), `a "${type}" trigger needs at least one keyword`);
     }
-    if (all.length === 0)
-      return t.failure(undefined, at("keywords"), `a "${type}" trigger needs at least one keyword`);
     if (new Set(all).size !== all.length)
       return t.failure(undefined, at("keywords"), "keywords must be unique");
     return t.success({ type, keywords: all });
@@ -431,11 +435,22 @@ function withLive(previous: Props, live: Props, differing: readonly string[]): P
   if (differing.includes("triggerType") || differing.includes("replyTrigger")) {
     const type = String(live.triggerType ?? (previous.trigger as Props | undefined)?.type);
     const joined = String(live.replyTrigger ?? "");
-    next.trigger = type === "welcome" || joined === "" ? { type } : { type, keywords: joined.split(", ") };
+    next.trigger = joined === "" ? { type } : { type, keywords: joined.split(", ") };
   }
   if (differing.includes("replyText"))
     next.response = { ...(previous.response as Props), text: live.replyText };
   return next;
+}
+
+/**
+ * What a read shows, as compared with what was declared. Whether Whats91 keeps the keywords of a
+ * `welcome` trigger is not documented (docs/vendors/whats91.md, "Triggers"): an empty replyTrigger
+ * on a welcome chatbot says nothing about the declared keywords, so it is not drift.
+ */
+function comparable(declared: Props, live: Props): Props {
+  const unshown =
+    declared.triggerType === "welcome" && live.triggerType === "welcome" && live.replyTrigger === "";
+  return unshown ? { ...live, replyTrigger: declared.replyTrigger } : live;
 }
 
 const describe = (uid: unknown, name: unknown) => `Whats91 chatbot ${String(uid)} ("${String(name)}")`;
@@ -473,12 +488,33 @@ function senderOf(props: Props): string | undefined {
 
 /** The chatbots a create of `inputs` could be confused with: same sender, trigger and kind. */
 async function lookalikes(api: Whats91Api, inputs: Props, senderId: string | undefined) {
-  const trigger = inputs.trigger as { keywords?: string[] };
+  const trigger = inputs.trigger as { type: string; keywords?: string[] };
   const kind = BOT_TYPES[routeFor(inputs.response as ChatbotResponse)];
-  const candidates = await api.list(senderId, { type: kind, trigger: trigger.keywords?.[0] });
+  // A welcome chatbot's keywords may not be kept, hence not searchable (see `comparable`).
+  const search = trigger.type === "welcome" ? undefined : trigger.keywords?.[0];
+  const candidates = await api.list(senderId, { type: kind, trigger: search });
   const expected = visible(inputs);
   const fields = ["name", "triggerType", "replyTrigger", "replyText"];
-  return candidates.filter((c) => settle(fields, expected, visibleOf(c)).differing.length === 0);
+  return candidates.filter(
+    (c) => settle(fields, expected, comparable(expected, visibleOf(c))).differing.length === 0,
+  );
+}
+
+/**
+ * A create of a `welcome` trigger without keywords refused with VALIDATION_FAILED: Whats91 applies
+ * its documented rule (keywords or keyword "Required unless" the other is supplied, on every route)
+ * to `welcome` too. The error keeps Whats91's words and says what to add.
+ */
+function welcomeAdvice(err: unknown, inputs: Props): unknown {
+  const trigger = inputs.trigger as { type: string; keywords?: string[] };
+  if (!(err instanceof ApiError) || err.vendorCode !== CODES.validationFailed) return err;
+  if (trigger.type !== "welcome" || (trigger.keywords ?? []).length > 0) return err;
+  const advice =
+    'The "welcome" trigger has no keywords, and Whats91 documents trigger.keywords (or ' +
+    "trigger.keyword) as required on every create route, welcome included " +
+    "(https://developers.whats91.com/chatbots/create): give the trigger keywords, e.g. " +
+    'trigger: { type: "welcome", keywords: ["hi"] }';
+  return new ApiError(err, `${/[.!?]$/.test(err.message) ? err.message : `${err.message}.`} ${advice}`);
 }
 
 const migrate = (props: Props) => migrateState(STATE, props);
@@ -511,7 +547,10 @@ export const chatbotHandlers: ResourceHandlers = forTheHost({
       const existing = new Set((await lookalikes(api, inputs, senderId)).map((c) => c.chatbotUid));
       const created = await createReconciled<ChatbotSummary>({
         what: `Whats91 chatbot "${String(inputs.name)}"`,
-        send: () => api.create(routeFor(response), createBody(inputs, senderId)),
+        send: () =>
+          api.create(routeFor(response), createBody(inputs, senderId)).catch((err: unknown) => {
+            throw welcomeAdvice(err, inputs);
+          }),
         lookup: async () =>
           (await lookalikes(api, inputs, senderId)).find((c) => !existing.has(c.chatbotUid)),
         isOurs: () => true,
@@ -550,7 +589,8 @@ export const chatbotHandlers: ResourceHandlers = forTheHost({
       } else {
         const compared = ["name", "triggerType", "replyTrigger", "replyText", "status"];
         if (previous.priority !== undefined) compared.push("priority");
-        const { differing } = settle(compared, visible(previous), live);
+        const declared = visible(previous);
+        const { differing } = settle(compared, declared, comparable(declared, live));
         fields = withLive(pick(previous, FIELDS), live, differing);
       }
       const outs = toOutputs(fields, found, previous);
@@ -610,7 +650,7 @@ export class Chatbot extends pulumi.dynamic.Resource {
   declare public readonly trigger: pulumi.Output<{
     /** The trigger type. */
     type: TriggerType;
-    /** The keywords; absent for `welcome`. */
+    /** The keywords; absent for a `welcome` trigger declared without any. */
     keywords?: string[];
   }>;
   /** The priority, when declared. */

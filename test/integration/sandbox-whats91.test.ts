@@ -612,14 +612,14 @@ describe("Whats91 sandbox", () => {
         ["keyword with a comma (silent)", trigger({ keywords: ["a, b"] }), /\[0\] must not contain a comma/],
         ["keywords and keyword (silent)", trigger({ keywords: ["a"], keyword: "b" }), /keyword, not both/],
         [
-          "welcome, keywords (silent)",
-          trigger({ type: "welcome", keywords: ["hi"] }),
-          /welcome trigger takes no/,
+          "welcome, no keywords (reading welcomeKeywords: required)",
+          trigger({ type: "welcome" }),
+          /^chatbot\.trigger\.keywords \(or chatbot\.trigger\.keyword\) is required$/,
         ],
         [
-          "welcome, keyword (silent)",
-          trigger({ type: "welcome", keyword: "hi" }),
-          /welcome trigger takes no/,
+          "welcome, keywords empty (reading welcomeKeywords: required)",
+          trigger({ type: "welcome", keywords: [] }),
+          /keywords must hold at least one keyword/,
         ],
         [
           "regex not compiling (silent)",
@@ -863,11 +863,16 @@ describe("Whats91 sandbox", () => {
           }),
         );
       }
-      // Every documented trigger type; a welcome trigger with an empty keyword list.
+      // Every documented trigger type, welcome included, with keywords as every route documents.
       for (const type of ["contains", "exact", "starts_with", "ends_with", "contains_whole_word", "regex"]) {
         await create(api, "text", textChatbot(uniqueName(), { trigger: { type, keywords: ["^hel+o$"] } }));
       }
-      await create(api, "text", textChatbot(uniqueName(), { trigger: { type: "welcome", keywords: [] } }));
+      await create(
+        api,
+        "text",
+        textChatbot(uniqueName(), { trigger: { type: "welcome", keywords: ["hi"] } }),
+      );
+      await create(api, "text", textChatbot(uniqueName(), { trigger: { type: "welcome", keyword: "hi" } }));
     });
   });
 
@@ -1025,12 +1030,47 @@ describe("Whats91 sandbox", () => {
       }
     });
 
-    it("welcome triggers have no keywords: replyTrigger ''", async () => {
-      const data = await create(api, "text", textChatbot(uniqueName(), { trigger: { type: "welcome" } }));
-      expect(data.chatbot.replyTrigger).toBe("");
-      expect(sandbox.chatbot(data.chatbot.chatbotUid)).toMatchObject({
-        triggerType: "welcome",
-        keywords: [],
+    // Whether a welcome trigger needs keywords, and keeps them, is the welcomeKeywords reading.
+    describe.each([
+      ["required", { none: "refused", given: "hi, hello" }],
+      ["optional", { none: "", given: "hi, hello" }],
+      ["ignored", { none: "", given: "" }],
+    ] as const)("welcome triggers under welcomeKeywords %s", (reading, expected) => {
+      let own: Started;
+      beforeAll(async () => {
+        own = await startSandbox({ welcomeKeywords: reading });
+      });
+      afterAll(() => own.sandbox.stop());
+
+      it(`keywords given: replyTrigger ${JSON.stringify(expected.given)}`, async () => {
+        for (const route of ROUTE_NAMES) {
+          const chatbot = {
+            ...ROUTES[route].chatbot(uniqueName()),
+            trigger: { type: "welcome", keywords: ["hi", "hello"] },
+          };
+          const data = await create(own.api, route, chatbot);
+          expect(data.chatbot.replyTrigger).toBe(expected.given);
+          const got = await own.api.get(chatbotPath(data.chatbot.chatbotUid), { senderId: SENDER_A });
+          expect(got.body.data.chatbot).toMatchObject({
+            triggerType: "welcome",
+            replyTrigger: expected.given,
+          });
+        }
+      });
+
+      it(`no keywords: ${expected.none === "refused" ? "400 VALIDATION_FAILED" : "replyTrigger ''"}`, async () => {
+        for (const route of ROUTE_NAMES) {
+          const chatbot = { ...ROUTES[route].chatbot(uniqueName()), trigger: { type: "welcome" } };
+          if (expected.none === "refused") {
+            const answer = await own.api.post(ROUTES[route].path, { senderId: SENDER_A, chatbot });
+            expectError(answer, 400, "VALIDATION_FAILED", /keyword\) is required$/);
+            expect(own.sandbox.requests.at(-1)?.basis).toEqual({ documented: "whats91.validationFailed" });
+          } else {
+            const data = await create(own.api, route, chatbot);
+            expect(data.chatbot.replyTrigger).toBe("");
+            expect(own.sandbox.chatbot(data.chatbot.chatbotUid)).toMatchObject({ keywords: [] });
+          }
+        }
       });
     });
 
@@ -1148,7 +1188,8 @@ describe("Whats91 sandbox", () => {
       answer.body.data.chatbots.map((chatbot: { name: string }) => chatbot.name);
 
     beforeAll(async () => {
-      own = await startSandbox();
+      // A welcome chatbot without keywords: the "optional" reading allows it.
+      own = await startSandbox({ welcomeKeywords: "optional" });
       const bodies: Array<[RouteName, Chatbot]> = [
         ["text", textChatbot("t1", { trigger: { keywords: ["Help", "support"] } })],
         ["text", textChatbot("t2", { trigger: { keywords: ["pricing"] }, status: "INACTIVE" })],
@@ -1695,6 +1736,11 @@ describe("Whats91 sandbox options", () => {
       /phoneNumberId/,
     ],
     ["pageSizeMax 0", { tokens: [{ token: newToken(), scope: "global" }], pageSizeMax: 0 }, /pageSizeMax/],
+    [
+      "an unknown welcomeKeywords reading",
+      { tokens: [{ token: newToken(), scope: "global" }], welcomeKeywords: "refused" },
+      /welcomeKeywords/,
+    ],
     [
       "a negative rate limit",
       { tokens: [{ token: newToken(), scope: "global" }], rateLimit: { requestsPerSecond: -1 } },

@@ -120,15 +120,88 @@ describe("whats91.Chatbot lifecycle", () => {
     },
   );
 
-  test("`keyword` becomes `keywords`; a welcome trigger takes none", async () => {
+  test("`keyword` becomes `keywords`", async () => {
     const one = await checked({ ...textBot, trigger: { type: "exact", keyword: "hi" } });
     expect(one.trigger).toEqual({ type: "exact", keywords: ["hi"] });
-    const welcome = await checked({ ...textBot, trigger: { type: "welcome" } });
-    const created = await chatbotHandlers.create(welcome);
-    expect(sandbox.chatbot(created.id)).toMatchObject({ triggerType: "welcome", keywords: [] });
+    const created = await chatbotHandlers.create(one);
+    expect(sandbox.chatbot(created.id)).toMatchObject({ triggerType: "exact", keywords: ["hi"] });
     expect((await chatbotHandlers.read(created.id, created.outs)).props).toEqual(created.outs);
   });
+});
 
+// Whats91 documents trigger.keywords / trigger.keyword as required on every create route, with no
+// exception for `welcome`; what it does with them on a welcome trigger is not documented
+// (docs/vendors/whats91.md, "Triggers"). The provider's answer under each of the sandbox's readings.
+describe.each(["required", "optional", "ignored"] as const)(
+  "welcome triggers (welcomeKeywords: %s)",
+  (reading) => {
+    beforeEach(() => useSandbox({ welcomeKeywords: reading }));
+
+    const welcomeBot = { ...textBot, trigger: { type: "welcome", keywords: ["hi", "hello"] } };
+
+    test("with keywords: accepted, sent, and read, diffed and checked again with no change", async () => {
+      const welcome = await checked(welcomeBot);
+      expect(welcome.trigger).toEqual({ type: "welcome", keywords: ["hi", "hello"] });
+      const created = await chatbotHandlers.create(welcome);
+      expect(creates().at(-1)?.body).toMatchObject({
+        chatbot: { trigger: { type: "welcome", keywords: ["hi", "hello"] } },
+      });
+      expect(sandbox.chatbot(created.id)).toMatchObject({
+        triggerType: "welcome",
+        keywords: reading === "ignored" ? [] : ["hi", "hello"],
+      });
+      expect(created.outs).toMatchObject({ trigger: { type: "welcome", keywords: ["hi", "hello"] } });
+      const read = await chatbotHandlers.read(created.id, created.outs);
+      expect(read).toEqual({ id: created.id, props: created.outs, inputs: welcome });
+      expect(await chatbotHandlers.diff(created.id, read.props, welcome)).toMatchObject({ changes: false });
+      expect((await chatbotHandlers.check(read.inputs, welcomeBot)).failures).toBeUndefined();
+      expect(warnings).toEqual([]);
+    });
+
+    test("with keywords, a create whose answer is lost is found, never sent again", async () => {
+      const earlier = await chatbotHandlers.create(await checked(welcomeBot));
+      sandbox.faults.inject({
+        method: "POST",
+        path: "/api/v2/chatbots/text",
+        fault: { kind: "lose-response" },
+      });
+      const created = await chatbotHandlers.create(await checked(welcomeBot));
+      expect(created.id).not.toBe(earlier.id);
+      expect(sandbox.chatbots().map((c) => c.chatbotUid)).toEqual([earlier.id, created.id]);
+      expect(creates()).toHaveLength(2);
+    });
+
+    test("keywords changed in the dashboard show on refresh, where Whats91 keeps them", async () => {
+      const created = await chatbotHandlers.create(await checked(welcomeBot));
+      sandbox.edit(created.id, { keywords: ["start"] });
+      const read = await chatbotHandlers.read(created.id, created.outs);
+      expect(read.inputs).toMatchObject({
+        trigger: reading === "ignored" ? welcomeBot.trigger : { type: "welcome", keywords: ["start"] },
+      });
+    });
+
+    test("without keywords: created where Whats91 allows it, else refused saying to add keywords", async () => {
+      const inputs = await checked({ ...textBot, trigger: { type: "welcome" } });
+      if (reading === "required") {
+        const err = await failure(chatbotHandlers.create(inputs));
+        expect(err.message).toContain("HTTP 400 code VALIDATION_FAILED");
+        expect(err.message).toContain(
+          'The "welcome" trigger has no keywords, and Whats91 documents trigger.keywords (or trigger.keyword) ' +
+            "as required on every create route, welcome included",
+        );
+        expect(err.message).toMatch(/\(request id [0-9a-f-]{36}\)/);
+        expect(sandbox.chatbots()).toHaveLength(0);
+        return;
+      }
+      const created = await chatbotHandlers.create(inputs);
+      expect(sandbox.chatbot(created.id)).toMatchObject({ triggerType: "welcome", keywords: [] });
+      const read = await chatbotHandlers.read(created.id, created.outs);
+      expect(read).toEqual({ id: created.id, props: created.outs, inputs });
+    });
+  },
+);
+
+describe("whats91.Chatbot lifecycle, continued", () => {
   test("refresh sees drift in what get shows, and a chatbot removed in the dashboard is gone", async () => {
     const created = await chatbotHandlers.create(await checked({ ...textBot, priority: 5 }));
     sandbox.edit(created.id, { name: "Renamed", status: "INACTIVE", priority: 7, replyText: "Changed" });

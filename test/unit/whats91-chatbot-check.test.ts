@@ -220,6 +220,21 @@ describe("whats91.Chatbot check: trigger", () => {
     expect(inputs.trigger).toEqual({ type, keywords: ["hi"] });
   });
 
+  // Whats91 documents keywords (or keyword) as required on every create route, welcome included.
+  test('a "welcome" trigger takes keywords, and `keyword` is normalised to `keywords`', async () => {
+    expect(
+      (await expectPasses({ ...valid, trigger: { type: "welcome", keywords: ["hi", "hello"] } })).trigger,
+    ).toEqual({
+      type: "welcome",
+      keywords: ["hi", "hello"],
+    });
+    expect((await expectPasses({ ...valid, trigger: { type: "welcome", keyword: "hi" } })).trigger).toEqual({
+      type: "welcome",
+      keywords: ["hi"],
+    });
+  });
+
+  // Whether Whats91 applies that rule to welcome is not documented: where it does, the create fails.
   test('a "welcome" trigger passes without keywords', async () => {
     expect((await expectPasses({ ...valid, trigger: { type: "welcome" } })).trigger).toEqual({
       type: "welcome",
@@ -242,8 +257,8 @@ describe("whats91.Chatbot check: trigger", () => {
       "trigger.keyword",
       "give keywords or keyword, not both",
     ],
-    [{ type: "welcome", keywords: ["hi"] }, "trigger.keywords", 'a "welcome" trigger takes no keywords'],
-    [{ type: "welcome", keyword: "hi" }, "trigger.keywords", 'a "welcome" trigger takes no keywords'],
+    [{ type: "welcome", keywords: ["hi", "hi"] }, "trigger.keywords", "keywords must be unique"],
+    [{ type: "welcome", keywords: [" "] }, "trigger.keywords.0", NOT_BLANK],
     [{ type: "contains", keywords: ["hi", "hi"] }, "trigger.keywords", "keywords must be unique"],
     [{ type: "exact", keywords: ["a", "b", "a"] }, "trigger.keywords", "keywords must be unique"],
     [{ type: "contains", keywords: ["hi", " "] }, "trigger.keywords.1", NOT_BLANK],
