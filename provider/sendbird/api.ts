@@ -18,11 +18,16 @@ export const SETTINGS = {
 /**
  * Pacing before Sendbird advertises its limit: 80% of the free-trial plan's 10 GET/s and
  * 5 POST/PUT/DELETE/s (the lowest plan), so every application starts under its own limit. The
- * X-RateLimit-Limit header of the answers then sets the pace, unless the settings above fix it.
+ * X-RateLimit-Limit header of the answers then sets the pace, unless the settings above fix it
+ * (docs/vendors/sendbird.md, "Rate limits").
  */
 export const DEFAULT_RATES = { readsPerSecond: 8, writesPerSecond: 4 };
 
-/** Vendor error codes of the Chat Platform API that the handlers act on. */
+/**
+ * Vendor error codes of the Chat Platform API that the handlers act on, as Sendbird's error-codes
+ * page numbers them (docs/vendors/sendbird.md, "Answers the provider branches on"). The page gives
+ * no message texts, so nothing here reads `message`.
+ */
 export const CODES = {
   resourceNotFound: 400201,
   resourceAlreadyExists: 400202,
@@ -60,7 +65,11 @@ export const BotResource = t.intersection([
 ]);
 export type BotResource = t.TypeOf<typeof BotResource>;
 
-/** Fields the update body accepts (all optional); the create body adds the identity fields. */
+/**
+ * Fields the update body accepts (all optional), and the create body adds the identity fields: the
+ * update and create pages and the OpenAPI document's updateBotByIdData and createABot_request
+ * (docs/vendors/sendbird.md, "Create a bot" and "View, update and delete a bot").
+ */
 export interface BotUpdateBody {
   bot_nickname?: string;
   bot_profile_url?: string;
@@ -87,13 +96,16 @@ function parseError(body: unknown): VendorError {
 }
 
 /**
- * "Not found" is Sendbird's code 400201, whatever the HTTP status. Nothing else means gone: a 404
- * without it (a wrong base URL, a proxy's page) must never make refresh drop every bot.
+ * "Not found" is Sendbird's code 400201 (ResourceNotFound), whatever the HTTP status: the page gives
+ * 400, and the sandbox's reading "notFoundStatus: 404" sends 404 (docs/vendors/sendbird.md,
+ * "Errors"). Nothing else means gone: a 404 without it (a wrong base URL, a proxy's page) must
+ * never make refresh drop every bot.
  */
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiError && err.vendorCode === CODES.resourceNotFound;
 }
 
+/** A taken bot_userid: code 400202 (ResourceAlreadyExists; docs/vendors/sendbird.md, "Errors"). */
 export function isAlreadyExists(err: unknown): boolean {
   return err instanceof ApiError && err.vendorCode === CODES.resourceAlreadyExists;
 }

@@ -78,7 +78,7 @@ const FIELDS = {
 } as const;
 type Field = keyof typeof FIELDS;
 const FIELD_NAMES = Object.keys(FIELDS) as Field[];
-/** Sendbird cannot change these in place (the update body omits them). */
+/** Sendbird cannot change these in place: the update page's body omits them (docs/vendors/sendbird.md). */
 const FORCE_NEW: Field[] = ["botUserid", "botType"];
 const UPDATABLE = FIELD_NAMES.filter((f) => !FORCE_NEW.includes(f));
 

@@ -30,7 +30,7 @@ interface Schema {
  * components.schemas.updateBotByIdData. Types and required lists are the document's. Lengths are
  * in its descriptions ("The length is limited to 80 characters."); createABot_request gives them
  * for bot_userid and bot_nickname only, the others come from the "Create a bot" page
- * (https://sendbird.com/docs/chat/platform-api/v3/bot/creating-a-bot/create-a-bot), as recorded in
+ * (https://sendbird.com/docs/chat/v3/platform-api/bot/creating-a-bot/create-a-bot), as recorded in
  * docs/vendors/sendbird.md.
  */
 const OPENAPI = {
