@@ -3,7 +3,9 @@
  * each resource type, by key, and the provider's `configure`. Handler modules load on first use.
  */
 import { configure } from "./core/credentials";
+import { failuresNamingNoValue } from "./core/host";
 import type { ResourceHandlers, ShimMethod } from "./core/shim";
+import type { Props } from "./core/contract";
 
 const registry: Record<string, () => ResourceHandlers> = {
   "sendbird:Bot": () => require("./sendbird/bot").botHandlers,
@@ -26,6 +28,7 @@ export function handlersFor(type: string): ResourceHandlers {
 /** Entry point of every shim method. */
 export async function run(type: string, method: ShimMethod, args: unknown[]): Promise<unknown> {
   if (method === "configure") return configure(args[0] as Parameters<typeof configure>[0]);
-  const handlers = handlersFor(type) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  return handlers[method](...args);
+  const handlers = handlersFor(type);
+  if (method === "check") return failuresNamingNoValue(await handlers.check(...(args as [Props, Props])));
+  return (handlers[method] as (...a: unknown[]) => Promise<unknown>)(...args);
 }

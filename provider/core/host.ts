@@ -6,6 +6,7 @@
  * ResourceInitError, hold JSON values only, and such properties keep the shim (`__provider`).
  */
 import { ResourceInitError } from "./errors";
+import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceHandlers } from "./shim";
 
 /** `value` with undefined object entries removed (and undefined array items as null), recursively. */
@@ -49,4 +50,18 @@ export function forTheHost(h: ResourceHandlers): ResourceHandlers {
     update: (id, olds, news) => settled(h.update(id, olds, news), news),
     delete: (id, props) => h.delete(id, props),
   };
+}
+
+/**
+ * A check result as the engine should get it. For a failure that names a property, the engine
+ * prints "property <name> value <the value> has a problem", secret or not (it sees the plaintext);
+ * so each failure goes without its property, its reason starting with the property's name instead.
+ */
+export function failuresNamingNoValue(result: pulumi.dynamic.CheckResult): pulumi.dynamic.CheckResult {
+  if (!result.failures) return result;
+  const failures = result.failures.map(({ property, reason }) => ({
+    property: "",
+    reason: property === "" || reason.startsWith(property) ? reason : `${property}: ${reason}`,
+  }));
+  return { ...result, failures };
 }
