@@ -62,7 +62,13 @@ async function changeByHand(botId: string, body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  sandbox = await startDeadSimpleChatSandbox({ apiKey, chatRooms: ["lobby1", "lobby2"] });
+  // The listing as the list page documents it: only _id, name, webhookURL, isAllowedInAllChatRooms,
+  // enabled, customer and created, so what adopt cannot read it must send.
+  sandbox = await startDeadSimpleChatSandbox({
+    apiKey,
+    chatRooms: ["lobby1", "lobby2"],
+    listOmitsOptionalFields: true,
+  });
   ws = pulumiWorkspace();
   await configure(stack, { name: "Support Bot", roomId: "lobby1" });
 });
@@ -167,22 +173,39 @@ test("up, no-op preview and refresh, update with a wired dependent, drift, out-o
   expect(sandbox.rooms(newId)).toEqual([]);
   expect((await state()).bots).toHaveLength(0);
 
-  // 8. The name is still taken: a second stack fails with how to adopt, then adopts with adopt: true.
-  await configure(adopter, { name: "Support Bot", roomId: "lobby2" });
+  // 8. The name is still taken (DeadSimpleChat's documented "Bot of the same name exists" answer): a
+  // second stack fails with how to adopt, then adopts with adopt: true, declaring another
+  // description, which the listing does not show: it is sent, not assumed equal.
+  await configure(adopter, {
+    name: "Support Bot",
+    roomId: "lobby2",
+    description: "Adopted by a second stack",
+  });
   const refused = await pulumi(["up", "--yes"], { allowFailure: true, stack: adopter });
   expect(refused.code).not.toBe(0);
   expect(refused.stdout + refused.stderr).toContain("set `adopt: true`");
+  expect(sandbox.requests.find((r) => r.status === 400)?.basis).toEqual({
+    documented: "deadsimplechat.nameConflict",
+  });
   await pulumi(["config", "set", "adopt", "true"], { stack: adopter });
   await pulumi(["up", "--yes"], { stack: adopter });
   expect(sandbox.bots()).toHaveLength(1);
   expect(sandbox.isEnabled(newId)).toBe(true);
+  expect(sandbox.bot(newId)?.description).toBe("Adopted by a second stack");
   expect(sandbox.rooms(newId)).toEqual(["lobby2"]);
   await pulumi(["preview", "--expect-no-changes"], { stack: adopter });
   await pulumi(["refresh", "--yes", "--expect-no-changes"], { stack: adopter });
 
   // 9. No plaintext key in any state or anything the CLI printed.
   for (const s of [stack, adopter]) expect((await state(s)).text).not.toContain(apiKey);
-  await pulumi(["destroy", "--yes"], { stack: adopter });
+
+  // 10. The room is deleted in the dashboard: destroy succeeds and warns, naming the room.
+  sandbox.setChatRooms(["lobby1"]);
+  const roomGone = await pulumi(["destroy", "--yes", "--json"], { stack: adopter });
+  expect(engineWarnings(roomGone.stdout)).toEqual(
+    expect.arrayContaining([expect.stringContaining('DeadSimpleChat no longer has chat room "lobby2"')]),
+  );
+  expect((await state(adopter)).rooms).toHaveLength(0);
   expect(sandbox.isEnabled(newId)).toBe(false);
   for (const text of printed) expect(text).not.toContain(apiKey);
 
