@@ -1308,6 +1308,107 @@ describe("Whats91 sandbox", () => {
     });
   });
 
+  // Every refusal says why it is sent (sandbox/documented.ts): a documented answer of
+  // sandbox/fixtures/whats91.ts, a named reading, or an HTTP-level assumption.
+  describe("the basis of each refusal", () => {
+    const basisOf = () => sandbox.requests.at(-1)?.basis;
+    const body = (chatbot: Chatbot) => ({ senderId: SENDER_A, chatbot });
+
+    it.each<[string, () => Promise<Answer>, number, string, object]>([
+      [
+        "an unknown chatbot",
+        () => api.get(chatbotPath("bot_missing"), { senderId: SENDER_A }),
+        404,
+        "CHATBOT_NOT_FOUND",
+        { documented: "whats91.chatbotNotFound" },
+      ],
+      [
+        "no token",
+        () => new Client(sandbox.url, undefined).get("/chatbots", { senderId: SENDER_A }),
+        401,
+        "MISSING_AUTH_TOKEN",
+        { documented: "whats91.missingAuthToken" },
+      ],
+      [
+        "a body that is not JSON",
+        () => api.request("POST", "/chatbots/text", { raw: "name=x", contentType: "text/plain" }),
+        415,
+        "UNSUPPORTED_CONTENT_TYPE",
+        { documented: "whats91.unsupportedContentType" },
+      ],
+      [
+        "a missing name",
+        () => api.post("/chatbots/text", body(textChatbot(uniqueName(), { name: undefined }))),
+        400,
+        "VALIDATION_FAILED",
+        { documented: "whats91.validationFailed" },
+      ],
+      [
+        "a keyword with a comma",
+        () =>
+          api.post("/chatbots/text", body(textChatbot(uniqueName(), { trigger: { keywords: ["a, b"] } }))),
+        400,
+        "VALIDATION_FAILED",
+        { reading: "whats91.strict" },
+      ],
+      [
+        "an undocumented field",
+        () => api.post("/chatbots/text", body(textChatbot(uniqueName(), { colour: "red" }))),
+        400,
+        "VALIDATION_FAILED",
+        { reading: "whats91.unknownFieldsRefused" },
+      ],
+      [
+        "a global token without senderId",
+        () => api.get("/chatbots"),
+        400,
+        "WHATSAPP_SETUP_INCOMPLETE",
+        { reading: "whats91.globalTokenNeedsSenderId" },
+      ],
+      [
+        "an unknown sender",
+        () => api.get("/chatbots", { senderId: UNKNOWN_SENDER }),
+        400,
+        "WHATSAPP_SETUP_INCOMPLETE",
+        { documented: "whats91.whatsappSetupIncomplete" },
+      ],
+      [
+        "media without media",
+        () => api.post("/chatbots/media", body(mediaChatbot(uniqueName(), { response: { text: "x" } }))),
+        400,
+        "MISSING_CHATBOT_MEDIA",
+        { reading: "whats91.mediaErrorsAre400" },
+      ],
+      [
+        "a list limit over the maximum",
+        () => api.get("/chatbots", { senderId: SENDER_A, limit: "101" }),
+        400,
+        "VALIDATION_FAILED",
+        { reading: "whats91.pageSizeMax" },
+      ],
+      [
+        "an unknown path",
+        () => api.get("/chatbots/a/b"),
+        404,
+        "NOT_FOUND",
+        { assumed: "unknown path or method" },
+      ],
+    ])("%s", async (_name, send, status, code, basis) => {
+      expectError(await send(), status, code);
+      expect(basisOf()).toEqual(basis);
+    });
+
+    it("the documented CHATBOT_NOT_FOUND is sent verbatim, with a fresh request id", async () => {
+      const answer = await api.get(chatbotPath("bot_missing"), { senderId: SENDER_A });
+      expectError(
+        answer,
+        404,
+        "CHATBOT_NOT_FOUND",
+        "Chatbot UID does not belong to the authenticated sender.",
+      );
+    });
+  });
+
   describe("routing", () => {
     it.each([
       ["POST", "/chatbots/bot_0000000000000000"], // no update route is documented
