@@ -508,7 +508,7 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
     const fields = validateChatbot(body.chatbot, route, rules);
     let chatbotUid = newChatbotUid();
     while (chatbots.has(chatbotUid)) chatbotUid = newChatbotUid();
-    // Names are not unique (whats91.md, "What is not documented"): the same body twice makes two chatbots.
+    // Names are not unique (whats91.md, "Create"): the same body twice makes two chatbots.
     const chatbot: Whats91Chatbot = {
       chatbotUid,
       senderId: sender.senderId,
@@ -832,7 +832,7 @@ const replyTriggerOf = (chatbot: Whats91Chatbot): string => chatbot.keywords.joi
 // silent: a media bot without caption has replyText "" (not null).
 const replyTextOf = (chatbot: Whats91Chatbot): string =>
   typeof chatbot.response.text === "string" ? chatbot.response.text : "";
-/** Inference (whats91.md, "What is not documented"): 1 = ACTIVE, 0 = INACTIVE. */
+/** Inference (whats91.md, "Answers"): 1 = ACTIVE, 0 = INACTIVE. */
 const statusNumber = (status: Whats91Chatbot["status"]): number => (status === "ACTIVE" ? 1 : 0);
 
 // ---- requests -----------------------------------------------------------------------------------

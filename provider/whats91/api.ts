@@ -1,5 +1,6 @@
 /**
- * Typed client for the Whats91 public API v2 chatbot endpoints. What shapes it:
+ * Typed client for the Whats91 public API v2 chatbot endpoints, as docs/vendors/whats91.md records
+ * them (sections cited below as "whats91.md, <section>"). What shapes it:
  * - Bearer token; a sender-bound token may omit `senderId`, a global one must give it.
  * - Create only (generic and per-kind routes), get and list: no update, no delete (see chatbot.ts).
  * - Every answer is an envelope `{success, data | error:{code, message}, metadata:{requestId}}`;
@@ -24,11 +25,12 @@ export const SETTINGS = {
 export const DEFAULT_API_URL = "https://graph.whats91.com/api/v2";
 
 /**
- * Whats91 documents no limit for configuration calls. A create is a list, a POST and a get, so a
+ * Whats91 documents no limit for configuration calls (whats91.md, "Rate limits"). A create is a list, a POST and a get, so a
  * modest pace of 4.5 requests/s in all; the settings above raise it.
  */
 export const DEFAULT_RATES = { readsPerSecond: 2.5, writesPerSecond: 2 };
 
+/** The documented codes the provider branches on (whats91.md, "Errors"). */
 export const CODES = {
   missingAuthToken: "MISSING_AUTH_TOKEN",
   invalidAuthToken: "INVALID_AUTH_TOKEN",
@@ -39,7 +41,10 @@ export const CODES = {
   chatbotNotFound: "CHATBOT_NOT_FOUND",
 } as const;
 
-/** A chatbot as get and list return it (summary fields only); status is an integer, 1 = ACTIVE. */
+/**
+ * A chatbot as get and list return it (summary fields only); status is an integer, 1 = ACTIVE
+ * (whats91.md, "Answers").
+ */
 export const ChatbotSummary = t.intersection([
   t.type({ chatbotUid: t.string }),
   t.partial({
@@ -159,7 +164,10 @@ export class Whats91Api {
     return decodeOrThrow(ChatbotAnswer, res.data, "Whats91 create-chatbot response").data.chatbot;
   }
 
-  /** The chatbot, or undefined on Whats91's CHATBOT_NOT_FOUND (only that means gone). */
+  /**
+   * The chatbot, or undefined on Whats91's CHATBOT_NOT_FOUND (only that means gone; whats91.md,
+   * "Errors").
+   */
   async get(chatbotUid: string, senderId: string | undefined): Promise<ChatbotWithSender | undefined> {
     try {
       const res = await this.client.request({

@@ -8,6 +8,7 @@
  * - Delete only removes the chatbot from the stack, and warns naming what remains on Whats91.
  * - Create is not idempotent and names are not unique: the chatbots that match before the create
  *   are noted, so after a lost answer only a new match counts as ours, and nothing is sent twice.
+ * What Whats91 documents, and leaves open, is in docs/vendors/whats91.md.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as t from "io-ts";
@@ -398,7 +399,7 @@ function createBody(inputs: Props, senderId: string | undefined): CreateBody {
 }
 
 /**
- * What get and list show of a chatbot, by the names compared: name, trigger type, the keywords as
+ * What get and list show of a chatbot (docs/vendors/whats91.md, "Answers"), by the names compared: name, trigger type, the keywords as
  * Whats91 joins them (", "; splitting would be ambiguous for a keyword with a comma), the reply
  * text, status and priority. Buttons, CTA, list sections, footer and media are not shown.
  */
