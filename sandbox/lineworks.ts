@@ -1,15 +1,18 @@
 /**
  * A local emulator of the LINE WORKS API 2.0 bot endpoints and of its OAuth token endpoint (the
- * service-account JWT grant), written from the vendor fact sheet
- * (shared/reference/sendbird-and-lineworks-api.md, Part 2). Where the documentation is silent it
- * takes the strictest plausible behaviour; each such choice is marked "silent:" below.
+ * service-account JWT grant), written from the vendor's pages as docs/vendors/lineworks.md
+ * quotes them ("§" below names its sections). Every documented error answer comes from
+ * sandbox/fixtures/lineworks.ts. Where the documentation is silent it takes the strictest
+ * plausible behaviour; each such choice is marked "silent:" below, and the choices the provider
+ * must survive either way are options (named readings: notFoundAnswer, alreadyExistAnswer,
+ * endOfListCursor, getOneDomain, expiresInType).
  *
- * Emulated: POST /oauth2/v2.0/token (2.2), and under /v1.0 the bot endpoints (2.4, with the
- * secret reissue), the bot-domain endpoints and their allowed-member endpoints (2.5), the
- * per-operation rate limit (2.8) and the rule against parallel mutations of one bot (2.4).
+ * Emulated: POST /oauth2/v2.0/token (§ Authentication), and under /v1.0 the bot endpoints (§ Bots, with the
+ * secret reissue), the bot-domain endpoints and their allowed-member endpoints (§ Bot domains), the
+ * per-operation rate limit (§ Rate limit) and the rule against parallel mutations of one bot (§ Bots).
  * The vendor serves the token endpoint from auth.worksmobile.com and the API from
  * www.worksapis.com; the sandbox serves both from one origin.
- * Not emulated: messaging, rich menus (any defaultRichmenuId is accepted), callbacks (2.7), the
+ * Not emulated: messaging, rich menus (any defaultRichmenuId is accepted), callbacks (§ Bots), the
  * user directory (any user id is accepted) and the enableGroupJoin room eviction (no rooms).
  */
 import {
@@ -48,15 +51,17 @@ import {
   type SandboxResponse,
   type StatusFault,
 } from "./http";
+import { documented, withBasis, type Basis } from "./documented";
+import { LINEWORKS_ANSWERS, type LineWorksAnswer } from "./fixtures/lineworks";
 
 export const LINEWORKS_API_PATH = "/v1.0";
 const API_SEGMENTS = ["v1.0"];
 export const LINEWORKS_TOKEN_PATH = "/oauth2/v2.0/token";
 export const LINEWORKS_JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-/** Languages of the i18n arrays (fact sheet 2.3). */
+/** Languages of the i18n arrays (§ Bots). */
 export const LINEWORKS_LANGUAGES = ["ko_KR", "ja_JP", "en_US", "zh_CN", "zh_TW"] as const;
-/** Values of `callbackEvents`: the message types users may send (fact sheet 2.3). */
+/** Values of `callbackEvents`: the message types users may send (§ Bots). */
 export const LINEWORKS_CALLBACK_EVENTS = [
   "text",
   "location",
@@ -66,7 +71,7 @@ export const LINEWORKS_CALLBACK_EVENTS = [
   "audio",
   "video",
 ] as const;
-/** Values of `channelEvents` (documented on the JP/KR pages only, fact sheet 2.3). */
+/** Values of `channelEvents` (documented on the JP/KR pages only, § Bots). */
 export const LINEWORKS_CHANNEL_EVENTS = [
   "message",
   "join",
@@ -94,7 +99,7 @@ export interface LineWorksServiceAccount {
   scopes?: string[];
 }
 
-/** Requests allowed per one-minute window, per API operation (fact sheet 2.8). */
+/** Requests allowed per one-minute window, per API operation (§ Rate limit). */
 export interface LineWorksRateLimit {
   /** An integer >= 0. */
   requestsPerMinute: number;
@@ -105,40 +110,61 @@ export interface LineWorksSandboxOptions extends SandboxOptionsBase {
   apps: LineWorksServiceAccount[];
   /** Access tokens accepted as is, with scope `bot` (a provider's static accessToken). */
   staticTokens?: string[];
-  /** Lifetime of issued access tokens in seconds, as `expires_in` says; default 86400 (fact sheet 2.2). */
+  /** Lifetime of issued access tokens in seconds, as `expires_in` says; default 86400 (§ Authentication). */
   tokenTtlSeconds?: number;
   /**
-   * The JSON type of `expires_in`. silent: the fact sheet gives no type; default "string" (the
+   * The JSON type of `expires_in`. silent: no page gives its type; default "string" (the
    * vendor's SSO page allows String, and a client reading it as a number must convert either way).
    */
   expiresInType?: "string" | "number";
   /** The tenant's domain ids; default [10000001, 10000002, 10000003]. */
   domains?: number[];
-  /** Bots allowed per tenant; default 300 (fact sheet 2.4). */
+  /** Bots allowed per tenant; default 300 (§ Bots). */
   botLimit?: number;
   /** Milliseconds every API and token request takes (for benchmarks); default 0. */
   latencyMs?: number;
   /**
    * How long each mutation of a bot is held "in progress" (at least latencyMs); a second mutation
-   * of the same bot arriving meanwhile is refused (fact sheet 2.4). Default 0.
+   * of the same bot arriving meanwhile is refused (§ Bots). Default 0.
    */
   mutationMs?: number;
   /**
    * Default {requestsPerMinute: 60}: the Free plan's per-API limit, the strictest documented one
-   * (fact sheet 2.8; Standard/Advanced allow 240). false disables.
+   * (§ Rate limit; Standard/Advanced allow 240). false disables.
    */
   rateLimit?: LineWorksRateLimit | false;
   /**
-   * How a list's last page says there is no more (open question 16). silent: default "null"
+   * How a list's last page says there is no more (not documented). silent: default "null"
    * (`"responseMetaData": {"nextCursor": null}`); "absent" omits the field, "empty" sends "".
    */
   endOfListCursor?: "null" | "absent" | "empty";
   /**
-   * Serve GET /bots/{botId}/domains/{domainId}. silent: not documented (open question 13), so by
+   * Serve GET /bots/{botId}/domains/{domainId}. silent: not documented (not documented), so by
    * default it answers 405 and clients must read a registration through the list.
    */
   getOneDomain?: boolean;
+  /**
+   * Which of the documented not-found answers a bot or a registration that does not exist gets
+   * (docs/vendors/lineworks.md, "Gone"; which one each route answers is not documented):
+   * - "NOT_FOUND" (default): 404 NOT_FOUND;
+   * - "BOT_NOT_EXIST": 404 `{RESOURCE}_NOT_EXIST`, named BOT_NOT_EXIST for a bot and
+   *   BOT_DOMAIN_NOT_EXIST for a registration (a reading: the page gives only the pattern);
+   * - "DELETED": 410 DELETED for a bot or registration this sandbox deleted (bot deletion is
+   *   asynchronous), 404 NOT_FOUND for one that never existed.
+   */
+  notFoundAnswer?: LineWorksNotFoundAnswer;
+  /**
+   * Which documented answer a registration (or allowed member) that exists already gets: 409
+   * ALREADY_EXIST (default), or 409 `{RESOURCE}_ALREADY_EXIST` named BOT_DOMAIN_ALREADY_EXIST
+   * (BOT_DOMAIN_MEMBER_ALREADY_EXIST for a member; a reading: the page gives only the pattern).
+   */
+  alreadyExistAnswer?: LineWorksAlreadyExistAnswer;
 }
+
+export const LINEWORKS_NOT_FOUND_ANSWERS = ["NOT_FOUND", "BOT_NOT_EXIST", "DELETED"] as const;
+export type LineWorksNotFoundAnswer = (typeof LINEWORKS_NOT_FOUND_ANSWERS)[number];
+export const LINEWORKS_ALREADY_EXIST_ANSWERS = ["ALREADY_EXIST", "BOT_DOMAIN_ALREADY_EXIST"] as const;
+export type LineWorksAlreadyExistAnswer = (typeof LINEWORKS_ALREADY_EXIST_ANSWERS)[number];
 
 export interface LineWorksI18nBotName {
   language: LineWorksLanguage;
@@ -153,7 +179,7 @@ export interface LineWorksI18nPhotoUrl {
   photoUrl: string;
 }
 
-/** A bot as GET /bots/{botId} returns it (fact sheet 2.3; field names as on the wire). */
+/** A bot as GET /bots/{botId} returns it (§ Bots; field names as on the wire). */
 export interface LineWorksBot {
   /** int64, server-assigned. */
   botId: number;
@@ -179,7 +205,7 @@ export interface LineWorksBot {
   modifiedTime: string;
 }
 
-/** A bot's registration in one domain (fact sheet 2.5); the API answers all but `botId`. */
+/** A bot's registration in one domain (§ Bot domains); the API answers all but `botId`. */
 export interface LineWorksBotDomain {
   botId: number;
   domainId: number;
@@ -229,23 +255,21 @@ export interface LineWorksSandbox extends SandboxBase<LineWorksRateLimit> {
 }
 
 /**
- * The `code` values of the API's `{code, description}` error bodies. Documented: UNAUTHORIZED and
- * TOO_MANY_REQUESTS. silent: INVALID_PARAMETER, BAD_REQUEST, NOT_FOUND and ACCESS_DENIED are the
- * codes third-party clients observed; EXCEEDED_NUMBER_LIMIT_OF_BOT and DOMAIN_NOT_BELONGING_TO_TENANT
- * are carried over from API 1.0 (HTTP 400 there); ALREADY_EXISTS, CONFLICT and METHOD_NOT_ALLOWED
- * are invented for conditions no source names (fact sheet 2.6, open question 14).
+ * The `code` values of the API's `{code, description}` error bodies. All but METHOD_NOT_ALLOWED are
+ * on the API 2.0 error-code page (docs/vendors/lineworks.md, "Error answers"); the sandbox sends
+ * them from sandbox/fixtures/lineworks.ts. METHOD_NOT_ALLOWED is the sandbox's own (assumed).
  */
 export const LineWorksErrorCode = {
   badRequest: "BAD_REQUEST",
   invalidParameter: "INVALID_PARAMETER",
   unauthorized: "UNAUTHORIZED",
-  accessDenied: "ACCESS_DENIED",
+  forbidden: "FORBIDDEN",
+  limitExceeded: "LIMIT_EXCEEDED",
   notFound: "NOT_FOUND",
   methodNotAllowed: "METHOD_NOT_ALLOWED",
-  alreadyExists: "ALREADY_EXISTS",
+  alreadyExist: "ALREADY_EXIST",
   conflict: "CONFLICT",
-  botLimitExceeded: "EXCEEDED_NUMBER_LIMIT_OF_BOT",
-  domainNotInTenant: "DOMAIN_NOT_BELONGING_TO_TENANT",
+  deleted: "DELETED",
   tooManyRequests: "TOO_MANY_REQUESTS",
   internalServerError: "INTERNAL_SERVER_ERROR",
 } as const;
@@ -256,7 +280,7 @@ const DEFAULT_TOKEN_TTL_SECONDS = 86400;
 const DEFAULT_BOT_LIMIT = 300;
 const DEFAULT_RATE_LIMIT: LineWorksRateLimit = { requestsPerMinute: 60 };
 const REFRESH_TOKEN_TTL_MS = 90 * 24 * 3600 * 1000;
-// silent: the maximum assertion lifetime is not documented (open question 17); the official
+// silent: the maximum assertion lifetime is not documented (not documented); the official
 // samples use exp = iat + 3600, so anything longer is refused.
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 // silent: a little clock skew is tolerated on `iat` (not on `exp`).
@@ -346,16 +370,35 @@ interface Route {
   userId: string;
 }
 
-/** An API error on its way to becoming a `{code, description}` response. */
+/**
+ * An API error on its way to becoming a `{code, description}` response: a documented answer
+ * (sandbox/fixtures/lineworks.ts), one of a named reading, or an HTTP-level assumption.
+ */
 class LineWorksError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
+  constructor(readonly response: SandboxResponse) {
+    super(`${response.status}`);
   }
+}
+
+/** The documented answer `name`, with the sandbox's own description where the page gives none. */
+function refusal(
+  name: LineWorksAnswer,
+  description?: string,
+  headers?: Record<string, string>,
+): LineWorksError {
+  const body = description === undefined ? undefined : { description };
+  return new LineWorksError(documented("lineworks", LINEWORKS_ANSWERS, name, { body, headers }));
+}
+
+/** An answer no page gives, sent for plain HTTP reasons (an unknown path, a wrong method). */
+function assumed(
+  status: number,
+  code: string,
+  description: string,
+  why: string,
+  headers?: Record<string, string>,
+): LineWorksError {
+  return new LineWorksError(withBasis({ status, body: { code, description }, headers }, { assumed: why }));
 }
 
 /** A token-endpoint error on its way to becoming an RFC 6749 `{error, error_description}` response. */
@@ -452,6 +495,20 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   const botLimit = nonNegativeInteger(opts.botLimit ?? DEFAULT_BOT_LIMIT, "botLimit");
   const tenantDomains = domainSet(opts.domains ?? DEFAULT_DOMAINS);
   const endOfListCursor = opts.endOfListCursor ?? "null";
+  const notFoundAnswer = opts.notFoundAnswer ?? "NOT_FOUND";
+  if (!LINEWORKS_NOT_FOUND_ANSWERS.includes(notFoundAnswer)) {
+    throw new Error(
+      `startLineWorksSandbox: notFoundAnswer must be one of ${LINEWORKS_NOT_FOUND_ANSWERS.join(", ")}.`,
+    );
+  }
+  const alreadyExistAnswer = opts.alreadyExistAnswer ?? "ALREADY_EXIST";
+  if (!LINEWORKS_ALREADY_EXIST_ANSWERS.includes(alreadyExistAnswer)) {
+    throw new Error(
+      `startLineWorksSandbox: alreadyExistAnswer must be one of ${LINEWORKS_ALREADY_EXIST_ANSWERS.join(", ")}.`,
+    );
+  }
+  /** Bots and registrations ("botId/domainId") deleted since the sandbox started (the DELETED reading). */
+  const deleted = new Set<string>();
   let latencyMs = checkedDuration(opts.latencyMs ?? 0, "latencyMs");
   let mutationMs = checkedDuration(opts.mutationMs ?? 0, "mutationMs");
   const rateLimit = new SandboxRateLimit(rateLimiterFor, opts.rateLimit, DEFAULT_RATE_LIMIT);
@@ -498,7 +555,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
 
   const sortedBots = (): StoredBot[] => [...bots.values()].sort((a, b) => a.bot.botId - b.bot.botId);
 
-  // ---- token endpoint (fact sheet 2.2) ---------------------------------------------------------
+  // ---- token endpoint (§ Authentication) ---------------------------------------------------------
 
   function handleToken(req: SandboxRequest): SandboxResponse {
     if (req.method !== "POST") {
@@ -512,7 +569,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       const grantType = form.get("grant_type");
       if (grantType === undefined) throw invalidRequest("grant_type is required.");
       if (grantType === LINEWORKS_JWT_BEARER_GRANT) return jwtBearerGrant(form);
-      // silent: refreshing is documented (2.2) but not its request; this is RFC 6749 section 6.
+      // silent: refreshing is documented (§ Authentication) but not its request; this is RFC 6749 section 6.
       if (grantType === "refresh_token") return refreshTokenGrant(form);
       throw new OAuthError(400, "unsupported_grant_type", "grant_type is not supported.");
     } catch (error) {
@@ -526,7 +583,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       "client_id",
       "client_secret",
       "assertion",
-      // silent: scope is listed among the fields (2.2); a request without it is refused.
+      // silent: scope is listed among the fields (§ Authentication); a request without it is refused.
       "scope",
     ]);
     const app = authenticateClient(clientId, clientSecret);
@@ -567,7 +624,8 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   }
 
   /**
-   * Checks the JWT of 2.2: compact JWS of three base64url parts without padding, header alg RS256
+   * Checks the JWT of § Authentication: compact JWS of three base64url parts without padding,
+   * header alg RS256
    * and typ JWT, signed by the app's private key, iss = client id, sub = service account, numeric
    * iat and exp, exp in the future and at most an hour after iat. Anything else is invalid_grant.
    * silent: other claims (e.g. aud, which third-party samples send) are ignored.
@@ -660,23 +718,18 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     const scopes = authenticate(req);
     if (scopes === undefined) throw unauthorized();
     const route = routeOf(req, opts.getOneDomain ?? false);
-    // Documented: GETs accept bot or bot.read, everything else needs bot (2.1).
+    // Documented: GETs accept bot or bot.read, everything else needs bot (§ API conventions).
     const allowed = req.method === "GET" ? ["bot", "bot.read"] : ["bot"];
     if (!scopes.some((scope) => allowed.includes(scope))) {
-      throw new LineWorksError(
-        403,
-        LineWorksErrorCode.accessDenied,
+      // Documented: 403 FORBIDDEN when the app lacks "the required OAuth scopes".
+      throw refusal(
+        "forbidden",
         `The access token lacks the scope this API needs (${allowed.join(" or ")}).`,
       );
     }
     const decision = rateLimit.take(route.operation);
     if (decision !== undefined && !decision.allowed) {
-      throw new LineWorksError(
-        429,
-        LineWorksErrorCode.tooManyRequests,
-        "API rate limit exceeded",
-        rateLimitHeaders(decision),
-      );
+      throw refusal("tooManyRequests", undefined, rateLimitHeaders(decision));
     }
     return { route, decision };
   }
@@ -690,20 +743,15 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       return apiError(error);
     }
     const { route, decision } = admitted;
-    // Documented (2.4): no parallel mutations of one bot, be they of the bot, a domain or a member.
+    // Documented (§ Bots): no parallel mutations of one bot, be they of the bot, a domain or a member.
     const mutatedBot = route.operation !== "bot.create" && req.method !== "GET" ? route.botId : undefined;
     let response: SandboxResponse;
     if (mutatedBot !== undefined && busyBots.has(mutatedBot)) {
       overlapping += 1;
       await pause(latencyMs);
-      // silent: the error for a violation is not documented (open question 15).
-      response = apiError(
-        new LineWorksError(
-          409,
-          LineWorksErrorCode.conflict,
-          "Another request is changing this bot; do not call the bot APIs in parallel for the same bot.",
-        ),
-      );
+      // silent: the answer to a parallel call is not documented; CONFLICT is the documented code
+      // whose meaning fits, and its documented description is all it says.
+      response = apiError(refusal("conflict"));
     } else {
       if (mutatedBot !== undefined) busyBots.add(mutatedBot);
       try {
@@ -734,7 +782,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
         return updateBot(route.botId, jsonBody(req), "patch");
       case "bot.delete":
         findBot(route.botId);
-        bots.delete(route.botId);
+        deleteBot(route.botId);
         saveState();
         return noContent();
       case "bot.secret":
@@ -751,7 +799,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
         return updateDomain(route, jsonBody(req), "patch");
       case "domain.delete":
         findRegistration(route);
-        findBot(route.botId).domains.delete(route.domainId);
+        deleteRegistration(findBot(route.botId), route.domainId);
         saveState();
         return noContent();
       case "member.list":
@@ -767,9 +815,49 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
 
   function findBot(botId: number): StoredBot {
     const stored = bots.get(botId);
-    // silent: an unknown bot answers 404 NOT_FOUND (a third-party client treats 404 as gone, 2.4).
-    if (stored === undefined) throw notFound(`Bot ${botId} does not exist.`);
+    if (stored === undefined) throw gone("BOT", String(botId), `Bot ${botId} does not exist.`);
     return stored;
+  }
+
+  /** The answer for a bot or registration that does not exist, under the `notFoundAnswer` reading. */
+  function gone(resource: "BOT" | "BOT_DOMAIN", key: string, description: string): LineWorksError {
+    if (notFoundAnswer === "BOT_NOT_EXIST") {
+      const code = `${resource}_NOT_EXIST`;
+      const answer = documented("lineworks", LINEWORKS_ANSWERS, "resourceNotExist", {
+        body: { code, description },
+      });
+      return new LineWorksError(withBasis(answer, { reading: `notFoundAnswer BOT_NOT_EXIST (${code})` }));
+    }
+    if (notFoundAnswer === "DELETED" && deleted.has(key)) {
+      const answer = documented("lineworks", LINEWORKS_ANSWERS, "deleted", { body: { description } });
+      return new LineWorksError(withBasis(answer, { reading: "notFoundAnswer DELETED" }));
+    }
+    return notFound(description);
+  }
+
+  /** The answer for a registration or member that exists already, under the `alreadyExistAnswer` reading. */
+  function alreadyExist(resource: "BOT_DOMAIN" | "BOT_DOMAIN_MEMBER", description: string): LineWorksError {
+    if (alreadyExistAnswer === "ALREADY_EXIST") return refusal("alreadyExist", description);
+    const code = `${resource}_ALREADY_EXIST`;
+    const answer = documented("lineworks", LINEWORKS_ANSWERS, "resourceAlreadyExist", {
+      body: { code, description },
+    });
+    return new LineWorksError(
+      withBasis(answer, { reading: `alreadyExistAnswer BOT_DOMAIN_ALREADY_EXIST (${code})` }),
+    );
+  }
+
+  /** Forgets a bot (and its registrations), remembering that it was deleted. */
+  function deleteBot(botId: number): void {
+    for (const domainId of bots.get(botId)?.domains.keys() ?? []) deleted.add(`${botId}/${domainId}`);
+    bots.delete(botId);
+    deleted.add(String(botId));
+  }
+
+  /** Forgets a registration, remembering that it was deleted. */
+  function deleteRegistration(stored: StoredBot, domainId: number): void {
+    stored.domains.delete(domainId);
+    deleted.add(`${stored.bot.botId}/${domainId}`);
   }
 
   function listBots(query: Record<string, string>): SandboxResponse {
@@ -779,7 +867,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       query,
       "bots",
     );
-    // Documented: list items carry only these fields (2.4).
+    // Documented: list items carry only these fields (§ Bots).
     const items = page.items.map(({ botId, botName, photoUrl, i18nBotNames, i18nPhotoUrls }) => ({
       botId,
       botName,
@@ -792,13 +880,10 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
 
   function createBot(body: Record<string, unknown>): SandboxResponse {
     const fields = validateBotBody(body, "create", tenantDomains);
-    // silent: the body is validated before the limit is checked; the limit's error is API 1.0's.
+    // silent: the body is validated before the limit is checked; of the documented LIMIT_EXCEEDED
+    // answers (400 and 403), the 403 of a resource limit.
     if (bots.size >= botLimit) {
-      throw new LineWorksError(
-        400,
-        LineWorksErrorCode.botLimitExceeded,
-        `The tenant already has the maximum number of bots (${botLimit}).`,
-      );
+      throw refusal("limitExceeded", `The tenant already has the maximum number of bots (${botLimit}).`);
     }
     const now = timestamp();
     const bot = composeBot(nextBotId, fields, now, now);
@@ -806,12 +891,13 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     nextBotId += 1;
     bots.set(bot.botId, { bot, domains: new Map() });
     saveState();
-    // Documented: 201. silent: the body is the whole bot, as GET returns it (open question 10).
+    // Documented: 201. silent: the body is the whole bot, as GET returns it (not documented).
     return { status: 201, body: structuredClone(bot) };
   }
 
   /**
-   * PUT replaces: omitted optional fields go back to their defaults (documented globally, 2.1).
+   * PUT replaces: omitted optional fields go back to their defaults (documented globally,
+   * § API conventions).
    * PATCH changes only the fields sent. silent: the bot is looked up before the body is validated;
    * both answer 200 with the whole bot; modifiedTime changes on every successful call.
    */
@@ -831,14 +917,14 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   }
 
   /**
-   * Documented (PATCH page, 2.4): narrowing allowDomains deletes registrations outside the new
+   * Documented (PATCH page, § Bots): narrowing allowDomains deletes registrations outside the new
    * list. silent: PUT and the admin console do the same; an empty list allows every domain.
    */
   function dropRegistrationsOutsideAllowDomains(stored: StoredBot): void {
     const allowed = stored.bot.allowDomains;
     if (allowed.length === 0) return;
     for (const domainId of [...stored.domains.keys()]) {
-      if (!allowed.includes(domainId)) stored.domains.delete(domainId);
+      if (!allowed.includes(domainId)) deleteRegistration(stored, domainId);
     }
   }
 
@@ -851,13 +937,14 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     return { status: 200, body: { secret } };
   }
 
-  // ---- domains and members (fact sheet 2.5) ----------------------------------------------------
+  // ---- domains and members (§ Bot domains) ----------------------------------------------------
 
   /** The registration the route names; 404 if the bot or the registration does not exist. */
   function findRegistration(route: Route): DomainRecord {
     const registration = findBot(route.botId).domains.get(route.domainId);
     if (registration === undefined) {
-      throw notFound(`Bot ${route.botId} is not registered in domain ${route.domainId}.`);
+      const description = `Bot ${route.botId} is not registered in domain ${route.domainId}.`;
+      throw gone("BOT_DOMAIN", `${route.botId}/${route.domainId}`, description);
     }
     return registration;
   }
@@ -881,17 +968,14 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     const { domainId } = route;
     requireTenantDomain(domainId);
     const allowed = stored.bot.allowDomains;
-    // Documented: the domain must be inside allowDomains (2.5). silent: the error is INVALID_PARAMETER.
+    // Documented: the domain must be inside allowDomains (§ Bot domains).
+    // silent: the error is INVALID_PARAMETER.
     if (allowed.length > 0 && !allowed.includes(domainId)) {
       throw invalidParameter(`domainId ${domainId} is not in the bot's allowDomains.`);
     }
     // silent: registering twice is refused rather than treated as an update.
     if (stored.domains.has(domainId)) {
-      throw new LineWorksError(
-        409,
-        LineWorksErrorCode.alreadyExists,
-        `Bot ${route.botId} is already registered in domain ${domainId}.`,
-      );
+      throw alreadyExist("BOT_DOMAIN", `Bot ${route.botId} is already registered in domain ${domainId}.`);
     }
     const record: DomainRecord = {
       visible: fields.visible ?? false,
@@ -899,6 +983,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       members: [],
     };
     stored.domains.set(domainId, record);
+    deleted.delete(`${route.botId}/${domainId}`);
     saveState();
     return { status: 201, body: domainBody(domainId, record) };
   }
@@ -915,18 +1000,14 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   }
 
   function requireTenantDomain(domainId: number): void {
-    if (!tenantDomains.has(domainId)) {
-      throw new LineWorksError(
-        400,
-        LineWorksErrorCode.domainNotInTenant,
-        `Domain ${domainId} does not belong to the tenant.`,
-      );
-    }
+    // silent: the answer is not documented; INVALID_PARAMETER's meaning fits.
+    if (!tenantDomains.has(domainId))
+      throw invalidParameter(`Domain ${domainId} does not belong to the tenant.`);
   }
 
   /**
    * silent: the member list pages like the others; the documented "All users" answer for a
-   * registration open to everyone (2.5) has no known wire form, so the stored list is returned.
+   * registration open to everyone (§ Bot domains) has no known wire form, so the stored list is returned.
    */
   function listMembers(route: Route, query: Record<string, string>): SandboxResponse {
     const registration = findRegistration(route);
@@ -944,16 +1025,12 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     if (typeof userId !== "string" || userId.trim().length === 0) {
       throw invalidParameter("userId is required and must be a non-empty string.");
     }
-    // silent: members only matter when allowToSelectedMember is true (2.5); otherwise refused.
+    // silent: members only matter when allowToSelectedMember is true (§ Bot domains); otherwise refused.
     if (!registration.allowToSelectedMember) {
       throw invalidParameter("allowToSelectedMember is false: every member may use the bot in this domain.");
     }
     if (registration.members.includes(userId)) {
-      throw new LineWorksError(
-        409,
-        LineWorksErrorCode.alreadyExists,
-        `${userId} is already an allowed member.`,
-      );
+      throw alreadyExist("BOT_DOMAIN_MEMBER", `${userId} is already an allowed member.`);
     }
     if (registration.members.length >= MAX_MEMBERS_PER_DOMAIN) {
       throw invalidParameter(`A domain allows at most ${MAX_MEMBERS_PER_DOMAIN} selected members.`);
@@ -1043,14 +1120,14 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
 
   async function handle(req: SandboxRequest): Promise<SandboxResponse> {
     if (req.path === LINEWORKS_TOKEN_PATH) {
-      // silent: the token endpoint is not among the rate-limited APIs (2.8), so it has no limit.
+      // silent: the token endpoint is not among the rate-limited APIs (§ Rate limit), so it has no limit.
       await pause(latencyMs);
       return handleToken(req);
     }
     if (req.path === LINEWORKS_API_PATH || req.path.startsWith(`${LINEWORKS_API_PATH}/`))
       return handleApi(req);
     await pause(latencyMs);
-    return apiError(notFound(`No API at ${req.method} ${req.path}.`));
+    return apiError(noSuchApi(req));
   }
 
   function renderStatusFault(fault: StatusFault, req: SandboxRequest): SandboxResponse {
@@ -1061,16 +1138,15 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     if (fault.status === 429) {
       const limit = rateLimit.limitOf("bot.get") ?? DEFAULT_RATE_LIMIT.requestsPerMinute;
       const resetInMs = (fault.retryAfterSeconds ?? 1) * 1000;
-      return apiError(
-        new LineWorksError(
-          429,
-          LineWorksErrorCode.tooManyRequests,
-          "API rate limit exceeded",
-          rateLimitHeaders({ allowed: false, limit, remaining: 0, resetInMs }),
-        ),
-      );
+      const headers = rateLimitHeaders({ allowed: false, limit, remaining: 0, resetInMs });
+      return apiError(refusal("tooManyRequests", undefined, headers));
     }
-    const response = apiError(new LineWorksError(fault.status, codeForStatus(fault.status), description));
+    // The server marks the answer as an injected fault; its body is the documented one of the status.
+    const documentedAnswer = ANSWER_FOR_STATUS[fault.status];
+    const response =
+      documentedAnswer === undefined
+        ? { status: fault.status, body: { code: reasonCode(fault.status), description } }
+        : apiError(refusal(documentedAnswer, documentedAnswer === "conflict" ? undefined : description));
     return withRetryAfter(response, fault.retryAfterSeconds);
   }
 
@@ -1117,8 +1193,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     secretValues: () => scrubbed,
     handle,
     renderStatusFault,
-    renderInternalError: () =>
-      apiError(new LineWorksError(500, LineWorksErrorCode.internalServerError, "Internal server error")),
+    renderInternalError: () => apiError(refusal("internalServerError", "Internal server error")),
     authorizeControl: (req) => (authenticate(req) === undefined ? apiError(unauthorized()) : undefined),
     handleControl,
   });
@@ -1173,7 +1248,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       saveState();
     },
     removeBot: (botId) => {
-      bots.delete(existingBot(botId).bot.botId);
+      deleteBot(existingBot(botId).bot.botId);
       saveState();
     },
     editDomain: (botId, domainId, changes) => {
@@ -1186,7 +1261,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     },
     removeDomain: (botId, domainId) => {
       existingRegistration(botId, domainId);
-      existingBot(botId).domains.delete(Number(domainId));
+      deleteRegistration(existingBot(botId), Number(domainId));
       saveState();
     },
     expireTokens: () => accessTokens.clear(),
@@ -1228,15 +1303,11 @@ function noContent(): SandboxResponse {
 
 function apiError(error: unknown): SandboxResponse {
   if (!(error instanceof LineWorksError)) throw error;
-  return {
-    status: error.status,
-    body: { code: error.code, description: error.message },
-    headers: error.headers,
-  };
+  return error.response;
 }
 
 /**
- * silent: the token endpoint's error bodies and statuses are not in the fact sheet; they follow
+ * silent: the token endpoint's error bodies and statuses are not documented; they follow
  * RFC 6749 5.2 (400 invalid_request, invalid_grant, invalid_scope, unsupported_grant_type; 401
  * invalid_client).
  */
@@ -1245,25 +1316,33 @@ function oauthError(error: OAuthError): SandboxResponse {
     status: error.status,
     body: { error: error.error, error_description: error.message },
     headers: { "Cache-Control": "no-store", Pragma: "no-cache" },
+    basis: OAUTH_READING,
   };
 }
 
+/** The token endpoint's refusals: the pages refer to RFC 6749 for them but quote none. */
+const OAUTH_READING: Basis = {
+  reading: "token endpoint errors as RFC 6749 5.2 ({error, error_description})",
+};
+
 function unauthorized(): LineWorksError {
   // silent: the description and WWW-Authenticate header are not documented (RFC 6750 asks for it).
-  return new LineWorksError(
-    401,
-    LineWorksErrorCode.unauthorized,
-    "Authentication failed: the access token is missing, invalid or expired.",
-    { "WWW-Authenticate": 'Bearer error="invalid_token"' },
-  );
+  return refusal("unauthorized", "Authentication failed: the access token is missing, invalid or expired.", {
+    "WWW-Authenticate": 'Bearer error="invalid_token"',
+  });
 }
 
 function notFound(message: string): LineWorksError {
-  return new LineWorksError(404, LineWorksErrorCode.notFound, message);
+  return refusal("notFound", message);
+}
+
+/** An unknown path: the answer is the sandbox's assumption, not a page's. */
+function noSuchApi(req: SandboxRequest): LineWorksError {
+  return assumed(404, LineWorksErrorCode.notFound, `No API at ${req.method} ${req.path}.`, "unknown path");
 }
 
 function invalidParameter(message: string): LineWorksError {
-  return new LineWorksError(400, LineWorksErrorCode.invalidParameter, message);
+  return refusal("invalidParameter", message);
 }
 
 function invalidRequest(message: string): OAuthError {
@@ -1281,14 +1360,16 @@ function routeOf(req: SandboxRequest, getOneDomain: boolean): Route {
             shape.length === segments.length &&
             shape.every((part, i) => part.startsWith(":") || part === segments[i]),
         );
-  if (segments === undefined || matched === undefined) throw notFound(`No API at ${req.method} ${req.path}.`);
+  if (segments === undefined || matched === undefined) throw noSuchApi(req);
   const methods = { ...matched.methods };
   if (!getOneDomain && methods.GET === "domain.get") delete methods.GET;
   const operation = methods[req.method];
   if (operation === undefined) {
     // silent: no error is documented for a wrong method.
     const allow = Object.keys(methods).join(", ");
-    throw new LineWorksError(405, LineWorksErrorCode.methodNotAllowed, `Use ${allow}.`, { Allow: allow });
+    throw assumed(405, LineWorksErrorCode.methodNotAllowed, `Use ${allow}.`, "method not allowed", {
+      Allow: allow,
+    });
   }
   const parameter = (name: string) => segments[matched.shape.indexOf(name)];
   return {
@@ -1299,7 +1380,7 @@ function routeOf(req: SandboxRequest, getOneDomain: boolean): Route {
   };
 }
 
-/** An int64 path parameter (fact sheet 2.5). silent: anything but plain decimal digits is refused. */
+/** An int64 path parameter (§ Bot domains). silent: anything but plain decimal digits is refused. */
 function int64Parameter(name: string, value: string): number {
   const parsed = /^[1-9]\d{0,15}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(parsed)) throw invalidParameter(`${name} must be a positive integer.`);
@@ -1307,17 +1388,17 @@ function int64Parameter(name: string, value: string): number {
 }
 
 /**
- * The JSON object body. Documented: Content-Type application/json (2.1). silent: anything else,
- * invalid JSON or a body that is not an object answers 400 BAD_REQUEST.
+ * The JSON object body. Documented: Content-Type application/json (§ API conventions).
+ * silent: anything else, invalid JSON or a body that is not an object answers 400 BAD_REQUEST.
  */
 function jsonBody(req: SandboxRequest): Record<string, unknown> {
   const parsed = parseJsonObjectBody(req);
-  if (!parsed.ok) throw new LineWorksError(400, LineWorksErrorCode.badRequest, parsed.message);
+  if (!parsed.ok) throw refusal("badRequest", parsed.message);
   return parsed.value;
 }
 
 /**
- * The token request's form fields. Documented: application/x-www-form-urlencoded (2.2).
+ * The token request's form fields. Documented: application/x-www-form-urlencoded (§ Authentication).
  * silent: a repeated field is refused (RFC 6749 3.2); an empty value counts as missing.
  */
 function parseForm(req: SandboxRequest): Map<string, string> {
@@ -1378,12 +1459,12 @@ function tokenKey(token: string): string {
   return secretDigest(token).toString("hex");
 }
 
-/** `YYYY-MM-DDThh:mm:ssTZD` (2.3). silent: in Japan time, as a tenant in Japan would see it. */
+/** `YYYY-MM-DDThh:mm:ssTZD` (§ Bots). silent: in Japan time, as a tenant in Japan would see it. */
 function timestamp(ms = Date.now()): string {
   return new Date(ms + 9 * 3600 * 1000).toISOString().slice(0, 19) + "+09:00";
 }
 
-/** A bot from validated fields, the documented defaults filling the rest (key order as in 2.3). */
+/** A bot from validated fields, the documented defaults filling the rest (key order as documented). */
 function composeBot(
   botId: number,
   fields: Partial<BotFields>,
@@ -1427,7 +1508,7 @@ function checkBot(bot: LineWorksBot): void {
 }
 
 /**
- * Validates a bot body (fact sheet 2.3) and returns its fields, normalised (newlines in bot names
+ * Validates a bot body (§ Bots) and returns its fields, normalised (newlines in bot names
  * become spaces, as documented). The first problem found is reported.
  * silent: each of these is the strictest plausible reading:
  *  - unknown and read-only fields (botId, createdTime, modifiedTime) are refused;
@@ -1490,11 +1571,8 @@ function checkField(
       if (new Set(value).size !== value.length) return fail("must not repeat a domain.");
       const foreign = (value as number[]).filter((domainId) => !tenantDomains.has(domainId));
       if (foreign.length > 0) {
-        throw new LineWorksError(
-          400,
-          LineWorksErrorCode.domainNotInTenant,
-          `allowDomains: domain ${foreign[0]} does not belong to the tenant.`,
-        );
+        // silent: the code of this refusal is not documented; INVALID_PARAMETER's meaning fits.
+        throw invalidParameter(`allowDomains: domain ${foreign[0]} does not belong to the tenant.`);
       }
       return [...value];
     }
@@ -1594,7 +1672,7 @@ function i18n<K extends string>(
 }
 
 /**
- * A domain registration body (2.5): `visible` and `allowToSelectedMember`, both optional booleans.
+ * A domain registration body (§ Bot domains): `visible` and `allowToSelectedMember`, both optional booleans.
  * silent: other fields (also domainId) are refused, and so is null.
  */
 function validateDomainBody(body: Record<string, unknown>): {
@@ -1613,13 +1691,13 @@ function validateDomainBody(body: Record<string, unknown>): {
 function rateLimiterFor(rateLimit: LineWorksRateLimit): FixedWindowRateLimiter<Operation> {
   const { requestsPerMinute } = rateLimit;
   checkRateLimitCounts({ requestsPerMinute });
-  // Documented: the limit applies per API operation (2.8), in one-minute windows.
+  // Documented: the limit applies per API operation (§ Rate limit), in one-minute windows.
   const limits = Object.fromEntries(OPERATIONS.map((operation) => [operation, requestsPerMinute]));
   return new FixedWindowRateLimiter(limits as Record<Operation, number>, 60_000);
 }
 
 /**
- * The documented rate-limit headers (2.8). silent: the fourth is printed "rateLimit-ssed" (calls
+ * The documented rate-limit headers (§ Rate limit). silent: the fourth is printed "rateLimit-ssed" (calls
  * used in the window, probably a typo of "used") and is sent under that name, as printed.
  */
 function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
@@ -1631,19 +1709,19 @@ function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
   };
 }
 
-/** The API's own code for an injected status; other statuses get their reason (503 SERVICE_UNAVAILABLE). */
-const CODE_FOR_STATUS: Partial<Record<number, string>> = {
-  400: LineWorksErrorCode.badRequest,
-  401: LineWorksErrorCode.unauthorized,
-  403: LineWorksErrorCode.accessDenied,
-  404: LineWorksErrorCode.notFound,
-  409: LineWorksErrorCode.conflict,
-  500: LineWorksErrorCode.internalServerError,
+/**
+ * The documented answer for an injected status; other statuses get their reason as the code
+ * (503 SERVICE_UNAVAILABLE).
+ */
+const ANSWER_FOR_STATUS: Partial<Record<number, LineWorksAnswer>> = {
+  400: "badRequest",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "notFound",
+  409: "conflict",
+  410: "deleted",
+  500: "internalServerError",
 };
-
-function codeForStatus(status: number): string {
-  return CODE_FOR_STATUS[status] ?? reasonCode(status);
-}
 
 /** RFC 6749 5.2 and 4.1.2.1 error codes for an injected status on the token endpoint. */
 function oauthCodeForStatus(status: number): string {

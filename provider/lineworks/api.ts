@@ -2,12 +2,15 @@
  * Typed client for the LINE WORKS API 2.0 bot and bot-domain endpoints. What shapes it:
  * - Authentication is a cached service-account token or a static token (auth.ts).
  * - LINE WORKS forbids parallel mutations of one bot, its domains included: every mutation under a
- *   bot runs through one per-bot queue of the provider process (core/keyQueue.ts); a 409 CONFLICT
- *   caused by someone else (another stack, the console) is retried with backoff.
+ *   bot runs through one per-bot queue of the provider process (core/keyQueue.ts); a 409 CONFLICT,
+ *   which may be someone else's parallel change (another stack, the console), is retried with
+ *   backoff (docs/vendors/lineworks.md, "Parallel changes and CONFLICT").
  * - The rate limit counts per API operation (60 a minute on the Free plan, 240 on paid ones), so
- *   each operation is paced on its own, following the `rateLimit-limit` header once seen.
- * - Only the vendor's own NOT_FOUND means gone; there is no get-one for a domain, so domains are
- *   read from the bot's domain list, and concurrent reads of one bot share one listing.
+ *   each operation is paced on its own, following the `rateLimit-limit` header once seen
+ *   (docs/vendors/lineworks.md, "Rate limit").
+ * - Only the vendor's own documented answers mean gone: 404 NOT_FOUND, 404 `{RESOURCE}_NOT_EXIST`,
+ *   410 DELETED (docs/vendors/lineworks.md, "Gone"). There is no get-one for a domain, so domains
+ *   are read from the bot's domain list, and concurrent reads of one bot share one listing.
  */
 import * as t from "io-ts";
 import { CoalescedReads } from "../core/coalesce";
@@ -36,17 +39,27 @@ const PAGE_COUNT = 100;
 /** A listing that goes on longer than this is not the vendor's (a cursor that never ends). */
 const MAX_PAGES = 1_000;
 
-/** The `code` values of `{code, description}` error bodies that the provider acts on. */
+/**
+ * The `code` values of `{code, description}` error bodies that the provider acts on, spelled as the
+ * API 2.0 error-code page spells them (docs/vendors/lineworks.md, "Error answers").
+ */
 export const CODES = {
   notFound: "NOT_FOUND",
+  deleted: "DELETED",
   conflict: "CONFLICT",
-  alreadyExists: "ALREADY_EXISTS",
-  invalidParameter: "INVALID_PARAMETER",
-  accessDenied: "ACCESS_DENIED",
-  botLimit: "EXCEEDED_NUMBER_LIMIT_OF_BOT",
-  domainNotInTenant: "DOMAIN_NOT_BELONGING_TO_TENANT",
+  alreadyExist: "ALREADY_EXIST",
+  forbidden: "FORBIDDEN",
+  limitExceeded: "LIMIT_EXCEEDED",
   tooManyRequests: "TOO_MANY_REQUESTS",
 } as const;
+
+/** `{RESOURCE}_NOT_EXIST` (e.g. a bot's): the page gives the pattern, not the resource names. */
+const RESOURCE_NOT_EXIST = /^[A-Z][A-Z0-9_]*_NOT_EXIST$/;
+/** `{RESOURCE}_ALREADY_EXIST`: likewise a pattern. */
+const RESOURCE_ALREADY_EXIST = /^[A-Z][A-Z0-9_]*_ALREADY_EXIST$/;
+
+/** The CONFLICT text of the error-code page: all LINE WORKS says of it. */
+export const CONFLICT_DESCRIPTION = "There is a conflict with the requested resource.";
 
 export const LANGUAGES = ["ko_KR", "ja_JP", "en_US", "zh_CN", "zh_TW"] as const;
 export const CALLBACK_EVENTS = ["text", "location", "sticker", "image", "file", "audio", "video"] as const;
@@ -78,7 +91,7 @@ export const Int64Id = new t.Type<string, string, unknown>(
 
 const I18n = <K extends string>(key: K) => t.array(t.type({ language: t.string, [key]: t.string }));
 
-/** A bot as GET /bots/{botId} returns it (fact sheet 2.3). Only `botId` is relied on. */
+/** A bot as GET /bots/{botId} returns it (docs/vendors/lineworks.md, "Bots"). Only `botId` is relied on. */
 export const BotRecord = t.intersection([
   t.type({ botId: Int64Id }),
   t.partial({
@@ -133,16 +146,28 @@ function parseError(body: unknown): VendorError {
   return { code: body.code, message: body.description ?? body.message };
 }
 
-/** LINE WORKS' own not-found answer. A 404 without it (a wrong base URL, a proxy) is not "gone". */
-export function isNotFound(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 404 && err.vendorCode === CODES.notFound;
+/**
+ * One of LINE WORKS' documented gone answers: 404 NOT_FOUND, 404 `{RESOURCE}_NOT_EXIST`, 410 DELETED
+ * (docs/vendors/lineworks.md, "Gone"). A 404 without LINE WORKS' error body (a wrong base URL, a
+ * proxy) has no code, and is never "gone".
+ */
+export function isGone(err: unknown): boolean {
+  if (!(err instanceof ApiError) || typeof err.vendorCode !== "string") return false;
+  if (err.status === 404) return err.vendorCode === CODES.notFound || RESOURCE_NOT_EXIST.test(err.vendorCode);
+  return err.status === 410 && err.vendorCode === CODES.deleted;
 }
 
-export function isAlreadyExists(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 409 && err.vendorCode === CODES.alreadyExists;
+/** 409 ALREADY_EXIST or `{RESOURCE}_ALREADY_EXIST` (docs/vendors/lineworks.md, "Already exists"). */
+export function isAlreadyExist(err: unknown): boolean {
+  if (!(err instanceof ApiError) || err.status !== 409 || typeof err.vendorCode !== "string") return false;
+  return err.vendorCode === CODES.alreadyExist || RESOURCE_ALREADY_EXIST.test(err.vendorCode);
 }
 
-/** The mutation was refused because another one of the same bot was running: nothing was applied. */
+/**
+ * 409 CONFLICT. LINE WORKS documents only "There is a conflict with the requested resource."; the
+ * provider reads it as a parallel change of the bot (which the bot pages forbid), refused and not
+ * applied, and so retries it (docs/vendors/lineworks.md, "Parallel changes and CONFLICT").
+ */
 function isBusy(status: number, vendor: VendorError): boolean {
   return status === 409 && vendor.code === CODES.conflict;
 }
@@ -151,16 +176,20 @@ function isBusy(status: number, vendor: VendorError): boolean {
 function adviser(unauthorized: string) {
   return (error: VendorError & { status: number }): string | undefined => {
     if (error.status === 401) return unauthorized;
+    // The codes are the API 2.0 error-code page's (docs/vendors/lineworks.md, "Error answers").
     switch (error.code) {
-      case CODES.accessDenied:
+      case CODES.forbidden:
         return (
-          'The access token lacks the OAuth scope "bot" (or its user may not manage bots): tick "bot" under ' +
-          "OAuth Scopes of the app in the Developer Console; a static lineworks:accessToken must be issued with it"
+          "LINE WORKS answers FORBIDDEN when the app lacks access to the resource or the required OAuth " +
+          'scopes: the bot APIs need the scope "bot" (tick it under OAuth Scopes of the app in the Developer ' +
+          "Console; a static lineworks:accessToken must be issued with it)"
         );
-      case CODES.botLimit:
-        return "The tenant has as many bots as LINE WORKS allows (300; fewer on the Free plan): delete bots it no longer needs";
-      case CODES.domainNotInTenant:
-        return "Use the id of a domain of this tenant (Admin -> Company -> Domains), in allowDomains and domainId";
+      case CODES.limitExceeded:
+        // 400 LIMIT_EXCEEDED is a parameter's limit, and the vendor's description says which.
+        return error.status === 403
+          ? "LINE WORKS refuses for a resource limit; a tenant may have up to 300 bots: " +
+              "delete bots it no longer needs"
+          : undefined;
       case CODES.tooManyRequests:
         return (
           "LINE WORKS kept refusing for its rate limit (per API operation and minute, shared by every app of " +
@@ -168,9 +197,13 @@ function adviser(unauthorized: string) {
           "(LINEWORKS_READS_PER_SECOND / LINEWORKS_WRITES_PER_SECOND)"
         );
       case CODES.conflict:
+        // The vendor's code and description are in the message already; this is all it documents.
         return (
-          "Something else kept changing this bot meanwhile (another stack, a script or the admin console): " +
-          "LINE WORKS refuses parallel changes of one bot; run again when it is done"
+          (error.message === CONFLICT_DESCRIPTION
+            ? ""
+            : `LINE WORKS documents CONFLICT only as "${CONFLICT_DESCRIPTION}" `) +
+          "It may be a parallel change of this bot (another stack, a script or the admin console), which " +
+          "LINE WORKS forbids; if so, run again when that is done"
         );
       default:
         return undefined;
@@ -220,7 +253,7 @@ export class LineWorksApi {
       const res = await this.client.request({ method: "GET", path: encodePath`/bots/${botId}` });
       return decodeOrThrow(BotRecord, res.data, "LINE WORKS get-bot response");
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isGone(err)) return undefined;
       throw err;
     }
   }
@@ -243,7 +276,7 @@ export class LineWorksApi {
         const res = await this.client.request({ method: "PATCH", path: encodePath`/bots/${botId}`, body });
         return decodeOrThrow(BotRecord, res.data, "LINE WORKS update-bot response");
       } catch (err) {
-        if (isNotFound(err)) return undefined;
+        if (isGone(err)) return undefined;
         throw err;
       }
     });
@@ -251,9 +284,7 @@ export class LineWorksApi {
 
   /** DELETE /bots/{botId} (204); a bot that is already gone counts as deleted. */
   async deleteBot(botId: string): Promise<void> {
-    await this.onBot(botId, () =>
-      this.ignoringNotFound({ method: "DELETE", path: encodePath`/bots/${botId}` }),
-    );
+    await this.onBot(botId, () => this.ignoringGone({ method: "DELETE", path: encodePath`/bots/${botId}` }));
   }
 
   /**
@@ -270,7 +301,7 @@ export class LineWorksApi {
           return page.responseMetaData?.nextCursor;
         });
       } catch (err) {
-        if (isNotFound(err)) return undefined;
+        if (isGone(err)) return undefined;
         throw err;
       }
       return domains;
@@ -299,7 +330,7 @@ export class LineWorksApi {
         const res = await this.client.request({ method: "PATCH", path, body });
         return decodeOrThrow(DomainRecord, res.data, "LINE WORKS update-bot-domain response");
       } catch (err) {
-        if (isNotFound(err)) return undefined;
+        if (isGone(err)) return undefined;
         throw err;
       }
     });
@@ -308,7 +339,7 @@ export class LineWorksApi {
   /** DELETE /bots/{botId}/domains/{domainId} (204); already gone (or its bot) counts as deleted. */
   async deleteDomain(botId: string, domainId: number): Promise<void> {
     const path = encodePath`/bots/${botId}/domains/${domainId}`;
-    await this.onBot(botId, () => this.ignoringNotFound({ method: "DELETE", path }));
+    await this.onBot(botId, () => this.ignoringGone({ method: "DELETE", path }));
   }
 
   /**
@@ -319,11 +350,11 @@ export class LineWorksApi {
     return botQueue.run(`${this.apiUrl} ${botId}`, () => this.domainReads.mutating(mutation));
   }
 
-  private async ignoringNotFound(req: ApiRequest): Promise<void> {
+  private async ignoringGone(req: ApiRequest): Promise<void> {
     try {
       await this.client.request(req);
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (!isGone(err)) throw err;
     }
   }
 

@@ -284,7 +284,7 @@ function endpoint(authUrl: string): { baseUrl: string; path: string } {
   return { baseUrl: url.origin, path: `${url.pathname}${url.search}` };
 }
 
-/** One JWT bearer grant (fact sheet 2.2). */
+/** One JWT bearer grant (docs/vendors/lineworks.md, "Authentication"). */
 async function requestToken(creds: ServiceAccountCredentials): Promise<{
   value: string;
   expiresInSeconds: number;

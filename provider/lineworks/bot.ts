@@ -1,7 +1,7 @@
 /**
  * lineworks.Bot: the resource class programs use, and the handlers the shim runs in the provider
- * process. Inputs are the documented bot fields (fact sheet 2.3), already camelCase. The handlers
- * follow the state contract of core/contract.ts. What LINE WORKS makes them do:
+ * process. Inputs are the documented bot fields (docs/vendors/lineworks.md, "Bots"), already
+ * camelCase. The handlers follow the state contract of core/contract.ts. What LINE WORKS makes them do:
  * - updates are PATCHes of exactly the changed fields (PUT would reset every field it omits);
  * - the bot id is server-assigned and no field is unique, so a create whose answer is lost is
  *   found again by listing the bots and matching every declared field and the creation time;
@@ -492,7 +492,8 @@ export const botHandlers: ResourceHandlers = forTheHost({
     return api.redacting(async () => {
       const previous = migrate(props);
       const bot = await api.getBot(id);
-      if (!bot) return {}; // LINE WORKS' own NOT_FOUND: deleted outside Pulumi
+      // A documented gone answer: deleted outside Pulumi (docs/vendors/lineworks.md, "Gone").
+      if (!bot) return {};
       // `Bot.get` reads with no state: then every field LINE WORKS returns is taken.
       const fields = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
       // Contract rule 5: the state's value stays wherever LINE WORKS' is the same (set order).

@@ -16,15 +16,7 @@ import { forTheHost } from "../core/host";
 import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot-domain");
-import {
-  CODES,
-  DomainBody,
-  DomainRecord,
-  isAlreadyExists,
-  isNotFound,
-  LineWorksApi,
-  lineworksApi,
-} from "./api";
+import { DomainBody, DomainRecord, isAlreadyExist, isGone, LineWorksApi, lineworksApi } from "./api";
 import { botIdInput } from "./bot";
 import { outputSlots } from "../core/resource";
 
@@ -151,7 +143,11 @@ function alreadyRegistered(botId: string, domainId: number): InputError {
   );
 }
 
-/** Adds advice the user can act on to a refused registration: a missing bot, a domain outside allowDomains. */
+/**
+ * Adds advice the user can act on to a refused registration: a missing bot or domain, a domain
+ * outside allowDomains. Which documented code each case gets is not documented
+ * (docs/vendors/lineworks.md, "Gone"), so the bot is looked up to tell them apart.
+ */
 async function explainRefusal(
   api: LineWorksApi,
   err: unknown,
@@ -159,12 +155,22 @@ async function explainRefusal(
   domainId: number,
 ): Promise<unknown> {
   if (!(err instanceof ApiError)) return err;
-  if (isNotFound(err)) {
-    return new InputError(
-      `${err.message}. LINE WORKS has no bot ${botId} (deleted outside Pulumi?): check botId, or run \`pulumi refresh\``,
-    );
+  if (isGone(err)) {
+    const bot = await api.getBot(botId).catch(() => null);
+    if (bot === undefined) {
+      return new InputError(
+        `${err.message}. LINE WORKS has no bot ${botId} (deleted outside Pulumi?): check botId, or run \`pulumi refresh\``,
+      );
+    }
+    if (bot !== null) {
+      return new InputError(
+        `${err.message}. LINE WORKS bot ${botId} exists, so domain ${domainId} is what LINE WORKS did not ` +
+          "find: check domainId (it must be a domain of this tenant)",
+      );
+    }
+    return err;
   }
-  if (err.status === 400 && err.vendorCode !== CODES.domainNotInTenant) {
+  if (err.status === 400) {
     const bot = await api.getBot(botId);
     const allowed = bot?.allowDomains ?? [];
     if (allowed.length > 0 && !allowed.includes(domainId)) {
@@ -197,7 +203,7 @@ async function register(api: LineWorksApi, inputs: Props): Promise<{ id: string;
     },
     lookup: () => api.findDomain(botId, domainId),
     isOurs: (found) => settle(UPDATABLE, declared, domainValues(found)).differing.length === 0,
-    isConflict: isAlreadyExists,
+    isConflict: isAlreadyExist,
     adopt:
       inputs.adopt === true
         ? async (found) => {

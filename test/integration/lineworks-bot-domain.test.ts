@@ -4,6 +4,7 @@
  * against parallel mutations of one bot, and the errors a user can fix.
  */
 import { startLineWorksSandbox, type LineWorksSandbox, type LineWorksSandboxOptions } from "../../sandbox";
+import { LINEWORKS_ALREADY_EXIST_ANSWERS, LINEWORKS_NOT_FOUND_ANSWERS } from "../../sandbox/lineworks";
 import { botHandlers } from "../../provider/lineworks/bot";
 import { botDomainHandlers } from "../../provider/lineworks/botDomain";
 import { resetTokenCache } from "../../provider/lineworks/auth";
@@ -158,37 +159,62 @@ describe("lineworks.BotDomain lifecycle", () => {
     expect(warnings).toEqual([]);
   });
 
-  test("a change in the console shows at refresh; a registration removed there, or with its bot, is gone", async () => {
+  // Each documented gone answer (docs/vendors/lineworks.md, "Gone"), as the sandbox's readings give them.
+  test.each(LINEWORKS_NOT_FOUND_ANSWERS)(
+    "a change in the console shows at refresh; a registration removed there, or with its bot, is gone (%s)",
+    async (notFoundAnswer) => {
+      await useSandbox({ notFoundAnswer });
+      const bot = await createBot();
+      const created = await register(bot.id, 10000001);
+      sandbox.editDomain(bot.id, 10000001, { visible: true });
+      const read = await botDomainHandlers.read(created.id, created.outs as Props);
+      expect(read.props).toMatchObject({ visible: true });
+      expect(read.inputs).toMatchObject({ visible: true });
+
+      sandbox.removeDomain(bot.id, 10000001);
+      // A listing answers the reads of the next LIST_TTL_MS (one refresh); a later refresh lists anew.
+      await new Promise((resolve) => setTimeout(resolve, LIST_TTL_MS + 50));
+      expect(await botDomainHandlers.read(created.id, created.outs as Props)).toEqual({});
+      const gone = await failure(
+        botDomainHandlers.update(
+          created.id,
+          created.outs as Props,
+          await checked({ botId: bot.id, domainId: 10000001, visible: true }),
+        ),
+      );
+      expect(gone.message).toContain(
+        `the registration of LINE WORKS bot ${bot.id} in domain 10000001 no longer exists`,
+      );
+      // Removed twice: the second removal's answer is a gone one, and the delete succeeds.
+      await botDomainHandlers.delete(created.id, created.outs as Props);
+      await expect(botDomainHandlers.delete(created.id, created.outs as Props)).resolves.toBeUndefined();
+
+      await register(bot.id, 10000002);
+      sandbox.removeBot(bot.id);
+      expect(
+        await botDomainHandlers.read(`${bot.id}/10000002`, { botId: bot.id, domainId: 10000002 }),
+      ).toEqual({});
+      await expect(
+        botDomainHandlers.delete(`${bot.id}/10000002`, { botId: bot.id, domainId: 10000002 }),
+      ).resolves.toBeUndefined();
+      const goneAnswers = sandbox.requests.filter((r) => (r.status ?? 0) >= 400).map((r) => r.status);
+      expect(goneAnswers.length).toBeGreaterThan(0);
+      expect(new Set(goneAnswers)).toEqual(new Set([notFoundAnswer === "DELETED" ? 410 : 404]));
+    },
+  );
+
+  test("a 404 without LINE WORKS' error body (a proxy, a wrong URL) is never gone", async () => {
     const bot = await createBot();
     const created = await register(bot.id, 10000001);
-    sandbox.editDomain(bot.id, 10000001, { visible: true });
-    const read = await botDomainHandlers.read(created.id, created.outs as Props);
-    expect(read.props).toMatchObject({ visible: true });
-    expect(read.inputs).toMatchObject({ visible: true });
-
-    sandbox.removeDomain(bot.id, 10000001);
-    // A listing answers the reads of the next LIST_TTL_MS (one refresh); a later refresh lists anew.
     await new Promise((resolve) => setTimeout(resolve, LIST_TTL_MS + 50));
-    expect(await botDomainHandlers.read(created.id, created.outs as Props)).toEqual({});
-    const gone = await failure(
-      botDomainHandlers.update(
-        created.id,
-        created.outs as Props,
-        await checked({ botId: bot.id, domainId: 10000001, visible: true }),
-      ),
+    sandbox.faults.inject({ method: "GET", path: /\/domains$/, fault: { kind: "foreign" } });
+    const err = await failure(botDomainHandlers.read(created.id, created.outs as Props));
+    expect(err.message).toContain("did not come from the LINE WORKS API");
+    sandbox.faults.inject({ method: "DELETE", path: /\/domains\/10000001$/, fault: { kind: "foreign" } });
+    await expect(botDomainHandlers.delete(created.id, created.outs as Props)).rejects.toThrow(
+      "did not come from the LINE WORKS API",
     );
-    expect(gone.message).toContain(
-      `the registration of LINE WORKS bot ${bot.id} in domain 10000001 no longer exists`,
-    );
-
-    await register(bot.id, 10000002);
-    sandbox.removeBot(bot.id);
-    expect(await botDomainHandlers.read(`${bot.id}/10000002`, { botId: bot.id, domainId: 10000002 })).toEqual(
-      {},
-    );
-    await expect(
-      botDomainHandlers.delete(`${bot.id}/10000002`, { botId: bot.id, domainId: 10000002 }),
-    ).resolves.toBeUndefined();
+    expect(sandbox.domains(bot.id)).toHaveLength(1);
   });
 
   test("BotDomain.get reads from the id alone", async () => {
@@ -284,28 +310,43 @@ describe("errors a user can fix", () => {
     expect(sandbox.domains(bot.id)).toEqual([]);
   });
 
-  test("a domain that is not the tenant's is named as such", async () => {
+  test("a domain that is not the tenant's: LINE WORKS' own words, no advice keyed on an API 1.0 code", async () => {
     const bot = await createBot();
     const err = await failure(register(bot.id, 99999999));
-    expect(err.message).toContain("DOMAIN_NOT_BELONGING_TO_TENANT");
-    expect(err.message).toContain("Use the id of a domain of this tenant");
+    expect(err.message).toContain(
+      "HTTP 400 code INVALID_PARAMETER: Domain 99999999 does not belong to the tenant.",
+    );
+    expect(err.message).not.toContain("DOMAIN_NOT_BELONGING_TO_TENANT");
   });
 
-  test("a bot that does not exist is named", async () => {
-    const err = await failure(register("2999999", 10000001));
-    expect(err.message).toContain("LINE WORKS has no bot 2999999");
-  });
+  test.each(LINEWORKS_NOT_FOUND_ANSWERS)(
+    "a bot that does not exist is named (%s)",
+    async (notFoundAnswer) => {
+      await useSandbox({ notFoundAnswer });
+      const doomed = await createBot();
+      sandbox.removeBot(doomed.id);
+      const err = await failure(register(doomed.id, 10000001));
+      expect(err.message).toContain(`LINE WORKS has no bot ${doomed.id}`);
+      expect(err.message).toContain("pulumi refresh");
+    },
+  );
 
-  test("an existing registration: fails with how to adopt; adopt takes it over", async () => {
-    const bot = await createBot();
-    await register(bot.id, 10000001, { visible: true });
-    const err = await failure(register(bot.id, 10000001));
-    expect(err.message).toContain(`LINE WORKS bot ${bot.id} is already registered in domain 10000001`);
-    expect(err.message).toContain("adopt: true");
-    const adopted = await register(bot.id, 10000001, { adopt: true });
-    expect(adopted.outs).toMatchObject({ visible: false, adopt: true });
-    expect(sandbox.domains(bot.id)[0]).toMatchObject({ visible: false });
-  });
+  // docs/vendors/lineworks.md, "Already exists": ALREADY_EXIST, or {RESOURCE}_ALREADY_EXIST.
+  test.each(LINEWORKS_ALREADY_EXIST_ANSWERS)(
+    "an existing registration (%s): fails with how to adopt; adopt takes it over",
+    async (alreadyExistAnswer) => {
+      await useSandbox({ alreadyExistAnswer });
+      const bot = await createBot();
+      await register(bot.id, 10000001, { visible: true });
+      const err = await failure(register(bot.id, 10000001));
+      expect(sandbox.requests.at(-1)).toMatchObject({ method: "POST", status: 409 });
+      expect(err.message).toContain(`LINE WORKS bot ${bot.id} is already registered in domain 10000001`);
+      expect(err.message).toContain("adopt: true");
+      const adopted = await register(bot.id, 10000001, { adopt: true });
+      expect(adopted.outs).toMatchObject({ visible: false, adopt: true });
+      expect(sandbox.domains(bot.id)[0]).toMatchObject({ visible: false });
+    },
+  );
 
   test("a lost answer to a registration is found, not sent again", async () => {
     const bot = await createBot();

@@ -4,6 +4,7 @@
  * the environment.
  */
 import { startLineWorksSandbox, type LineWorksSandbox, type LineWorksSandboxOptions } from "../../sandbox";
+import { LINEWORKS_NOT_FOUND_ANSWERS } from "../../sandbox/lineworks";
 import { botHandlers } from "../../provider/lineworks/bot";
 import { lineworksApi } from "../../provider/lineworks/api";
 import { resetTokenCache } from "../../provider/lineworks/auth";
@@ -218,22 +219,33 @@ describe("lineworks.Bot lifecycle", () => {
     expect(read.props).toMatchObject({ ...declared, botId: created.id, enableCallback: false });
   });
 
-  test("LINE WORKS' NOT_FOUND is gone; an update of a gone bot says so; a foreign 404 is never gone", async () => {
-    const created = await createBot();
-    sandbox.faults.inject({ method: "GET", path: `/v1.0/bots/${created.id}`, fault: { kind: "foreign" } });
-    const foreign = await failure(botHandlers.read(created.id, created.outs as Props));
-    expect(foreign.message).toContain("did not come from the LINE WORKS API");
-    expect(foreign.message).toContain("lineworks:apiUrl or LINEWORKS_API_URL");
+  // Each documented gone answer (docs/vendors/lineworks.md, "Gone"), as the sandbox's readings give them.
+  test.each(LINEWORKS_NOT_FOUND_ANSWERS)(
+    "LINE WORKS' %s is gone; an update of a gone bot says so; a foreign 404 is never gone",
+    async (notFoundAnswer) => {
+      await useSandbox({ notFoundAnswer });
+      const created = await createBot();
+      sandbox.faults.inject({ method: "GET", path: `/v1.0/bots/${created.id}`, fault: { kind: "foreign" } });
+      const foreign = await failure(botHandlers.read(created.id, created.outs as Props));
+      expect(foreign.message).toContain("did not come from the LINE WORKS API");
+      expect(foreign.message).toContain("lineworks:apiUrl or LINEWORKS_API_URL");
 
-    sandbox.removeBot(created.id);
-    expect(await botHandlers.read(created.id, created.outs as Props)).toEqual({});
-    const err = await failure(
-      botHandlers.update(created.id, created.outs as Props, await checked({ ...declared, description: "x" })),
-    );
-    expect(err.message).toContain(`LINE WORKS bot ${created.id} no longer exists`);
-    expect(err.message).toContain("pulumi refresh");
-    await expect(botHandlers.delete(created.id, created.outs as Props)).resolves.toBeUndefined();
-  });
+      sandbox.removeBot(created.id);
+      expect(await botHandlers.read(created.id, created.outs as Props)).toEqual({});
+      const err = await failure(
+        botHandlers.update(
+          created.id,
+          created.outs as Props,
+          await checked({ ...declared, description: "x" }),
+        ),
+      );
+      expect(err.message).toContain(`LINE WORKS bot ${created.id} no longer exists`);
+      expect(err.message).toContain("pulumi refresh");
+      await expect(botHandlers.delete(created.id, created.outs as Props)).resolves.toBeUndefined();
+      const deletes = calls("DELETE", `/v1.0/bots/${created.id}`);
+      expect(deletes.map((r) => r.status)).toEqual([notFoundAnswer === "DELETED" ? 410 : 404]);
+    },
+  );
 
   test("narrowing allowDomains warns which registrations LINE WORKS removes", async () => {
     const created = await createBot();
@@ -343,19 +355,39 @@ describe("nothing lost, nothing duplicated", () => {
   });
 });
 
-describe("errors a user can fix carry advice", () => {
-  test("the tenant's bot limit", async () => {
+describe('409 CONFLICT (docs/vendors/lineworks.md, "Parallel changes and CONFLICT")', () => {
+  test("a CONFLICT that outlasts the retries: LINE WORKS' code and description, then at most a 'may be'", async () => {
+    const created = await createBot();
+    sandbox.faults.inject({
+      method: "PATCH",
+      path: /\/v1\.0\/bots\//,
+      fault: { kind: "status", status: 409 },
+      times: Infinity,
+    });
+    const news = await checked({ ...declared, description: "Never applied" });
+    const err = await failure(botHandlers.update(created.id, created.outs as Props, news));
+    expect(err.message).toContain(
+      "HTTP 409 code CONFLICT: There is a conflict with the requested resource. after 5 attempts",
+    );
+    expect(err.message).toContain("It may be a parallel change of this bot");
+    expect(err.message).not.toContain("Something else kept changing this bot");
+    expect(patches()).toHaveLength(5);
+  }, 30_000);
+});
+
+describe("errors a user can fix carry advice (the API 2.0 codes)", () => {
+  test("the tenant's bot limit (403 LIMIT_EXCEEDED)", async () => {
     await useSandbox({ botLimit: 0 });
     const err = await failure(createBot());
-    expect(err.message).toContain("HTTP 400 code EXCEEDED_NUMBER_LIMIT_OF_BOT");
-    expect(err.message).toContain("The tenant has as many bots as LINE WORKS allows");
+    expect(err.message).toContain("HTTP 403 code LIMIT_EXCEEDED");
+    expect(err.message).toContain("a tenant may have up to 300 bots: delete bots it no longer needs");
   });
 
-  test("a token without the bot scope (403 ACCESS_DENIED)", async () => {
+  test("a token without the bot scope (403 FORBIDDEN)", async () => {
     sandbox.faults.inject({ method: "POST", path: "/v1.0/bots", fault: { kind: "status", status: 403 } });
     const err = await failure(createBot());
-    expect(err.message).toContain("HTTP 403 code ACCESS_DENIED");
-    expect(err.message).toContain('lacks the OAuth scope "bot"');
+    expect(err.message).toContain("HTTP 403 code FORBIDDEN");
+    expect(err.message).toContain('the bot APIs need the scope "bot"');
     expect(sandbox.bots()).toHaveLength(0);
   });
 

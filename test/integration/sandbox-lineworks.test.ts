@@ -313,7 +313,7 @@ describe("LINE WORKS sandbox API auth", () => {
     expect((await staticApi.get(botPath(bot.botId))).status).toBe(200);
   });
 
-  it("a bot.read token reads but every mutation answers 403 ACCESS_DENIED, changing nothing", async () => {
+  it("a bot.read token reads but every mutation answers 403 FORBIDDEN (the documented answer for a missing scope), changing nothing", async () => {
     const bot = await createBot(api, "scoped");
     const reader = new ApiClient(sandbox.url, await accessTokenFor(sandbox.authUrl, readOnlyApp, "bot.read"));
     expect((await reader.get("/bots")).status).toBe(200);
@@ -328,7 +328,7 @@ describe("LINE WORKS sandbox API auth", () => {
       await reader.post(`${botPath(bot.botId)}/secret`),
       await reader.post(domainPath(bot.botId, 10000001), {}),
     ]) {
-      expect(status(answer)).toEqual(apiError(403, "ACCESS_DENIED"));
+      expect(status(answer)).toEqual(apiError(403, "FORBIDDEN"));
     }
     expect(sandbox.bots()).toEqual(before);
   });
@@ -510,9 +510,9 @@ describe("LINE WORKS sandbox bots", () => {
     expect(answer.body.description).toMatch(/^photoUrl: /);
   });
 
-  it("refuses allowDomains outside the tenant with DOMAIN_NOT_BELONGING_TO_TENANT", async () => {
+  it("refuses allowDomains outside the tenant with INVALID_PARAMETER", async () => {
     const answer = await api.post("/bots", botBody(uniqueName(), { allowDomains: [10000001, 424242] }));
-    expect(status(answer)).toEqual(apiError(400, "DOMAIN_NOT_BELONGING_TO_TENANT"));
+    expect(status(answer)).toEqual(apiError(400, "INVALID_PARAMETER"));
   });
 
   it.each([
@@ -726,13 +726,13 @@ describe("LINE WORKS sandbox bot list", () => {
 });
 
 describe("LINE WORKS sandbox bot limit", () => {
-  it("refuses a create beyond botLimit with 400 EXCEEDED_NUMBER_LIMIT_OF_BOT; a delete makes room", async () => {
+  it("refuses a create beyond botLimit with 403 LIMIT_EXCEEDED; a delete makes room", async () => {
     const { sandbox, api } = await startSandbox({ botLimit: 2 });
     try {
       const first = await createBot(api, "one");
       await createBot(api, "two");
       const refused = await api.post("/bots", botBody("three"));
-      expect(status(refused)).toEqual(apiError(400, "EXCEEDED_NUMBER_LIMIT_OF_BOT"));
+      expect(status(refused)).toEqual(apiError(403, "LIMIT_EXCEEDED"));
       expect(sandbox.bots()).toHaveLength(2);
       // The body is validated first.
       expect(status(await api.post("/bots", botBody("")))).toEqual(invalidParameter);
@@ -752,9 +752,7 @@ describe("LINE WORKS sandbox bot limit", () => {
         );
         expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(201));
       }
-      expect(status(await api.post("/bots", botBody("bot 301")))).toEqual(
-        apiError(400, "EXCEEDED_NUMBER_LIMIT_OF_BOT"),
-      );
+      expect(status(await api.post("/bots", botBody("bot 301")))).toEqual(apiError(403, "LIMIT_EXCEEDED"));
       expect(sandbox.bots()).toHaveLength(300);
     } finally {
       await sandbox.stop();
@@ -819,12 +817,12 @@ describe("LINE WORKS sandbox domains", () => {
     expect(status(await api.post(domainPath(9999999, 10000001), {}))).toEqual(apiError(404, "NOT_FOUND"));
     const bot = await createBot(api, "rules", { allowDomains: [10000001, 10000002] });
     expect(status(await api.post(domainPath(bot.botId, 77777777), {}))).toEqual(
-      apiError(400, "DOMAIN_NOT_BELONGING_TO_TENANT"),
+      apiError(400, "INVALID_PARAMETER"),
     );
     expect(status(await api.post(domainPath(bot.botId, 10000003), {}))).toEqual(invalidParameter);
     expect((await api.post(domainPath(bot.botId, 10000001), {})).status).toBe(201);
     expect(status(await api.post(domainPath(bot.botId, 10000001), { visible: true }))).toEqual(
-      apiError(409, "ALREADY_EXISTS"),
+      apiError(409, "ALREADY_EXIST"),
     );
     expect(sandbox.domains(bot.botId).map((domain) => domain.domainId)).toEqual([10000001]);
   });
@@ -947,7 +945,7 @@ describe("LINE WORKS sandbox domains", () => {
     await api.post(members, { userId: "a@example.com" });
     await api.post(members, { userId: "c@example.com" });
     expect(status(await api.post(members, { userId: "a@example.com" }))).toEqual(
-      apiError(409, "ALREADY_EXISTS"),
+      apiError(409, "ALREADY_EXIST"),
     );
     expect(status(await api.post(members, { userId: "" }))).toEqual(invalidParameter);
     expect(status(await api.post(members, { userId: "x", role: "y" }))).toEqual(invalidParameter);
@@ -1171,7 +1169,7 @@ describe("LINE WORKS sandbox faults", () => {
     await expect(api.post("/bots", botBody(botName))).rejects.toThrow();
     const stored = sandbox.bots().filter((bot) => bot.botName === botName);
     expect(stored).toHaveLength(1);
-    // The way back: find it in the list (by name: botId is the only identifier, fact sheet 2.9).
+    // The way back: find it in the list (by name: botId is the only identifier, docs/vendors/lineworks.md, "Bots").
     const listed = (await api.get("/bots")).body.bots as Array<{ botId: number; botName: string }>;
     expect(listed.filter((bot) => bot.botName === botName).map((bot) => bot.botId)).toEqual([
       stored[0].botId,
@@ -1475,3 +1473,89 @@ function padded(jwt: string): string {
   const signature = jwt.split(".")[2];
   return remember(`${jwt}${"=".repeat((4 - (signature.length % 4)) % 4 || 1)}`);
 }
+
+describe("LINE WORKS sandbox readings of the documented answers (docs/vendors/lineworks.md)", () => {
+  it("says why it sends each error answer: a documented fixture, or a named reading of one", async () => {
+    const { sandbox, api } = await startSandbox();
+    try {
+      await api.get(botPath(2999999));
+      await api.request("DELETE", "/bots");
+      expect(sandbox.requests.slice(-2).map((r) => r.basis)).toEqual([
+        { documented: "lineworks.notFound" },
+        { assumed: "method not allowed" },
+      ]);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it("notFoundAnswer BOT_NOT_EXIST: {RESOURCE}_NOT_EXIST for a bot and for a registration", async () => {
+    const { sandbox, api } = await startSandbox({ notFoundAnswer: "BOT_NOT_EXIST" });
+    try {
+      const bot = await createBot(api, "gone");
+      expect(status(await api.delete(domainPath(bot.botId, 10000001)))).toEqual(
+        apiError(404, "BOT_DOMAIN_NOT_EXIST"),
+      );
+      expect((await api.delete(botPath(bot.botId))).status).toBe(204);
+      for (const answer of [
+        await api.get(botPath(bot.botId)),
+        await api.get(`${botPath(bot.botId)}/domains`),
+      ]) {
+        expect(status(answer)).toEqual(apiError(404, "BOT_NOT_EXIST"));
+      }
+      expect(sandbox.requests.at(-1)?.basis).toEqual({
+        reading: "notFoundAnswer BOT_NOT_EXIST (BOT_NOT_EXIST)",
+      });
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it("notFoundAnswer DELETED: 410 DELETED for what was deleted, 404 NOT_FOUND for what never was", async () => {
+    const { sandbox, api } = await startSandbox({ notFoundAnswer: "DELETED" });
+    try {
+      const bot = await createBot(api, "deleted");
+      expect((await api.post(domainPath(bot.botId, 10000001), {})).status).toBe(201);
+      expect((await api.delete(domainPath(bot.botId, 10000001))).status).toBe(204);
+      expect(status(await api.delete(domainPath(bot.botId, 10000001)))).toEqual(apiError(410, "DELETED"));
+      expect(status(await api.patch(domainPath(bot.botId, 10000002), {}))).toEqual(
+        apiError(404, "NOT_FOUND"),
+      );
+      // Registered again: no longer deleted.
+      expect((await api.post(domainPath(bot.botId, 10000001), {})).status).toBe(201);
+      sandbox.removeBot(bot.botId);
+      for (const answer of [
+        await api.get(botPath(bot.botId)),
+        await api.delete(botPath(bot.botId)),
+        await api.get(`${botPath(bot.botId)}/domains`),
+      ]) {
+        expect(status(answer)).toEqual(apiError(410, "DELETED"));
+      }
+      expect(status(await api.get(botPath(2999999)))).toEqual(apiError(404, "NOT_FOUND"));
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it("alreadyExistAnswer BOT_DOMAIN_ALREADY_EXIST: {RESOURCE}_ALREADY_EXIST for a second registration", async () => {
+    const { sandbox, api } = await startSandbox({ alreadyExistAnswer: "BOT_DOMAIN_ALREADY_EXIST" });
+    try {
+      const bot = await createBot(api, "twice");
+      expect((await api.post(domainPath(bot.botId, 10000001), {})).status).toBe(201);
+      expect(status(await api.post(domainPath(bot.botId, 10000001), {}))).toEqual(
+        apiError(409, "BOT_DOMAIN_ALREADY_EXIST"),
+      );
+      expect(sandbox.requests.at(-1)?.basis).toEqual({
+        reading: "alreadyExistAnswer BOT_DOMAIN_ALREADY_EXIST (BOT_DOMAIN_ALREADY_EXIST)",
+      });
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it("refuses an unknown reading", async () => {
+    await expect(
+      startLineWorksSandbox({ apps: [], staticTokens: ["t"], notFoundAnswer: "GONE" as never }),
+    ).rejects.toThrow("notFoundAnswer must be one of NOT_FOUND, BOT_NOT_EXIST, DELETED");
+  });
+});
