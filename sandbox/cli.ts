@@ -106,6 +106,7 @@ type DeadSimpleChatCliOptions = { platform: "deadsimplechat" } & Pick<
   | "duplicateNamesAllowed"
   | "listOmitsOptionalFields"
   | "createNameConflict"
+  | "updateResetsOmittedFields"
   | "chatRooms"
 >;
 /** The app's identity comes from flags or, when a flag is absent, the environment (see main). */
@@ -263,6 +264,9 @@ function parseDeadSimpleChat(args: string[]): DeadSimpleChatCliOptions {
         return true;
       case "--list-omits-optional-fields":
         options.listOmitsOptionalFields = true;
+        return true;
+      case "--update-resets-omitted-fields":
+        options.updateResetsOmittedFields = true;
         return true;
       case "--create-name-conflict": {
         const reading = flags.value();

@@ -64,6 +64,14 @@ export interface DeadSimpleChatSandboxOptions extends SandboxOptionsBase {
    */
   createNameConflict?: "update-page" | "heading";
   /**
+   * A reading of the update page, which calls every body field optional but does not say what
+   * becomes of one left out: PUT resets the optional fields the body omits (description,
+   * messageHistoryLimit and metadata are removed; trigger becomes "message", messageVisibility
+   * "public", isAllowedInAllChatRooms false, enabled true). Default false: omitted fields keep
+   * their values.
+   */
+  updateResetsOmittedFields?: boolean;
+  /**
    * A reading of the list page, whose example bot shows only _id, name, webhookURL,
    * isAllowedInAllChatRooms, enabled, customer and created: GET /bots returns only those, omitting
    * description, trigger, messageVisibility, messageHistoryLimit and metadata. Default false: the
@@ -304,8 +312,11 @@ export async function startDeadSimpleChatSandbox(
     // silent: the update page documents no answer for an unknown bot, only the 401 for a wrong
     // key; an unknown bot gets exactly that answer (a wrong key and a missing bot look alike).
     if (stored === undefined) return badKey("update");
-    // silent: PUT is a partial update (every field optional; omitted fields keep their values).
-    const merged: DeadSimpleChatBot = { ...stored.bot };
+    // silent: PUT is a partial update (every field optional; omitted fields keep their values),
+    // unless the `updateResetsOmittedFields` reading is on.
+    const merged: DeadSimpleChatBot = opts.updateResetsOmittedFields
+      ? withOptionalFieldsReset(stored.bot)
+      : { ...stored.bot };
     for (const field of FIELD_NAMES) {
       if (body[field] !== undefined) (merged as unknown as Record<string, unknown>)[field] = body[field];
     }
@@ -489,6 +500,18 @@ export async function startDeadSimpleChatSandbox(
 }
 
 // ---- helpers (no sandbox state) -----------------------------------------------------------
+
+/** The bot with its optional fields at the values a create without them gives (name and webhook kept). */
+function withOptionalFieldsReset(bot: DeadSimpleChatBot): DeadSimpleChatBot {
+  const { description: _d, messageHistoryLimit: _m, metadata: _j, ...kept } = bot;
+  return {
+    ...kept,
+    trigger: "message",
+    messageVisibility: "public",
+    isAllowedInAllChatRooms: false,
+    enabled: true,
+  };
+}
 
 function ok(body: unknown): SandboxResponse {
   return { status: 200, body };

@@ -197,14 +197,19 @@ async function updateFields(
   before: BotRecord,
   changed: readonly string[],
   declared: Props,
+  lastKnown: Props = {},
 ): Promise<BotRecord> {
   let bot = before;
   const what = describe(before.name, before._id);
+  // Where the record does not show a field (see `unreadable`), its last known value stands in, so a
+  // PUT that resets it is still seen and undone.
+  const live = fieldValues(before);
+  const known = Object.fromEntries(FIELD_NAMES.map((f) => [f, live[f] ?? lastKnown[f]]));
   await applyUpdate({
     changed,
     updatable: FIELD_NAMES,
     declared,
-    before: fieldValues(before),
+    before: known,
     rules,
     what,
     send: async (values) => {
@@ -393,7 +398,7 @@ export const botHandlers: ResourceHandlers = forTheHost({
       const before = await api.findBot(id);
       if (!before) throw goneBeforeUpdate(id);
       if (toSend.includes("name")) await refuseRenameCollision(api, before, declared);
-      const bot = await updateFields(api, before, toSend, declared);
+      const bot = await updateFields(api, before, toSend, declared, previous);
       const applied = settle(toSend, declared, fieldValues(bot), rules);
       await warnDiffering("DeadSimpleChat", describe(bot.name, id), applied.differing);
       return { outs: toOutputs(kept(applied.values), bot, previous) };

@@ -44,6 +44,11 @@ const READINGS: [string, Partial<DeadSimpleChatSandboxOptions>][] = [
   ["whole bots listed, create refuses a taken name with the update page's answer", {}],
   ["the listing carries only the list page's fields", { listOmitsOptionalFields: true }],
   ['create refuses a taken name with "Bot name conflict"', { createNameConflict: "heading" }],
+  ["PUT resets the optional fields it omits", { updateResetsOmittedFields: true }],
+  [
+    "PUT resets what it omits, and the listing carries only the list page's fields",
+    { updateResetsOmittedFields: true, listOmitsOptionalFields: true },
+  ],
 ];
 let reading: Partial<DeadSimpleChatSandboxOptions> = {};
 
@@ -131,7 +136,16 @@ describe.each(READINGS)("reading: %s", (_reading, options) => {
       const news = await checked({ ...declared, description: "Answers more", metadata: { tier: 3 } });
       const updated = await botHandlers.update(created.id, created.outs, news);
       expect(updated.outs).toMatchObject({ description: "Answers more", metadata: '{"tier":3}' });
-      expect(puts().map((r) => r.body)).toEqual([{ description: "Answers more", metadata: '{"tier":3}' }]);
+      const sent = { description: "Answers more", metadata: '{"tier":3}' };
+      // Where PUT resets what it omits, the reset field (here the trigger) is seen and restored.
+      expect(puts().map((r) => r.body)).toEqual(
+        reading.updateResetsOmittedFields ? [sent, { ...sent, trigger: "mention" }] : [sent],
+      );
+      expect(sandbox.bot(created.id)).toMatchObject({
+        ...sent,
+        trigger: "mention",
+        messageVisibility: "public",
+      });
       expect(warnings).toEqual([]);
 
       await botHandlers.delete(created.id, updated.outs ?? {});
