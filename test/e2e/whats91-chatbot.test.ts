@@ -1,11 +1,13 @@
 /**
  * whats91.Chatbot on the real Pulumi engine against the Whats91 sandbox: one chatbot of each
  * response kind, and what an API without update or delete means for a user: a change fails at
- * preview with the way forward, the opt-in replaces and warns, destroy forgets and warns.
+ * preview with the way forward, the opt-in replaces and warns, destroy forgets and warns. Then a
+ * welcome chatbot with keywords, under the sandbox's readings of what Whats91 does with them.
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { startWhats91Sandbox, type Whats91Sandbox } from "../../sandbox";
+import type { Whats91WelcomeKeywords } from "../../sandbox/whats91";
 import {
   engineWarnings,
   previewSteps,
@@ -63,9 +65,10 @@ afterAll(async () => {
 test("up of every kind, no-op preview and refresh, a refused change, the opt-in replacement, drift, destroy", async () => {
   const started = Date.now();
 
-  // 1. up creates one chatbot of each kind, each on its own route.
+  // 1. up creates one chatbot of each kind, each on its own route; the welcome one with its keywords.
   await pulumi(["up", "--yes"]);
   const made = sandbox.chatbots();
+  expect(made.find((c) => c.name === "Plans")).toMatchObject({ triggerType: "welcome", keywords: ["plans"] });
   expect(made.map((c) => [c.name, c.route, c.status]).sort()).toEqual(
     [
       ["Catalog", "media", "ACTIVE"],
@@ -158,3 +161,76 @@ test("up of every kind, no-op preview and refresh, a refused change, the opt-in 
 
   console.log(`whats91.Chatbot e2e lifecycle: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
+
+// Whats91 documents trigger.keywords / trigger.keyword as required on every create route, welcome
+// included, and does not say what a welcome trigger does with them (docs/vendors/whats91.md,
+// "Triggers"): kept and shown ("required", the sandbox's default), or accepted and dropped ("ignored").
+describe.each<Whats91WelcomeKeywords>(["required", "ignored"])(
+  "a welcome chatbot with keywords (welcomeKeywords: %s)",
+  (reading) => {
+    const welcomeProject = path.join(__dirname, "projects", "whats91-welcome");
+    const welcomeStack = `e2e-welcome-${reading}-${randomBytes(4).toString("hex")}`;
+    let welcomeSandbox: Whats91Sandbox;
+    let welcomeWs: PulumiWorkspace;
+    const said: string[] = [];
+
+    async function run(args: string[]) {
+      const result = await welcomeWs.run(welcomeProject, [...args, "--stack", welcomeStack]);
+      said.push(result.stdout, result.stderr);
+      return result;
+    }
+
+    beforeAll(async () => {
+      welcomeSandbox = await startWhats91Sandbox({
+        tokens: [{ token: apiToken, scope: "global" }],
+        senders: [{ senderId: SENDER, phoneNumberId: "pn-1", wabaId: "waba-1" }],
+        welcomeKeywords: reading,
+      });
+      welcomeWs = pulumiWorkspace();
+      await welcomeWs.run(welcomeProject, ["stack", "init", welcomeStack]);
+      await run(["config", "set", "--secret", "whats91:apiToken", apiToken]);
+      await run(["config", "set", "whats91:apiUrl", welcomeSandbox.url]);
+      await run(["config", "set", "whats91:senderId", SENDER]);
+    });
+
+    afterAll(async () => {
+      await welcomeWs?.run(welcomeProject, ["stack", "rm", "--yes", "--force", "--stack", welcomeStack], {
+        allowFailure: true,
+      });
+      removeStackConfig(welcomeProject, welcomeStack);
+      welcomeWs?.cleanup();
+      await welcomeSandbox?.stop();
+    });
+
+    test("up sends the keywords; preview and refresh show no change; destroy forgets and warns", async () => {
+      await run(["up", "--yes"]);
+      const [made] = welcomeSandbox.chatbots();
+      expect(welcomeSandbox.chatbots()).toHaveLength(1);
+      const sent = welcomeSandbox.requests.find((r) => r.method === "POST");
+      expect(sent?.body).toMatchObject({
+        chatbot: { trigger: { type: "welcome", keywords: ["hi", "hello"] } },
+      });
+      expect(made).toMatchObject({
+        triggerType: "welcome",
+        keywords: reading === "ignored" ? [] : ["hi", "hello"],
+      });
+      const outputs = JSON.parse((await run(["stack", "output", "--json"])).stdout);
+      expect(outputs).toEqual({
+        uid: made.chatbotUid,
+        trigger: { type: "welcome", keywords: ["hi", "hello"] },
+      });
+
+      await run(["preview", "--expect-no-changes"]);
+      await run(["refresh", "--yes", "--expect-no-changes"]);
+      await run(["preview", "--expect-no-changes"]);
+
+      const destroyed = await run(["destroy", "--yes", "--json"]);
+      expect(engineWarnings(destroyed.stdout).join("\n")).toContain(
+        `Whats91 chatbot ${made.chatbotUid} ("Welcome") was removed from the stack only and is still ACTIVE`,
+      );
+      const { stdout } = await run(["stack", "export"]);
+      expect(stateResources(stdout, TYPE)).toHaveLength(0);
+      for (const text of [...said, stdout]) expect(text).not.toContain(apiToken);
+    });
+  },
+);

@@ -42,7 +42,7 @@ const cta = new chatbots.whats91.Chatbot("shop", {
 });
 const list = new chatbots.whats91.Chatbot("plans", {
   name: "Plans",
-  trigger: { type: "welcome" },
+  trigger: { type: "welcome", keywords: ["plans"] },
   status: "INACTIVE",
   response: {
     type: "list",
