@@ -1,0 +1,133 @@
+/**
+ * LINE WORKS' documented answers on the real Pulumi engine, on the recovery paths the provider
+ * advertises (docs/vendors/lineworks.md, "Gone" and "Already exists"): a registration that exists
+ * already is refused with word of `adopt: true`, then adopted; a bot deleted outside Pulumi, under
+ * 404 BOT_NOT_EXIST and under 410 DELETED, is dropped by `pulumi refresh`, and `pulumi destroy`
+ * succeeds whether or not a refresh came first.
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import * as path from "node:path";
+import { startLineWorksSandbox, type LineWorksSandbox } from "../../sandbox";
+import type { LineWorksNotFoundAnswer } from "../../sandbox/lineworks";
+import { pulumiWorkspace, removeStackConfig, stateResources, type PulumiWorkspace } from "./pulumi-cli";
+
+jest.setTimeout(15 * 60 * 1000);
+
+const botProject = path.join(__dirname, "projects", "lineworks-bot");
+const domainProject = path.join(__dirname, "projects", "lineworks-bot-domain");
+const DOMAINS = [50_000_001, 50_000_002];
+
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+const app = {
+  clientId: `client-${randomBytes(6).toString("hex")}`,
+  clientSecret: randomBytes(24).toString("hex"),
+  serviceAccount: `svc-${randomBytes(4).toString("hex")}.serviceaccount@example.com`,
+  publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+};
+
+let ws: PulumiWorkspace;
+const stacks: Array<[string, string]> = [];
+
+beforeAll(() => {
+  ws = pulumiWorkspace();
+});
+
+afterAll(async () => {
+  for (const [project, stack] of stacks) {
+    await ws?.run(project, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
+    removeStackConfig(project, stack);
+  }
+  ws?.cleanup();
+});
+
+/** A new stack of `project`, configured for `sandbox` as a user would (secrets encrypted). */
+async function newStack(project: string, sandbox: LineWorksSandbox, config: Record<string, string>) {
+  const stack = `e2e-${randomBytes(4).toString("hex")}`;
+  stacks.push([project, stack]);
+  const pulumi = (args: string[], opts?: { allowFailure?: boolean }) =>
+    ws.run(project, [...args, "--stack", stack], opts);
+  await ws.run(project, ["stack", "init", stack]);
+  await pulumi(["config", "set", "lineworks:clientId", app.clientId]);
+  await pulumi(["config", "set", "--secret", "lineworks:clientSecret", app.clientSecret]);
+  await pulumi(["config", "set", "lineworks:serviceAccount", app.serviceAccount]);
+  await pulumi(["config", "set-all", "--secret", `lineworks:privateKey=${privateKeyPem}`]);
+  await pulumi(["config", "set", "lineworks:apiUrl", sandbox.url]);
+  await pulumi(["config", "set", "lineworks:authUrl", sandbox.authUrl]);
+  for (const [key, value] of Object.entries(config)) await pulumi(["config", "set", key, value]);
+  return pulumi;
+}
+
+async function resourcesIn(pulumi: Awaited<ReturnType<typeof newStack>>): Promise<number> {
+  const { stdout } = await pulumi(["stack", "export"]);
+  return stateResources(stdout).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/lineworks:")).length;
+}
+
+test("an existing registration is refused with word of adopt, then adopted with adopt: true", async () => {
+  const sandbox = await startLineWorksSandbox({ apps: [app], domains: DOMAINS });
+  try {
+    const owner = await newStack(botProject, sandbox, { domainIds: String(DOMAINS[0]) });
+    await owner(["up", "--yes"]);
+    const botId = String(sandbox.bots()[0].botId);
+    expect(sandbox.domains(botId)).toMatchObject([{ domainId: DOMAINS[0], visible: false }]);
+
+    const other = await newStack(domainProject, sandbox, {
+      botId,
+      domainId: String(DOMAINS[0]),
+      visible: "true",
+    });
+    const refused = await other(["up", "--yes"], { allowFailure: true });
+    expect(refused.code).not.toBe(0);
+    const said = refused.stdout + refused.stderr;
+    expect(said).toContain(`LINE WORKS bot ${botId} is already registered in domain ${DOMAINS[0]}`);
+    expect(said).toContain("adopt: true");
+    expect(sandbox.requests.some((r) => r.status === 409 && r.basis !== undefined)).toBe(true);
+
+    await other(["config", "set", "adopt", "true"]);
+    await other(["up", "--yes"]);
+    expect(sandbox.domains(botId)).toMatchObject([{ domainId: DOMAINS[0], visible: true }]);
+    await other(["preview", "--expect-no-changes"]);
+
+    // The adopting stack removes the registration; the first one's destroy finds it gone.
+    await other(["destroy", "--yes"]);
+    expect(sandbox.domains(botId)).toEqual([]);
+    await owner(["destroy", "--yes"]);
+    expect(sandbox.bots()).toEqual([]);
+  } finally {
+    await sandbox.stop();
+  }
+});
+
+test.each<LineWorksNotFoundAnswer>(["BOT_NOT_EXIST", "DELETED"])(
+  "a bot deleted outside Pulumi (%s): destroy succeeds without a refresh; refresh drops it, and destroy succeeds",
+  async (notFoundAnswer) => {
+    const sandbox = await startLineWorksSandbox({ apps: [app], domains: DOMAINS, notFoundAnswer });
+    try {
+      const pulumi = await newStack(botProject, sandbox, { domainIds: DOMAINS.join(",") });
+      const goneStatus = notFoundAnswer === "DELETED" ? 410 : 404;
+
+      // Deleted in the console, then destroyed with no refresh: every delete meets a gone answer.
+      await pulumi(["up", "--yes"]);
+      sandbox.removeBot(sandbox.bots()[0].botId);
+      const before = sandbox.requests.length;
+      await pulumi(["destroy", "--yes"]);
+      const deletes = sandbox.requests.slice(before).filter((r) => r.method === "DELETE");
+      expect(deletes.map((r) => r.status)).toEqual([goneStatus, goneStatus, goneStatus]);
+      expect(await resourcesIn(pulumi)).toBe(0);
+
+      // Deleted again, then refreshed: the bot and its registrations are dropped; destroy is clean.
+      await pulumi(["up", "--yes"]);
+      sandbox.removeBot(sandbox.bots()[0].botId);
+      const refreshed = sandbox.requests.length;
+      await pulumi(["refresh", "--yes"]);
+      expect(sandbox.requests.slice(refreshed).filter((r) => r.status === goneStatus).length).toBeGreaterThan(
+        0,
+      );
+      expect(await resourcesIn(pulumi)).toBe(0);
+      await pulumi(["destroy", "--yes"]);
+      expect(sandbox.bots()).toEqual([]);
+    } finally {
+      await sandbox.stop();
+    }
+  },
+);
