@@ -32,7 +32,7 @@ const CASES: [type: string, field: string, invalid: (secret: string) => string][
   ["deadsimplechat.BotChatRoom", "roomId", (s) => `${s}${"x".repeat(120)}`],
   ["lineworks.Bot", "photoUrl", (s) => `http://${s}.example.com/photo.png`],
   ["lineworks.BotDomain", "botId", (s) => `bot-${s}`],
-  ["whats91.Chatbot", "name", (s) => `Opening hours\n${s}`],
+  ["whats91.Chatbot", "response.media.url", (s) => `http://${s}.example.com/menu.png`],
 ];
 
 test.each(CASES)("%s: a secret %s that fails check is not printed", async (type, field, invalid) => {
@@ -42,11 +42,12 @@ test.each(CASES)("%s: a secret %s that fails check is not printed", async (type,
   await run(["config", "set", "type", type]);
   await run(["config", "set", "field", field]);
   await run(["config", "set", "--secret", "value", invalid(secret)]);
-  for (const args of [["preview"], ["preview", "--diff"], ["up", "--yes"]]) {
-    const result = await run(args, true);
-    const printed = result.stdout + result.stderr;
-    expect(result.code).not.toBe(0);
-    expect(printed).toContain(field); // the failure names the field
-    expect(printed).not.toContain(secret);
-  }
+  const result = await run(["preview", "--diff"], true);
+  const printed = result.stdout + result.stderr;
+  expect(result.code).not.toBe(0);
+  expect(printed).toContain(`${field}: `); // the failure names the field
+  expect(printed).not.toContain(secret);
+  // Nor any input value at all: the engine quotes one only for a failure naming a property, and
+  // whether it masks a secret there depends on how the value reached it.
+  expect(printed).not.toMatch(/property \S+ value/);
 });

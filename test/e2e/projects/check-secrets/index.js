@@ -10,6 +10,7 @@ const field = config.require("field");
 const valid = {
   "sendbird.Bot": () => ({
     botUserid: "helper_bot",
+    botProfileUrl: "",
     botNickname: "Helper",
     botType: "support",
     botCallbackUrl: "https://example.com/sendbird/callback",
@@ -27,9 +28,15 @@ const valid = {
   "whats91.Chatbot": () => ({
     name: "Opening hours",
     trigger: { type: "contains", keywords: ["hours"] },
-    response: { type: "text", text: "We are open 9-17." },
+    response: { type: "media", media: { type: "IMAGE", url: "https://example.com/a.png" } },
   }),
 };
 const type = config.require("type");
 const [platform, kind] = type.split(".");
-new chatbots[platform][kind]("subject", { ...valid[type](), [field]: value });
+// `field` may be a path ("response.media.url"): the secret then sits inside an object input.
+const args = valid[type]();
+const keys = field.split(".");
+let at = args;
+for (const key of keys.slice(0, -1)) at = at[key] = { ...at[key] };
+at[keys[keys.length - 1]] = value;
+new chatbots[platform][kind]("subject", args);
