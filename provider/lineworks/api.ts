@@ -54,9 +54,9 @@ export const CODES = {
 } as const;
 
 /** `{RESOURCE}_NOT_EXIST` (e.g. a bot's): the page gives the pattern, not the resource names. */
-const RESOURCE_NOT_EXIST = /^[A-Z][A-Z0-9_]*_NOT_EXIST$/;
+const resourceNotExist = /^[A-Z][A-Z0-9_]*_NOT_EXIST$/;
 /** `{RESOURCE}_ALREADY_EXIST`: likewise a pattern. */
-const RESOURCE_ALREADY_EXIST = /^[A-Z][A-Z0-9_]*_ALREADY_EXIST$/;
+const resourceAlreadyExist = /^[A-Z][A-Z0-9_]*_ALREADY_EXIST$/;
 
 /** The CONFLICT text of the error-code page: all LINE WORKS says of it. */
 export const CONFLICT_DESCRIPTION = "There is a conflict with the requested resource.";
@@ -153,14 +153,14 @@ function parseError(body: unknown): VendorError {
  */
 export function isGone(err: unknown): boolean {
   if (!(err instanceof ApiError) || typeof err.vendorCode !== "string") return false;
-  if (err.status === 404) return err.vendorCode === CODES.notFound || RESOURCE_NOT_EXIST.test(err.vendorCode);
+  if (err.status === 404) return err.vendorCode === CODES.notFound || resourceNotExist.test(err.vendorCode);
   return err.status === 410 && err.vendorCode === CODES.deleted;
 }
 
 /** 409 ALREADY_EXIST or `{RESOURCE}_ALREADY_EXIST` (docs/vendors/lineworks.md, "Already exists"). */
 export function isAlreadyExist(err: unknown): boolean {
   if (!(err instanceof ApiError) || err.status !== 409 || typeof err.vendorCode !== "string") return false;
-  return err.vendorCode === CODES.alreadyExist || RESOURCE_ALREADY_EXIST.test(err.vendorCode);
+  return err.vendorCode === CODES.alreadyExist || resourceAlreadyExist.test(err.vendorCode);
 }
 
 /**
