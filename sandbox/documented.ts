@@ -19,8 +19,9 @@ export interface DocumentedAnswer {
   /** The body, verbatim from the page. */
   readonly body: Readonly<Record<string, unknown>>;
   /**
-   * Keys of `body` whose value the page shows as a placeholder (e.g. `"error": "<detail>"`): the
-   * sandbox may fill these in; every other key is sent exactly as documented.
+   * Paths in `body` whose value the page shows as a placeholder or does not give (e.g. `"error"`,
+   * or `"error.message"` inside an object whose `code` is documented): the sandbox may fill these
+   * in; everything else is sent exactly as documented.
    */
   readonly variable?: readonly string[];
   /** The page that documents it. */
@@ -45,8 +46,9 @@ export type Basis =
   | { readonly fault: string };
 
 /**
- * The documented answer `name` of `vendor`'s fixtures, ready to send. `fill` sets only the keys the
- * fixture marks `variable`; anything else is refused, so a documented text cannot drift.
+ * The documented answer `name` of `vendor`'s fixtures, ready to send. `fill` sets values by path
+ * ("error" or "error.message"), only where the fixture marks that path or one above it `variable`;
+ * anything else is refused, so a documented text cannot drift.
  */
 export function documented<A extends DocumentedAnswers>(
   vendor: string,
@@ -55,16 +57,26 @@ export function documented<A extends DocumentedAnswers>(
   fill: { body?: Record<string, unknown>; headers?: Record<string, string> } = {},
 ): SandboxResponse {
   const answer = answers[name];
-  const variable = new Set(answer.variable ?? []);
-  for (const key of Object.keys(fill.body ?? {})) {
-    if (!variable.has(key)) throw new Error(`${vendor}.${name}: "${key}" is documented verbatim, not variable`);
+  const body = structuredClone(answer.body) as Record<string, unknown>;
+  for (const [at, value] of Object.entries(fill.body ?? {})) {
+    if (!isVariable(answer, at))
+      throw new Error(`${vendor}.${name}: "${at}" is documented verbatim, not variable`);
+    const keys = at.split(".");
+    let parent = body;
+    for (const key of keys.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>;
+    parent[keys[keys.length - 1]] = value;
   }
   return {
     status: answer.status,
-    body: { ...structuredClone(answer.body), ...fill.body },
+    body,
     headers: fill.headers,
     basis: { documented: `${vendor}.${name}` },
   };
+}
+
+/** Whether the fixture lets the sandbox fill `at`: the path itself or one above it is variable. */
+export function isVariable(answer: DocumentedAnswer, at: string): boolean {
+  return (answer.variable ?? []).some((v) => at === v || at.startsWith(`${v}.`));
 }
 
 /** An answer the sandbox sends under a named reading (a sandbox option), or an HTTP-level assumption. */

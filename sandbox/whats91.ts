@@ -36,7 +36,7 @@ import {
   type SandboxResponse,
   type StatusFault,
 } from "./http";
-import { documented, withBasis, type Basis } from "./documented";
+import { documented, isVariable, withBasis, type Basis } from "./documented";
 import { WHATS91_ANSWERS, type Whats91AnswerName } from "./fixtures/whats91";
 
 export const WHATS91_API_PATH = "/api/v2";
@@ -355,9 +355,9 @@ function refusal(error: Whats91ApiError): SandboxResponse {
   if (answer.status !== error.status) {
     throw new Error(`sandbox: ${error.code} is documented with ${answer.status}, not ${error.status}.`);
   }
-  const detail = (answer.variable as readonly string[]).includes("error");
+  const detail = isVariable(answer, "error.message");
   return documented("whats91", WHATS91_ANSWERS, name, {
-    body: { metadata: metadata(), ...(detail && { error: { code: error.code, message: error.message } }) },
+    body: { metadata: metadata(), ...(detail && { "error.message": error.message }) },
     headers: error.headers,
   });
 }
