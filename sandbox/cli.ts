@@ -12,7 +12,12 @@
  */
 import * as fs from "node:fs";
 import { startDeadSimpleChatSandbox, type DeadSimpleChatSandboxOptions } from "./deadsimplechat";
-import { startLineWorksSandbox, type LineWorksSandboxOptions } from "./lineworks";
+import {
+  LINEWORKS_ALREADY_EXIST_ANSWERS,
+  LINEWORKS_NOT_FOUND_ANSWERS,
+  startLineWorksSandbox,
+  type LineWorksSandboxOptions,
+} from "./lineworks";
 import { startSendbirdSandbox, type SendbirdSandboxOptions } from "./sendbird";
 import {
   startWhats91Sandbox,
@@ -40,6 +45,8 @@ const DEADSIMPLECHAT_USAGE = `usage: cli.js deadsimplechat [options]   (the acce
   --latency-ms N                how long each API request waits before being handled (default 0)
   --duplicate-names-allowed     create accepts a name another bot has (a rename onto one is still refused)
   --list-omits-optional-fields  GET /bots returns only the fields the vendor's list example shows
+  --create-name-conflict update-page|heading   create's answer to a taken name (default update-page)
+  --update-resets-omitted-fields  PUT resets the optional fields its body omits
   --chat-rooms ID,ID,...        the account's chat rooms (default: every room id exists)`;
 
 const LINEWORKS_USAGE = `usage: cli.js lineworks [options]   (the accepted client secret is read from LINEWORKS_CLIENT_SECRET)
@@ -59,6 +66,8 @@ const LINEWORKS_USAGE = `usage: cli.js lineworks [options]   (the accepted clien
   --end-of-list null|absent|empty   how a list's last page shows nextCursor (default null)
   --expires-in-type string|number   JSON type of expires_in (default string)
   --get-one-domain              serve the undocumented GET /bots/{botId}/domains/{domainId}
+  --not-found-answer NOT_FOUND|BOT_NOT_EXIST|DELETED   the documented "gone" answer sent (default NOT_FOUND)
+  --already-exist-answer ALREADY_EXIST|BOT_DOMAIN_ALREADY_EXIST   the documented 409 sent (default ALREADY_EXIST)
   LINEWORKS_STATIC_TOKEN, if set, is accepted as an access token (scope bot) as well.`;
 
 const WHATS91_USAGE = `usage: cli.js whats91 [options]   (the accepted API token is read from WHATS91_API_TOKEN)
@@ -71,6 +80,7 @@ const WHATS91_USAGE = `usage: cli.js whats91 [options]   (the accepted API token
   --token-scope SCOPE           global (default), selected_number or specific_number (bound to the sender)
   --page-size-max N             the largest list page size (limit) accepted (default 100)
   --create-status 200|201       HTTP status of a successful create (default 200)
+  --welcome-keywords required|optional|ignored   whether a welcome trigger needs keywords (default required)
   --no-chatbots-feature         the subscription lacks chatbots: every chatbot route answers 403
   --global-token-sender-fallback  a global token that gives no senderId works on the sender
   --unknown-fields-ignored      undocumented request fields are ignored instead of refused`;
@@ -129,6 +139,8 @@ type LineWorksCliOptions = {
   | "endOfListCursor"
   | "expiresInType"
   | "getOneDomain"
+  | "notFoundAnswer"
+  | "alreadyExistAnswer"
 >;
 /** One token is accepted; with a bound scope it is bound to the one sender (see main). */
 type Whats91CliOptions = { platform: "whats91"; tokenScope?: Whats91Token["scope"] } & Pick<
@@ -139,6 +151,7 @@ type Whats91CliOptions = { platform: "whats91"; tokenScope?: Whats91Token["scope
   | "latencyMs"
   | "pageSizeMax"
   | "createStatus"
+  | "welcomeKeywords"
   | "chatbotsFeature"
   | "globalTokenSenderFallback"
   | "unknownFieldsIgnored"
@@ -192,6 +205,14 @@ interface CommonCliOptions {
  * Parses the flags every platform has (--port, --state-file, --latency-ms, --rate-limit,
  * --no-rate-limit) and hands the others to `platformFlag`, which returns false for an unknown one.
  */
+/** The flag's value, which must be one of `allowed`. */
+function choice<T extends string>(flags: Flags, allowed: readonly T[]): T {
+  const text = flags.value();
+  const chosen = allowed.find((candidate) => candidate === text);
+  if (chosen === undefined) throw new UsageError(`${flags.flag} must be ${allowed.join(", ")}`);
+  return chosen;
+}
+
 function parseFlags<O extends CommonCliOptions>(
   args: string[],
   options: O,
@@ -268,14 +289,9 @@ function parseDeadSimpleChat(args: string[]): DeadSimpleChatCliOptions {
       case "--update-resets-omitted-fields":
         options.updateResetsOmittedFields = true;
         return true;
-      case "--create-name-conflict": {
-        const reading = flags.value();
-        if (reading !== "update-page" && reading !== "heading") {
-          throw new UsageError("--create-name-conflict must be update-page or heading");
-        }
-        options.createNameConflict = reading;
+      case "--create-name-conflict":
+        options.createNameConflict = choice(flags, ["update-page", "heading"] as const);
         return true;
-      }
       case "--chat-rooms": {
         const rooms = flags.value().split(",");
         if (rooms.some((room) => room.length === 0)) {
@@ -300,12 +316,6 @@ function parseLineWorks(args: string[]): LineWorksCliOptions {
     if (items.some((item) => item.length === 0))
       throw new UsageError(`${flags.flag} must be a comma-separated list`);
     return items;
-  };
-  const choice = <T extends string>(flags: Flags, allowed: readonly T[]): T => {
-    const text = flags.value();
-    const chosen = allowed.find((candidate) => candidate === text);
-    if (chosen === undefined) throw new UsageError(`${flags.flag} must be ${allowed.join(", ")}`);
-    return chosen;
   };
   return parseFlags(args, options, rateLimit, (flags) => {
     switch (flags.flag) {
@@ -338,6 +348,12 @@ function parseLineWorks(args: string[]): LineWorksCliOptions {
         return true;
       case "--expires-in-type":
         options.expiresInType = choice(flags, ["string", "number"] as const);
+        return true;
+      case "--not-found-answer":
+        options.notFoundAnswer = choice(flags, LINEWORKS_NOT_FOUND_ANSWERS);
+        return true;
+      case "--already-exist-answer":
+        options.alreadyExistAnswer = choice(flags, LINEWORKS_ALREADY_EXIST_ANSWERS);
         return true;
       case "--get-one-domain":
         options.getOneDomain = true;
@@ -401,6 +417,9 @@ function parseWhats91(args: string[]): Whats91CliOptions {
         return true;
       case "--create-status":
         options.createStatus = flags.oneOf([200, 201] as const);
+        return true;
+      case "--welcome-keywords":
+        options.welcomeKeywords = choice(flags, ["required", "optional", "ignored"] as const);
         return true;
       case "--no-chatbots-feature":
         options.chatbotsFeature = false;

@@ -33,6 +33,8 @@ export {
   type LineWorksI18nDescription,
   type LineWorksI18nPhotoUrl,
   type LineWorksLanguage,
+  type LineWorksNotFoundAnswer,
+  type LineWorksAlreadyExistAnswer,
   type LineWorksRateLimit,
   type LineWorksSandbox,
   type LineWorksSandboxOptions,
@@ -55,7 +57,9 @@ export {
   type Whats91SandboxOptions,
   type Whats91Sender,
   type Whats91Token,
+  type Whats91WelcomeKeywords,
 } from "./whats91";
+export type { Basis, DocumentedAnswer, DocumentedAnswers } from "./documented";
 export type {
   CommitThenStatusFault,
   Fault,

@@ -1162,6 +1162,7 @@ describe("DeadSimpleChat sandbox CLI", () => {
         "deadsimplechat",
         ...["--port", "8080", "--state-file", "s.json", "--rate-limit", "7", "--latency-ms", "5"],
         ...["--duplicate-names-allowed", "--list-omits-optional-fields", "--chat-rooms", "a,b"],
+        ...["--create-name-conflict", "heading", "--update-resets-omitted-fields"],
       ]),
     ).toEqual({
       platform: "deadsimplechat",
@@ -1171,8 +1172,13 @@ describe("DeadSimpleChat sandbox CLI", () => {
       latencyMs: 5,
       duplicateNamesAllowed: true,
       listOmitsOptionalFields: true,
+      createNameConflict: "heading",
+      updateResetsOmittedFields: true,
       chatRooms: ["a", "b"],
     });
+    expect(() => parseArguments(["deadsimplechat", "--create-name-conflict", "other"])).toThrow(
+      "--create-name-conflict must be update-page, heading",
+    );
     expect(parseArguments(["deadsimplechat", "--no-rate-limit"])).toEqual({
       platform: "deadsimplechat",
       port: 0,

@@ -4,6 +4,7 @@
  * endpoints with their documented bodies and validation, paging, the bot limit, the rule against
  * parallel mutations of one bot, the per-operation rate limit, faults, persistence and secrecy.
  */
+import { parseArguments } from "../../sandbox/cli";
 import * as fs from "node:fs";
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import {
@@ -1557,5 +1558,21 @@ describe("LINE WORKS sandbox readings of the documented answers (docs/vendors/li
     await expect(
       startLineWorksSandbox({ apps: [], staticTokens: ["t"], notFoundAnswer: "GONE" as never }),
     ).rejects.toThrow("notFoundAnswer must be one of NOT_FOUND, BOT_NOT_EXIST, DELETED");
+  });
+});
+
+describe("lineworks sandbox CLI: the readings' flags", () => {
+  test("parse into the sandbox options, and a value outside the readings is refused", () => {
+    const options = parseArguments([
+      "lineworks",
+      ...["--not-found-answer", "DELETED", "--already-exist-answer", "BOT_DOMAIN_ALREADY_EXIST"],
+    ]);
+    expect(options).toMatchObject({
+      notFoundAnswer: "DELETED",
+      alreadyExistAnswer: "BOT_DOMAIN_ALREADY_EXIST",
+    });
+    expect(() => parseArguments(["lineworks", "--not-found-answer", "GONE"])).toThrow(
+      "--not-found-answer must be NOT_FOUND, BOT_NOT_EXIST, DELETED",
+    );
   });
 });

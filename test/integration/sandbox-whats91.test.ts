@@ -3,6 +3,7 @@
  * scoping, the chatbot routes with their documented envelopes and validation, pagination and
  * filters, dashboard drift, faults, rate limiting, persistence and secrecy of the tokens.
  */
+import { parseArguments } from "../../sandbox/cli";
 import * as fs from "node:fs";
 import {
   startWhats91Sandbox,
@@ -1882,5 +1883,16 @@ describe("Whats91 sandbox secrecy", () => {
   // Runs last: every answer received and every request logged by every sandbox above.
   it("never put a token in any response or request log", () => {
     leaks.expectNoLeaks();
+  });
+});
+
+describe("whats91 sandbox CLI: the readings' flags", () => {
+  test("parse into the sandbox options, and a value outside the readings is refused", () => {
+    expect(parseArguments(["whats91", "--welcome-keywords", "ignored"])).toMatchObject({
+      welcomeKeywords: "ignored",
+    });
+    expect(() => parseArguments(["whats91", "--welcome-keywords", "maybe"])).toThrow(
+      "--welcome-keywords must be required, optional, ignored",
+    );
   });
 });

@@ -1,5 +1,5 @@
 // What the benchmark knows about each resource type: its bench project, its sandbox, the vendor's
-// smallest and largest documented rate limits (shared/reference fact sheets) and the provider's
+// smallest and largest documented rate limits (docs/vendors/<platform>.md) and the provider's
 // pacing settings that go with them (provider/*/api.ts SETTINGS, provider/lineworks/auth.ts).
 "use strict";
 
