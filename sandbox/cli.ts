@@ -47,6 +47,7 @@ const DEADSIMPLECHAT_USAGE = `usage: cli.js deadsimplechat [options]   (the acce
   --list-omits-optional-fields  GET /bots returns only the fields the vendor's list example shows
   --create-name-conflict update-page|heading   create's answer to a taken name (default update-page)
   --update-resets-omitted-fields  PUT resets the optional fields its body omits
+  --answers-omit-optional-fields  create, update, enable and disable answer with only the list's fields
   --chat-rooms ID,ID,...        the account's chat rooms (default: every room id exists)`;
 
 const LINEWORKS_USAGE = `usage: cli.js lineworks [options]   (the accepted client secret is read from LINEWORKS_CLIENT_SECRET)
@@ -117,6 +118,7 @@ type DeadSimpleChatCliOptions = { platform: "deadsimplechat" } & Pick<
   | "listOmitsOptionalFields"
   | "createNameConflict"
   | "updateResetsOmittedFields"
+  | "answersOmitOptionalFields"
   | "chatRooms"
 >;
 /** The app's identity comes from flags or, when a flag is absent, the environment (see main). */
@@ -288,6 +290,9 @@ function parseDeadSimpleChat(args: string[]): DeadSimpleChatCliOptions {
         return true;
       case "--update-resets-omitted-fields":
         options.updateResetsOmittedFields = true;
+        return true;
+      case "--answers-omit-optional-fields":
+        options.answersOmitOptionalFields = true;
         return true;
       case "--create-name-conflict":
         options.createNameConflict = choice(flags, ["update-page", "heading"] as const);

@@ -79,6 +79,12 @@ export interface DeadSimpleChatSandboxOptions extends SandboxOptionsBase {
    */
   listOmitsOptionalFields?: boolean;
   /**
+   * A reading of the create and update pages, which show the answer's bot only as a placeholder
+   * ("Updated bot object"): the bot in the answers of create, update, enable and disable carries only
+   * the list page's fields, as `listOmitsOptionalFields` does for GET /bots. Default false: whole bots.
+   */
+  answersOmitOptionalFields?: boolean;
+  /**
    * The chat rooms of the account (room ids); the per-room endpoints refuse any other room with
    * the documented "chatRoom not found" answers. Default: every room id names an existing room
    * (the sandbox does not emulate the v1 chat-room API that creates rooms).
@@ -289,7 +295,7 @@ export async function startDeadSimpleChatSandbox(
     };
     bots.set(id, { bot, rooms: new Set() });
     saveState();
-    return ok({ success: true, bot: structuredClone(bot) });
+    return ok({ success: true, bot: answered(bot) });
   }
 
   function listBots(): SandboxResponse {
@@ -330,7 +336,7 @@ export async function startDeadSimpleChatSandbox(
       return answer("nameConflict");
     stored.bot = merged;
     saveState();
-    return ok({ success: true, bot: structuredClone(merged) });
+    return ok({ success: true, bot: answered(merged) });
   }
 
   function setEnabled(botId: string, enabled: boolean): SandboxResponse {
@@ -339,7 +345,7 @@ export async function startDeadSimpleChatSandbox(
     // silent: any request body is ignored (the endpoints take none).
     stored.bot.enabled = enabled;
     saveState();
-    return ok({ success: true, bot: structuredClone(stored.bot) });
+    return ok({ success: true, bot: answered(stored.bot) });
   }
 
   function enableInRoom(botId: string, roomId: string): SandboxResponse {
@@ -369,6 +375,10 @@ export async function startDeadSimpleChatSandbox(
     const wanted = name.toLowerCase();
     return [...bots.values()].some(({ bot }) => bot._id !== exceptId && bot.name.toLowerCase() === wanted);
   }
+
+  /** A bot as create, update, enable and disable answer with it (see `answersOmitOptionalFields`). */
+  const answered = (bot: DeadSimpleChatBot) =>
+    opts.answersOmitOptionalFields ? pick(bot, LIST_FIELDS) : structuredClone(bot);
 
   const roomExists = (roomId: string): boolean => chatRooms === undefined || chatRooms.has(roomId);
 

@@ -197,19 +197,14 @@ async function updateFields(
   before: BotRecord,
   changed: readonly string[],
   declared: Props,
-  lastKnown: Props = {},
 ): Promise<BotRecord> {
   let bot = before;
   const what = describe(before.name, before._id);
-  // Where the record does not show a field (see `unreadable`), its last known value stands in, so a
-  // PUT that resets it is still seen and undone.
-  const live = fieldValues(before);
-  const known = Object.fromEntries(FIELD_NAMES.map((f) => [f, live[f] ?? lastKnown[f]]));
   await applyUpdate({
     changed,
     updatable: FIELD_NAMES,
     declared,
-    before: known,
+    before: fieldValues(before),
     rules,
     what,
     send: async (values) => {
@@ -398,8 +393,12 @@ export const botHandlers: ResourceHandlers = forTheHost({
       const before = await api.findBot(id);
       if (!before) throw goneBeforeUpdate(id);
       if (toSend.includes("name")) await refuseRenameCollision(api, before, declared);
-      const bot = await updateFields(api, before, toSend, declared, previous);
-      const applied = settle(toSend, declared, fieldValues(bot), rules);
+      // A declared field the listing does not show goes with the change, at its declared value (the
+      // state's, as it did not change): were a PUT to reset what it omits, neither the listing nor a
+      // lean answer could show it, so it is sent rather than assumed kept.
+      const sending = [...toSend, ...unreadable(declared, before).filter((f) => !toSend.includes(f))];
+      const bot = await updateFields(api, before, sending, declared);
+      const applied = settle(sending, declared, fieldValues(bot), rules);
       await warnDiffering("DeadSimpleChat", describe(bot.name, id), applied.differing);
       return { outs: toOutputs(kept(applied.values), bot, previous) };
     });

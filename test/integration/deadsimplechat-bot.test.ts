@@ -49,6 +49,10 @@ const READINGS: [string, Partial<DeadSimpleChatSandboxOptions>][] = [
     "PUT resets what it omits, and the listing carries only the list page's fields",
     { updateResetsOmittedFields: true, listOmitsOptionalFields: true },
   ],
+  [
+    "PUT resets what it omits, and every bot the API returns carries only the list page's fields",
+    { updateResetsOmittedFields: true, listOmitsOptionalFields: true, answersOmitOptionalFields: true },
+  ],
 ];
 let reading: Partial<DeadSimpleChatSandboxOptions> = {};
 
@@ -136,10 +140,17 @@ describe.each(READINGS)("reading: %s", (_reading, options) => {
       const news = await checked({ ...declared, description: "Answers more", metadata: { tier: 3 } });
       const updated = await botHandlers.update(created.id, created.outs, news);
       expect(updated.outs).toMatchObject({ description: "Answers more", metadata: '{"tier":3}' });
-      const sent = { description: "Answers more", metadata: '{"tier":3}' };
-      // Where PUT resets what it omits, the reset field (here the trigger) is seen and restored.
+      const changedOnly = { description: "Answers more", metadata: '{"tier":3}' };
+      // Where the listing does not show trigger and messageVisibility, they go with the change (a
+      // reset of them could not be seen); where it does and PUT resets what it omits, the reset
+      // field (here the trigger) is seen and restored.
+      const sent = reading.listOmitsOptionalFields
+        ? { ...changedOnly, trigger: "mention", messageVisibility: "public" }
+        : changedOnly;
       expect(puts().map((r) => r.body)).toEqual(
-        reading.updateResetsOmittedFields ? [sent, { ...sent, trigger: "mention" }] : [sent],
+        reading.updateResetsOmittedFields && !reading.listOmitsOptionalFields
+          ? [sent, { ...sent, trigger: "mention" }]
+          : [sent],
       );
       expect(sandbox.bot(created.id)).toMatchObject({
         ...sent,

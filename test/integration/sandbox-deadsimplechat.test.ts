@@ -1163,6 +1163,7 @@ describe("DeadSimpleChat sandbox CLI", () => {
         ...["--port", "8080", "--state-file", "s.json", "--rate-limit", "7", "--latency-ms", "5"],
         ...["--duplicate-names-allowed", "--list-omits-optional-fields", "--chat-rooms", "a,b"],
         ...["--create-name-conflict", "heading", "--update-resets-omitted-fields"],
+        "--answers-omit-optional-fields",
       ]),
     ).toEqual({
       platform: "deadsimplechat",
@@ -1174,6 +1175,7 @@ describe("DeadSimpleChat sandbox CLI", () => {
       listOmitsOptionalFields: true,
       createNameConflict: "heading",
       updateResetsOmittedFields: true,
+      answersOmitOptionalFields: true,
       chatRooms: ["a", "b"],
     });
     expect(() => parseArguments(["deadsimplechat", "--create-name-conflict", "other"])).toThrow(
