@@ -366,7 +366,7 @@ export function checkChatbot(olds: Props, news: Props): pulumi.dynamic.CheckResu
   if (changed.length === 0) return result;
   const reason =
     `Whats91 cannot change or delete a chatbot: changing ${changed.join(", ")} means creating a new ` +
-    `chatbot, and the current one ("${String(olds.name)}") ${leftBehind(olds.status)}. To proceed, ` +
+    `chatbot, and the current one ${leftBehind(olds.status)}. To proceed, ` +
     "deactivate the current chatbot in the Whats91 dashboard (Chatbots), then set " +
     "`replaceLeavesOldActive: true` on this resource; or undo the change";
   return { inputs: result.inputs, failures: changed.map((property) => ({ property, reason })) };
