@@ -96,28 +96,14 @@ export const KEY_ADVICE =
   "the Private Key under Dashboard -> Developer";
 
 /**
- * The update page's answer to a name another bot has (400, under the heading "Bot name conflict"),
- * verbatim; see docs/vendors/deadsimplechat.md.
- */
-export const NAME_CONFLICT_MESSAGE =
-  "Bot of the same name exists, please choose a different name or delete existing bot";
-
-/**
- * Disable-in-chat-room's 401 for a bot or room it does not find, verbatim; see
- * docs/vendors/deadsimplechat.md.
- */
-export const BOT_OR_ROOM_NOT_FOUND_MESSAGE =
-  "Bot or chat room not found, or you do not have permission to modify";
-
-/**
- * The vendor refused a name another bot of the account has (create or rename). The update page
- * documents NAME_CONFLICT_MESSAGE; the create page documents no answer for it, so its heading's
- * words ("name conflict") are recognised too.
+ * The vendor refused a name another bot of the account has (create or rename). The update page's
+ * answer, under the heading "Bot name conflict", is "Bot of the same name exists, please choose a
+ * different name or delete existing bot" (docs/vendors/deadsimplechat.md); the create page documents
+ * none, so the heading's words count too, in any case.
  */
 export function isNameConflict(err: unknown): boolean {
   if (!(err instanceof ApiError) || err.status !== 400) return false;
-  const message = err.vendorMessage ?? "";
-  return message.includes(NAME_CONFLICT_MESSAGE) || /name conflict/i.test(message);
+  return /same name|name conflict/i.test(err.vendorMessage ?? "");
 }
 
 /** A 401 on a bot endpoint: a wrong key, or (DeadSimpleChat's way of saying it) no such bot. */
@@ -209,8 +195,11 @@ export class DeadSimpleChatApi {
       });
       return done === true ? "disabled" : "bot gone";
     } catch (err) {
-      if (isUnauthorized(err) && (err as ApiError).vendorMessage?.includes(BOT_OR_ROOM_NOT_FOUND_MESSAGE))
-        return "room gone";
+      // onBot rethrows a 401 only once the listing (which a wrong key fails) still has the bot: a
+      // "not found" then is about the room. The disable page says "Bot or chat room not found, or you
+      // do not have permission to modify", the enable page "chatRoom not found or ...": any counts
+      // (docs/vendors/deadsimplechat.md).
+      if (isUnauthorized(err) && /not found/i.test((err as ApiError).vendorMessage ?? "")) return "room gone";
       throw err;
     }
   }

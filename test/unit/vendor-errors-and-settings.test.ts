@@ -66,6 +66,8 @@ describe("DeadSimpleChat error bodies", () => {
     // The update page's body, verbatim, and the create-side variant its heading suggests.
     expect(dsc.isNameConflict(err(400, DEADSIMPLECHAT_ANSWERS.nameConflict.body.message))).toBe(true);
     expect(dsc.isNameConflict(err(400, "Bot name conflict"))).toBe(true);
+    expect(dsc.isNameConflict(err(400, "bot of the same name exists, please choose another"))).toBe(true);
+    expect(dsc.isNameConflict(err(400, "Bot with the same name already exists"))).toBe(true);
     expect(dsc.isNameConflict(err(401, DEADSIMPLECHAT_ANSWERS.nameConflict.body.message))).toBe(false);
     expect(dsc.isNameConflict(err(401, "Bot name conflict"))).toBe(false);
     expect(dsc.isNameConflict(err(400, "Validation error"))).toBe(false);
