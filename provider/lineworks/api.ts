@@ -157,6 +157,14 @@ export function isGone(err: unknown): boolean {
   return err.status === 410 && err.vendorCode === CODES.deleted;
 }
 
+/**
+ * A gone answer whose code names a resource (`{RESOURCE}_NOT_EXIST`): it may be one the request
+ * refers to rather than the one in its path, so the caller confirms before calling it gone.
+ */
+function namesAResource(err: unknown): err is ApiError {
+  return isGone(err) && resourceNotExist.test(String((err as ApiError).vendorCode));
+}
+
 /** 409 ALREADY_EXIST or `{RESOURCE}_ALREADY_EXIST` (docs/vendors/lineworks.md, "Already exists"). */
 export function isAlreadyExist(err: unknown): boolean {
   if (!(err instanceof ApiError) || err.status !== 409 || typeof err.vendorCode !== "string") return false;
@@ -271,15 +279,21 @@ export class LineWorksApi {
 
   /** PATCH /bots/{botId}; undefined when the bot does not exist. */
   async patchBot(botId: string, body: BotBody): Promise<BotRecord | undefined> {
-    return this.onBot(botId, async () => {
+    let gone: unknown;
+    const bot = await this.onBot(botId, async () => {
       try {
         const res = await this.client.request({ method: "PATCH", path: encodePath`/bots/${botId}`, body });
         return decodeOrThrow(BotRecord, res.data, "LINE WORKS update-bot response");
       } catch (err) {
-        if (isGone(err)) return undefined;
-        throw err;
+        if (!isGone(err)) throw err;
+        gone = err;
+        return undefined;
       }
     });
+    // A `{RESOURCE}_NOT_EXIST` may name something the body refers to (a rich menu, an administrator):
+    // the bot's own GET says whether the bot is what is gone.
+    if (namesAResource(gone) && (await this.getBot(botId)) !== undefined) throw gone;
+    return bot;
   }
 
   /** DELETE /bots/{botId} (204); a bot that is already gone counts as deleted. */
@@ -324,16 +338,22 @@ export class LineWorksApi {
 
   /** PATCH /bots/{botId}/domains/{domainId}; undefined when the registration does not exist. */
   async patchDomain(botId: string, domainId: number, body: DomainBody): Promise<DomainRecord | undefined> {
-    return this.onBot(botId, async () => {
+    let gone: unknown;
+    const domain = await this.onBot(botId, async () => {
       const path = encodePath`/bots/${botId}/domains/${domainId}`;
       try {
         const res = await this.client.request({ method: "PATCH", path, body });
         return decodeOrThrow(DomainRecord, res.data, "LINE WORKS update-bot-domain response");
       } catch (err) {
-        if (isGone(err)) return undefined;
-        throw err;
+        if (!isGone(err)) throw err;
+        gone = err;
+        return undefined;
       }
     });
+    // As in patchBot: the bot's registrations say whether this one is what is gone.
+    if (namesAResource(gone) && (await this.listDomains(botId))?.some((d) => d.domainId === domainId))
+      throw gone;
+    return domain;
   }
 
   /** DELETE /bots/{botId}/domains/{domainId} (204); already gone (or its bot) counts as deleted. */
