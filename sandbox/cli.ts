@@ -35,6 +35,8 @@ const SENDBIRD_USAGE = `usage: cli.js sendbird [options]   (the accepted API tok
   --not-found-status 400|404    HTTP status sent with code 400201, bot not found (default 400)
   --bad-token-status 400|401    HTTP status sent with code 400401, bad Api-Token (default 400)
   --page-token-ttl-ms N         how long a list page token stays valid (default 60000)
+  --page-tokens-expire-on-change  a list page token stops working once a bot is created or deleted
+  --update-resets-omitted-fields  PUT resets the fields its body omits
   --latency-ms N                how long each API request waits before being handled (default 0)`;
 
 const DEADSIMPLECHAT_USAGE = `usage: cli.js deadsimplechat [options]   (the accepted private key is read from DEADSIMPLECHAT_API_KEY)
@@ -106,7 +108,15 @@ class UsageError extends Error {}
 /** The sandbox options the command line sets (all but the secret, which comes from the environment). */
 type SendbirdCliOptions = { platform: "sendbird" } & Pick<
   SendbirdSandboxOptions,
-  "port" | "stateFile" | "rateLimit" | "notFoundStatus" | "badTokenStatus" | "pageTokenTtlMs" | "latencyMs"
+  | "port"
+  | "stateFile"
+  | "rateLimit"
+  | "notFoundStatus"
+  | "badTokenStatus"
+  | "pageTokenTtlMs"
+  | "pageTokensExpireOnChange"
+  | "updateResetsOmittedFields"
+  | "latencyMs"
 >;
 type DeadSimpleChatCliOptions = { platform: "deadsimplechat" } & Pick<
   DeadSimpleChatSandboxOptions,
@@ -268,6 +278,12 @@ function parseSendbird(args: string[]): SendbirdCliOptions {
         return true;
       case "--page-token-ttl-ms":
         options.pageTokenTtlMs = flags.integer(1);
+        return true;
+      case "--page-tokens-expire-on-change":
+        options.pageTokensExpireOnChange = true;
+        return true;
+      case "--update-resets-omitted-fields":
+        options.updateResetsOmittedFields = true;
         return true;
       default:
         return false;

@@ -1275,6 +1275,7 @@ describe("Sendbird sandbox CLI", () => {
         "sendbird",
         ...["--bad-token-status", "401", "--rate-limit", "0,12"],
         ...["--page-token-ttl-ms", "5000", "--latency-ms", "0"],
+        ...["--page-tokens-expire-on-change", "--update-resets-omitted-fields"],
       ]),
     ).toEqual({
       platform: "sendbird",
@@ -1282,6 +1283,8 @@ describe("Sendbird sandbox CLI", () => {
       badTokenStatus: 401,
       rateLimit: { getPerSecond: 0, mutatePerSecond: 12 },
       pageTokenTtlMs: 5000,
+      pageTokensExpireOnChange: true,
+      updateResetsOmittedFields: true,
       latencyMs: 0,
     });
     expect(parseArguments(["sendbird", "--no-rate-limit"])).toEqual({
