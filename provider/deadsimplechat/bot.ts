@@ -271,6 +271,17 @@ async function bringToDeclared(
   return toSend.length > 0 ? updateFields(api, existing, toSend, declared) : existing;
 }
 
+/** Warns that an update's answer showed fields the listing cannot, with values other than the state's. */
+async function warnSeenInAnswer(what: string, fields: readonly string[]): Promise<void> {
+  if (fields.length === 0) return;
+  await warn(
+    `DeadSimpleChat's answer to the update of ${what} shows ${fields.join(", ")} other than the ` +
+      "state held (changed in the dashboard, or reset by the update); its bot list does not show " +
+      `${fields.length > 1 ? "them" : "it"}, so the state now holds DeadSimpleChat's value and the next ` +
+      "preview shows the difference",
+  );
+}
+
 function alreadyExists(name: string): InputError {
   return new InputError(
     `a DeadSimpleChat bot named "${name}" already exists in this account (perhaps one a \`pulumi destroy\` ` +
@@ -393,14 +404,16 @@ export const botHandlers: ResourceHandlers = forTheHost({
       const before = await api.findBot(id);
       if (!before) throw goneBeforeUpdate(id);
       if (toSend.includes("name")) await refuseRenameCollision(api, before, declared);
-      // A declared field the listing does not show goes with the change, at its declared value (the
-      // state's, as it did not change): were a PUT to reset what it omits, neither the listing nor a
-      // lean answer could show it, so it is sent rather than assumed kept.
-      const sending = [...toSend, ...unreadable(declared, before).filter((f) => !toSend.includes(f))];
-      const bot = await updateFields(api, before, sending, declared);
-      const applied = settle(sending, declared, fieldValues(bot), rules);
+      const bot = await updateFields(api, before, toSend, declared);
+      const applied = settle(toSend, declared, fieldValues(bot), rules);
       await warnDiffering("DeadSimpleChat", describe(bot.name, id), applied.differing);
-      return { outs: toOutputs(kept(applied.values), bot, previous) };
+      // A field not sent keeps its state value (contract rule 5), except where the listing cannot
+      // show it: then the update's answer is the only reading there is, and a value that differs
+      // (changed in the dashboard, or reset by this PUT) is taken, so the next preview shows it.
+      const unseen = unreadable(pick(previous, FIELD_NAMES), before).filter((f) => !toSend.includes(f));
+      const seen = settle(unseen, previous, fieldValues(bot), rules);
+      await warnSeenInAnswer(describe(bot.name, id), seen.differing);
+      return { outs: toOutputs({ ...kept(applied.values), ...seen.values }, bot, previous) };
     });
   },
 
