@@ -157,14 +157,6 @@ export function isGone(err: unknown): boolean {
   return err.status === 410 && err.vendorCode === CODES.deleted;
 }
 
-/**
- * A gone answer whose code names a resource (`{RESOURCE}_NOT_EXIST`): it may be one the request
- * refers to rather than the one in its path, so the caller confirms before calling it gone.
- */
-function namesAResource(err: unknown): err is ApiError {
-  return isGone(err) && resourceNotExist.test(String((err as ApiError).vendorCode));
-}
-
 /** 409 ALREADY_EXIST or `{RESOURCE}_ALREADY_EXIST` (docs/vendors/lineworks.md, "Already exists"). */
 export function isAlreadyExist(err: unknown): boolean {
   if (!(err instanceof ApiError) || err.status !== 409 || typeof err.vendorCode !== "string") return false;
@@ -290,9 +282,9 @@ export class LineWorksApi {
         return undefined;
       }
     });
-    // A `{RESOURCE}_NOT_EXIST` may name something the body refers to (a rich menu, an administrator):
-    // the bot's own GET says whether the bot is what is gone.
-    if (namesAResource(gone) && (await this.getBot(botId)) !== undefined) throw gone;
+    // A 404 may be about something the body refers to (a rich menu, an administrator): the bot's own
+    // GET says whether the bot is what is gone.
+    if (await this.stillThere(gone, async () => (await this.getBot(botId)) !== undefined)) throw gone;
     return bot;
   }
 
@@ -351,8 +343,9 @@ export class LineWorksApi {
       }
     });
     // As in patchBot: the bot's registrations say whether this one is what is gone.
-    if (namesAResource(gone) && (await this.listDomains(botId))?.some((d) => d.domainId === domainId))
-      throw gone;
+    const registered = async () =>
+      (await this.listDomains(botId))?.some((d) => d.domainId === domainId) === true;
+    if (await this.stillThere(gone, registered)) throw gone;
     return domain;
   }
 
@@ -368,6 +361,20 @@ export class LineWorksApi {
    */
   private onBot<R>(botId: string, mutation: () => Promise<R>): Promise<R> {
     return botQueue.run(`${this.apiUrl} ${botId}`, () => this.domainReads.mutating(mutation));
+  }
+
+  /**
+   * Whether a 404 gone answer to a PATCH (NOT_FOUND or `{RESOURCE}_NOT_EXIST`, either of which may be
+   * about a resource the body names) is belied by `exists`. 410 DELETED is about the path itself.
+   * Should the check itself fail, the PATCH's own answer is the error to report.
+   */
+  private async stillThere(gone: unknown, exists: () => Promise<boolean>): Promise<boolean> {
+    if (!(gone instanceof ApiError) || gone.status !== 404) return false;
+    try {
+      return await exists();
+    } catch {
+      return true;
+    }
   }
 
   private async ignoringGone(req: ApiRequest): Promise<void> {

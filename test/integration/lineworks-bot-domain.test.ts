@@ -217,6 +217,22 @@ describe("lineworks.BotDomain lifecycle", () => {
     expect(sandbox.domains(bot.id)).toHaveLength(1);
   });
 
+  test("a 404 NOT_FOUND to a PATCH of a registration that is still listed is not the registration gone", async () => {
+    const bot = await createBot();
+    const created = await register(bot.id, 10000001);
+    const body = JSON.stringify({ code: "NOT_FOUND", description: "Not found." });
+    sandbox.faults.inject({
+      method: "PATCH",
+      path: /\/domains\/10000001$/,
+      fault: { kind: "foreign", status: 404, contentType: "application/json", body },
+    });
+    const news = await checked({ botId: bot.id, domainId: 10000001, visible: true });
+    const err = await failure(botDomainHandlers.update(created.id, created.outs as Props, news));
+    expect(err.message).toContain("NOT_FOUND");
+    expect(err.message).not.toContain("no longer exists");
+    expect(sandbox.domains(bot.id)).toHaveLength(1);
+  });
+
   test("BotDomain.get reads from the id alone", async () => {
     const bot = await createBot();
     await register(bot.id, 10000003, { allowToSelectedMember: true });

@@ -221,22 +221,25 @@ describe("lineworks.Bot lifecycle", () => {
 
   // Each documented gone answer (docs/vendors/lineworks.md, "Gone"), as the sandbox's readings give them.
 
-  test("a {RESOURCE}_NOT_EXIST about something the update refers to is not the bot gone", async () => {
-    const created = await createBot();
-    // LINE WORKS' error body with a code the page's pattern allows, about the rich menu the body names.
-    const body = JSON.stringify({ code: "RICHMENU_NOT_EXIST", description: "Rich menu not found." });
-    sandbox.faults.inject({
-      method: "PATCH",
-      path: `/v1.0/bots/${created.id}`,
-      fault: { kind: "foreign", status: 404, contentType: "application/json", body },
-    });
-    const news = await checked({ ...declared, description: "x" });
-    const err = await failure(botHandlers.update(created.id, created.outs as Props, news));
-    expect(err.message).toContain("RICHMENU_NOT_EXIST");
-    expect(err.message).not.toContain("no longer exists");
-    // Its bot still answers its GET: nothing was dropped.
-    expect(sandbox.bot(created.id)).toBeDefined();
-  });
+  test.each(["RICHMENU_NOT_EXIST", "NOT_FOUND"])(
+    "a 404 %s about something the update refers to is not the bot gone",
+    async (code) => {
+      const created = await createBot();
+      // LINE WORKS' error body with a documented code, about the rich menu the body names.
+      const body = JSON.stringify({ code, description: "Rich menu not found." });
+      sandbox.faults.inject({
+        method: "PATCH",
+        path: `/v1.0/bots/${created.id}`,
+        fault: { kind: "foreign", status: 404, contentType: "application/json", body },
+      });
+      const news = await checked({ ...declared, description: "x" });
+      const err = await failure(botHandlers.update(created.id, created.outs as Props, news));
+      expect(err.message).toContain(code);
+      expect(err.message).not.toContain("no longer exists");
+      // Its bot still answers its GET: nothing was dropped.
+      expect(sandbox.bot(created.id)).toBeDefined();
+    },
+  );
 
   test.each(LINEWORKS_NOT_FOUND_ANSWERS)(
     "LINE WORKS' %s is gone; an update of a gone bot says so; a foreign 404 is never gone",
