@@ -80,6 +80,7 @@ async function patientLookup<R>(c: ReconciledCreate<R>): Promise<R | undefined> 
 
 export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
   let uncertain: Error | undefined;
+  let refused: Error | undefined; // the vendor's last "already exists", should the lookup never find it
   try {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       try {
@@ -88,6 +89,7 @@ export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
         if (mayHaveCreated(err)) uncertain = err as Error;
         else if (!c.isConflict(err)) throw err;
         else if (!uncertain && !c.adopt) throw c.conflictError();
+        else refused = err as Error;
       }
       const found = uncertain ? await patientLookup(c) : await c.lookup();
       if (!found) continue; // not there (yet, or deleted meanwhile): sending again is safe
@@ -96,7 +98,10 @@ export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
       if (c.adopt) return await c.adopt(found);
       throw c.conflictError();
     }
-    throw uncertain ?? new Error(`creating ${c.what} did not settle after ${MAX_ROUNDS} attempts`);
+    const why = refused
+      ? `: the vendor kept refusing it as already there (${refused.message}), yet no lookup found it`
+      : "";
+    throw uncertain ?? new Error(`creating ${c.what} did not settle after ${MAX_ROUNDS} attempts${why}`);
   } catch (err) {
     if (!uncertain || !(err instanceof Error)) throw err;
     const record = c.recordAs();

@@ -99,11 +99,12 @@ export const KEY_ADVICE =
  * The vendor refused a name another bot of the account has (create or rename). The update page's
  * answer, under the heading "Bot name conflict", is "Bot of the same name exists, please choose a
  * different name or delete existing bot" (docs/vendors/deadsimplechat.md); the create page documents
- * none, so the heading's words count too, in any case.
+ * none, so a message starting with the heading's words counts too, in any case.
  */
 export function isNameConflict(err: unknown): boolean {
   if (!(err instanceof ApiError) || err.status !== 400) return false;
-  return /same name|name conflict/i.test(err.vendorMessage ?? "");
+  // Anchored at the start of the message, so a validation error quoting such words is not one.
+  return /^bot (of the same name exists|name conflict)/i.test(err.vendorMessage ?? "");
 }
 
 /** A 401 on a bot endpoint: a wrong key, or (DeadSimpleChat's way of saying it) no such bot. */

@@ -93,8 +93,9 @@ export const botChatRoomHandlers: ResourceHandlers = forTheHost({
     const outcome = await api.redacting(() => api.disableInRoom(botId, roomId));
     if (outcome === "room gone") {
       await warn(
-        `DeadSimpleChat no longer has chat room "${roomId}" (deleted in the dashboard?): bot ${botId} is ` +
-          "enabled in no such room, so the assignment was only removed from the stack",
+        `DeadSimpleChat no longer has chat room "${roomId}", or no longer lets this key change it ` +
+          `("not found, or you do not have permission"): bot ${botId} was not disabled there, and the ` +
+          "assignment was removed from the stack. If the room still exists, disable the bot in it in the dashboard",
       );
     }
   },

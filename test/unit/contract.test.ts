@@ -167,6 +167,17 @@ describe("createReconciled", () => {
     throw e();
   };
 
+  test("'already exists' that no lookup finds, with adopt: after the last round, the vendor's refusal is in the error", async () => {
+    const refusals = [fail(conflict), fail(conflict), fail(conflict)];
+    const { c, calls } = plan(refusals, [() => undefined, () => undefined, () => undefined], {
+      adopt: async (found) => found,
+    });
+    await expect(createReconciled(c)).rejects.toThrow(
+      /did not settle after 3 attempts: the vendor kept refusing it as already there \(.*code exists.*\), yet no lookup found it/,
+    );
+    expect(calls).toEqual(["send", "lookup", "send", "lookup", "send", "lookup"]);
+  });
+
   test("a plain success sends once and looks nothing up", async () => {
     const { c, calls } = plan([() => ours], []);
     await expect(createReconciled(c)).resolves.toBe(ours);

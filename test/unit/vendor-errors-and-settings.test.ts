@@ -67,7 +67,9 @@ describe("DeadSimpleChat error bodies", () => {
     expect(dsc.isNameConflict(err(400, DEADSIMPLECHAT_ANSWERS.nameConflict.body.message))).toBe(true);
     expect(dsc.isNameConflict(err(400, "Bot name conflict"))).toBe(true);
     expect(dsc.isNameConflict(err(400, "bot of the same name exists, please choose another"))).toBe(true);
-    expect(dsc.isNameConflict(err(400, "Bot with the same name already exists"))).toBe(true);
+    // Validation errors that merely quote such words are not conflicts.
+    expect(dsc.isNameConflict(err(400, 'Validation error: "description" contains "same name"'))).toBe(false);
+    expect(dsc.isNameConflict(err(400, "invalid request: name conflict with reserved word"))).toBe(false);
     expect(dsc.isNameConflict(err(401, DEADSIMPLECHAT_ANSWERS.nameConflict.body.message))).toBe(false);
     expect(dsc.isNameConflict(err(401, "Bot name conflict"))).toBe(false);
     expect(dsc.isNameConflict(err(400, "Validation error"))).toBe(false);
