@@ -139,9 +139,7 @@ test("up of every kind, no-op preview and refresh, a refused change, the opt-in 
   expect(drift.stdout).toMatch(/status/);
   const afterDrift = await pulumi(["preview"], { allowFailure: true });
   expect(afterDrift.code).not.toBe(0);
-  expect(afterDrift.stdout + afterDrift.stderr).toContain(
-    "the current one stays on Whats91 (INACTIVE)",
-  );
+  expect(afterDrift.stdout + afterDrift.stderr).toContain("the current one stays on Whats91 (INACTIVE)");
   sandbox.edit(menuUid, { name: "Menu", status: "ACTIVE" });
   await pulumi(["refresh", "--yes"]);
   await pulumi(["preview", "--expect-no-changes"]);
