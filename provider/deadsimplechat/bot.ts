@@ -410,7 +410,7 @@ export const botHandlers: ResourceHandlers = forTheHost({
       // A field not sent keeps its state value (contract rule 5), except where the listing cannot
       // show it: then the update's answer is the only reading there is, and a value that differs
       // (changed in the dashboard, or reset by this PUT) is taken, so the next preview shows it.
-      const unseen = unreadable(pick(previous, FIELD_NAMES), before).filter((f) => !toSend.includes(f));
+      const unseen = unreadable(declared, before).filter((f) => !toSend.includes(f));
       const seen = settle(unseen, previous, fieldValues(bot), rules);
       await warnSeenInAnswer(describe(bot.name, id), seen.differing);
       return { outs: toOutputs({ ...kept(applied.values), ...seen.values }, bot, previous) };

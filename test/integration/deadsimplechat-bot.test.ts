@@ -315,6 +315,15 @@ describe.each(READINGS)("reading: %s", (_reading, options) => {
       expect(updated.outs).toMatchObject({ webhookUrl: "https://example.com/moved" });
     });
 
+    test("a field no longer declared stays out of the state, also when another field is updated", async () => {
+      const created = await createBot();
+      const { description: _dropped, ...rest } = declared;
+      const news = await checked({ ...rest, webhookUrl: "https://example.com/moved" });
+      const updated = await botHandlers.update(created.id, created.outs, news);
+      expect(updated.outs).not.toHaveProperty("description");
+      expect(updated.outs).toMatchObject({ webhookUrl: "https://example.com/moved" });
+    });
+
     test("adopt sends every declared field the listing cannot show, never assuming it equal", async () => {
       const first = await createBot();
       await botHandlers.delete(first.id, first.outs);
