@@ -4,7 +4,8 @@
  * 20 domains at `--parallel 16` without overlapping mutations of the bot, a token that expires
  * mid-run, drift, and destroy.
  */
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { newTestApp } from "../integration/lineworks-helpers";
 import * as path from "node:path";
 import { startLineWorksSandbox, type LineWorksSandbox } from "../../sandbox";
 import {
@@ -22,14 +23,9 @@ const BOT_TYPE = "pulumi-nodejs:dynamic/lineworks:Bot";
 const DOMAIN_TYPE = "pulumi-nodejs:dynamic/lineworks:BotDomain";
 const DOMAINS = Array.from({ length: 20 }, (_, i) => 40_000_001 + i);
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-const app = {
-  clientId: `client-${randomBytes(6).toString("hex")}`,
-  clientSecret: randomBytes(24).toString("hex"),
-  serviceAccount: `svc-${randomBytes(4).toString("hex")}.serviceaccount@example.com`,
-  publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-};
+// The app's key pair and credentials are made for this run.
+const app = newTestApp();
+const privateKeyPem = app.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 /** The base64 body of the key: what would show if the PEM leaked anywhere. */
 const keyBody = privateKeyPem.split("\n")[1];
 

@@ -5,7 +5,8 @@
  * 404 BOT_NOT_EXIST and under 410 DELETED, is dropped by `pulumi refresh`, and `pulumi destroy`
  * succeeds whether or not a refresh came first.
  */
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { newTestApp } from "../integration/lineworks-helpers";
 import * as path from "node:path";
 import { startLineWorksSandbox, type LineWorksSandbox } from "../../sandbox";
 import type { LineWorksNotFoundAnswer } from "../../sandbox/lineworks";
@@ -17,14 +18,9 @@ const botProject = path.join(__dirname, "projects", "lineworks-bot");
 const domainProject = path.join(__dirname, "projects", "lineworks-bot-domain");
 const DOMAINS = [50_000_001, 50_000_002];
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-const app = {
-  clientId: `client-${randomBytes(6).toString("hex")}`,
-  clientSecret: randomBytes(24).toString("hex"),
-  serviceAccount: `svc-${randomBytes(4).toString("hex")}.serviceaccount@example.com`,
-  publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-};
+// The app's key pair and credentials are made for this run.
+const app = newTestApp();
+const privateKeyPem = app.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 
 let ws: PulumiWorkspace;
 const stacks: Array<[string, string]> = [];
