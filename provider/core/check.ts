@@ -6,7 +6,7 @@
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/Either";
 import type * as pulumi from "@pulumi/pulumi";
-import { containsUnknown, fieldErrors } from "./codec";
+import { containsUnknown, fieldErrors, MAX_DEPTH, nestedDeeperThan, shownName, TOO_DEEP } from "./codec";
 
 export interface InputSpec {
   codec: t.Decoder<unknown, unknown>;
@@ -24,7 +24,10 @@ const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, 
 
 /**
  * Failure reasons name the field and the rule, never the value: the engine strips secret markings
- * before `check`, so a quoted value would print a secret in plaintext.
+ * before `check`, so a quoted value would print a secret in plaintext. An unknown property's name
+ * is the user's text: it is shown escaped and shortened (`shownName`), in the reason and as the
+ * failure's property alike. A value nested more than MAX_DEPTH levels deep fails before any
+ * recursive walk of it: no depth can overflow the stack (a RangeError naming no field).
  */
 export function checkInputs(schema: InputSchema, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
   const failures: pulumi.dynamic.CheckFailure[] = [];
@@ -35,8 +38,8 @@ export function checkInputs(schema: InputSchema, news: Record<string, unknown>):
     // Own keys only: "constructor" or "__proto__" is a typo to report, not a property of every object.
     else if (!own(schema, key) && news[key] !== undefined) {
       failures.push({
-        property: key,
-        reason: `unknown property "${key}"; the properties are: ${Object.keys(schema).join(", ")}`,
+        property: shownName(key),
+        reason: `unknown property "${shownName(key)}"; the properties are: ${Object.keys(schema).join(", ")}`,
       });
     }
   }
@@ -46,6 +49,10 @@ export function checkInputs(schema: InputSchema, news: Record<string, unknown>):
     if (value === undefined || value === null) {
       if (spec.default !== undefined) inputs[key] = spec.default;
       else if (spec.required) failures.push({ property: key, reason: `${key} is required` });
+      continue;
+    }
+    if (nestedDeeperThan(value, MAX_DEPTH)) {
+      failures.push({ property: key, reason: `${key}: ${TOO_DEEP}` });
       continue;
     }
     if (containsUnknown(value)) {

@@ -5,6 +5,7 @@
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/Either";
 import * as pulumi from "@pulumi/pulumi";
+import * as ipaddr from "ipaddr.js";
 import { UnexpectedResponseError } from "./errors";
 
 /** Narrows `codec` by `ok`; the name doubles as the rule in error messages ("expected <name>"). */
@@ -36,6 +37,82 @@ export function charLength(s: string): number {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
+/**
+ * A lone surrogate (with the `u` flag a surrogate pair is one code point, so only unpaired halves
+ * match). It cannot be encoded as UTF-8: a JSON body carries it as U+FFFD, so the vendor would store
+ * another value than declared, and encodeURIComponent throws on it, so a resource whose id holds
+ * one could never be read or deleted.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** True when `s` is well-formed Unicode (String.prototype.isWellFormed, not in the ES2022 lib). */
+export function isWellFormed(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
+
+/** Said in the rule of every string codec below. */
+const WELL_FORMED = "well-formed Unicode (no lone surrogates)";
+
+/** At most this many characters of a name that is not ours (an unknown property) appear in a message. */
+export const NAME_SHOWN = 40;
+
+const SHORT_ESCAPES = new Map([
+  ["\b", "\\b"],
+  ["\t", "\\t"],
+  ["\n", "\\n"],
+  ["\f", "\\f"],
+  ["\r", "\\r"],
+]);
+
+/**
+ * A name that is not ours (a property the user or a vendor wrote) as a message may show it:
+ * control, format (bidi overrides, zero-width), unassigned, private-use and separator characters
+ * other than the space escaped as in JSON (ESC is `\u001b`), `"` and `\` escaped, and cut after
+ * {@link NAME_SHOWN} characters with an ellipsis. A terminal shows it as text and nothing else.
+ */
+export function shownName(name: string): string {
+  let out = "";
+  let shown = 0;
+  for (const ch of name) {
+    let piece = ch;
+    if (ch === '"' || ch === "\\") piece = `\\${ch}`;
+    else if (SHORT_ESCAPES.has(ch)) piece = SHORT_ESCAPES.get(ch)!;
+    else if (ch !== " " && /[\p{C}\p{Z}]/u.test(ch)) {
+      piece = [...Array(ch.length).keys()]
+        .map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, "0")}`)
+        .join("");
+    }
+    const width = piece === ch ? 1 : piece.length;
+    if (shown + width > NAME_SHOWN) return `${out}…`;
+    out += piece;
+    shown += width;
+  }
+  return out;
+}
+
+/** Inputs nested deeper than this are refused before any recursive walk (see nestedDeeperThan). */
+export const MAX_DEPTH = 64;
+
+/**
+ * True when `value` holds objects or arrays nested more than `max` levels deep (a scalar is level
+ * 0, `{}` level 1). Iterative, and it stops at the first path past `max`, so any depth (or a cycle)
+ * is answered without a stack overflow: the recursive walks that follow (io-ts, canonicalJson,
+ * containsUnknown, the host's serialisation) only ever see values at most `max` deep.
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth + 1 > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The rule a too deeply nested input breaks, as check and jsonDocument word it. */
+export const TOO_DEEP = `nested more than ${MAX_DEPTH} levels deep`;
+
 export interface BoundedStringBrand {
   readonly BoundedString: unique symbol;
 }
@@ -47,8 +124,12 @@ export function boundedString(max: number, opts: { min?: number; nonBlank?: bool
   const rule = min > 0 ? `a string of ${min} to ${max} characters` : `a string of at most ${max} characters`;
   return refine<string, string, BoundedStringBrand>(
     t.string,
-    (s) => charLength(s) >= min && charLength(s) <= max && (!opts.nonBlank || s.trim().length > 0),
-    opts.nonBlank ? `${rule}, not blank` : rule,
+    (s) =>
+      charLength(s) >= min &&
+      charLength(s) <= max &&
+      (!opts.nonBlank || s.trim().length > 0) &&
+      isWellFormed(s),
+    `${opts.nonBlank ? `${rule}, not blank` : rule}, ${WELL_FORMED}`,
   );
 }
 
@@ -56,8 +137,8 @@ export function boundedString(max: number, opts: { min?: number; nonBlank?: bool
 export function nonBlankString() {
   return refine<string, string, BoundedStringBrand>(
     t.string,
-    (s) => s.trim().length > 0 && !CONTROL.test(s),
-    "a string that is not blank, without control characters",
+    (s) => s.trim().length > 0 && !CONTROL.test(s) && isWellFormed(s),
+    `a string that is not blank, without control characters, ${WELL_FORMED}`,
   );
 }
 
@@ -93,10 +174,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
-/** The canonical form of JSON text, or undefined when it is not JSON. */
+/** The canonical form of JSON text, or undefined when it is not JSON (or nested past MAX_DEPTH). */
 export function canonicalJsonText(text: string): string | undefined {
   try {
-    return canonicalJson(JSON.parse(text));
+    const value: unknown = JSON.parse(text);
+    return nestedDeeperThan(value, MAX_DEPTH) ? undefined : canonicalJson(value);
   } catch {
     return undefined;
   }
@@ -113,6 +195,8 @@ export function jsonDocument(max: number) {
     (u): u is string => typeof u === "string" && canonicalJsonText(u) === u && charLength(u) <= max,
     (u, c) => {
       let text: string | undefined;
+      // JSON.parse takes any depth; canonicalJson would overflow the stack on it.
+      if (typeof u === "string" && deepJsonText(u)) return t.failure(u, c, TOO_DEEP);
       if (typeof u === "string") text = canonicalJsonText(u);
       else if (u !== null && typeof u === "object" && !Array.isArray(u)) text = canonicalJson(u);
       return text !== undefined && charLength(text) <= max
@@ -123,14 +207,23 @@ export function jsonDocument(max: number) {
   );
 }
 
+/** True for JSON text whose value is nested more than MAX_DEPTH levels deep. */
+function deepJsonText(text: string): boolean {
+  try {
+    return nestedDeeperThan(JSON.parse(text), MAX_DEPTH);
+  } catch {
+    return false;
+  }
+}
+
 export interface PathIdBrand {
   readonly PathId: unique symbol;
 }
 
 /**
  * An identifier the vendor uses as a URL path segment (Sendbird `bot_userid`). "." and ".." would
- * be resolved away by any URL handling on the way, and control characters or NUL cannot travel
- * intact: a resource created under such an id could never be read or deleted again.
+ * be resolved away by any URL handling on the way, and control characters, NUL or a lone surrogate
+ * cannot travel intact: a resource created under such an id could never be read or deleted again.
  */
 export function pathId(max: number) {
   return refine<string, string, PathIdBrand>(
@@ -141,8 +234,9 @@ export function pathId(max: number) {
       s.trim().length > 0 &&
       s !== "." &&
       s !== ".." &&
-      !CONTROL.test(s),
-    `an identifier of 1 to ${max} characters, not blank, not "." or "..", without control characters`,
+      !CONTROL.test(s) &&
+      isWellFormed(s),
+    `an identifier of 1 to ${max} characters, not blank, not "." or "..", without control characters, ${WELL_FORMED}`,
   );
 }
 
@@ -158,7 +252,7 @@ export type UrlString = t.Branded<string, UrlBrand>;
  * such values are refused rather than sent as something other than what `new URL` understood.
  */
 function isFullUrl(s: string, protocols: string[]): boolean {
-  if (/\s|\\/.test(s) || CONTROL.test(s)) return false;
+  if (/\s|\\/.test(s) || CONTROL.test(s) || !isWellFormed(s)) return false;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\/[^/?#]/i.exec(s);
   if (!scheme || !protocols.includes(`${scheme[1].toLowerCase()}:`)) return false;
   try {
@@ -168,7 +262,7 @@ function isFullUrl(s: string, protocols: string[]): boolean {
   }
 }
 
-const URL_FORM = "written out in full (scheme://host/...), without spaces or control characters";
+const URL_FORM = `written out in full (scheme://host/...), without spaces or control characters, ${WELL_FORMED}`;
 
 /** An absolute http(s) URL of at most `max` characters (`allowEmpty`: "" too). */
 export function httpUrl(max: number, opts: { allowEmpty?: boolean } = {}) {
@@ -193,45 +287,81 @@ export function httpsUrl(max: number) {
   );
 }
 
-/** Hosts that a vendor fetching a URL from the internet cannot reach: loopback, private, link-local, mDNS. */
-function isLocalHost(hostname: string): boolean {
-  const host = hostname
-    .toLowerCase()
-    .replace(/^\[|\]$/g, "")
-    .replace(/\.$/, "");
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local")) return true;
-  // An IPv4 address written as IPv6 (::ffff:127.0.0.1, which URL parsing turns into ::ffff:7f00:1).
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-  if (mapped) {
-    const [high, low] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
-    return isLocalHost(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+/**
+ * Top-level domains under which no name is a host on the internet: a name ending in one is
+ * refused. Special-use names: localhost, test, invalid, example (RFC 6761; the
+ * example.com/.net/.org domains are real, public and allowed), local (mDNS, RFC 6762), onion (RFC
+ * 7686), alt (RFC 9476), arpa (infrastructure: home.arpa of RFC 8375, in-addr.arpa, ip6.arpa).
+ * Private use: internal (reserved by ICANN for private networks, e.g. metadata.google.internal);
+ * corp, home and mail, which ICANN will never delegate (name collision); and the suffixes routers and
+ * intranets commonly use: lan, intranet, private, localdomain.
+ */
+const INTERNAL_TLDS = new Set([
+  "localhost",
+  "test",
+  "invalid",
+  "example",
+  "local",
+  "onion",
+  "alt",
+  "arpa",
+  "internal",
+  "corp",
+  "home",
+  "mail",
+  "lan",
+  "intranet",
+  "private",
+  "localdomain",
+]);
+
+/** 2000::/3, the only IPv6 block IANA allocates for global unicast. */
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");
+
+/**
+ * True for a host that a vendor fetching the URL from the internet can reach, judged on the host as
+ * `new URL` parsed it (so 0x7f.1 is already 127.0.0.1, and [::ffff:127.0.0.1] is [::ffff:7f00:1]).
+ * An IP address is public only in ipaddr.js's "unicast" range: loopback, private, link-local,
+ * carrier-grade NAT, multicast, broadcast, reserved, documentation and benchmarking ranges are not,
+ * nor IPv6 outside 2000::/3 (which takes care of IPv4-compatible ::a.b.c.d, site-local fec0::/10,
+ * unique-local, link-local and multicast). IPv6 addresses that embed an IPv4 address (IPv4-mapped
+ * ::ffff:0:0/96 and ::ffff:0:0:0/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo
+ * 2001::/32) are refused whole, whatever they embed: where they lead depends on translators in the
+ * fetching network, and a public IPv4 address can be written as itself. A name needs two labels or
+ * more, none empty (one trailing dot, the absolute form, is allowed), and a top-level domain not in
+ * INTERNAL_TLDS. What a public name resolves to is not checked (no DNS lookup in `check`).
+ */
+export function isPublicHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host.startsWith("[") && host.endsWith("]")) {
+    const inner = host.slice(1, -1);
+    if (!ipaddr.IPv6.isValid(inner)) return false;
+    const address = ipaddr.IPv6.parse(inner);
+    return address.range() === "unicast" && address.match(GLOBAL_UNICAST_V6);
   }
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
-  if (v4) {
-    const [a, b] = v4;
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  // IPv6 loopback, unspecified, unique-local (fc00::/7) and link-local (fe80::/10).
-  return (
-    host === "::1" || host === "::" || /^f[cd][0-9a-f]{0,2}:/.test(host) || /^fe[89ab][0-9a-f]?:/.test(host)
-  );
+  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return ipaddr.IPv4.parse(host).range() === "unicast";
+  const labels = (host.endsWith(".") ? host.slice(0, -1) : host).split(".");
+  return labels.length >= 2 && !labels.includes("") && !INTERNAL_TLDS.has(labels[labels.length - 1]);
+}
+
+/** True when the URL text carries a user name or password (anything before an "@" in its authority). */
+function hasUserInfo(s: string): boolean {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(s)?.[1] ?? "";
+  return authority.includes("@");
 }
 
 /** An absolute https URL of at most `max` characters on a public host (what a vendor can fetch). */
 export function publicHttpsUrl(max: number) {
   return refine<string, string, HttpsUrlBrand>(
     t.string,
-    (s) => charLength(s) <= max && isFullUrl(s, ["https:"]) && !isLocalHost(new URL(s).hostname),
-    `an absolute https URL of at most ${max} characters on a public host (not localhost, a private ` +
-      `or link-local IP address, or a .local name), ${URL_FORM}`,
+    (s) =>
+      charLength(s) <= max &&
+      isFullUrl(s, ["https:"]) &&
+      !hasUserInfo(s) &&
+      isPublicHost(new URL(s).hostname),
+    `an absolute https URL of at most ${max} characters on a public host (not localhost, an internal or ` +
+      "single-label name, or a private, reserved or special-use IP address), without user name or " +
+      `password, ${URL_FORM}`,
   );
 }
 
@@ -258,8 +388,9 @@ export function closedObject<R extends t.Props, O extends t.Props>(
         return t.failures(
           unknownKeys.map((k) => ({
             value: undefined,
+            // fieldErrors shows the key in the path escaped and shortened, as here.
             context: [...c, { key: k, type: t.never, actual: undefined }],
-            message: `unknown property "${k}"; the properties are: ${[...known].join(", ")}`,
+            message: `unknown property "${shownName(k)}"; the properties are: ${[...known].join(", ")}`,
           })),
         );
       }
@@ -307,11 +438,17 @@ export function oneOf<V extends string | number | boolean>(values: readonly V[])
   );
 }
 
-/** True if the value is, or contains, a preview-time unknown (pulumi/pulumi#6310). */
+/**
+ * True if the value is, or contains, a preview-time unknown (pulumi/pulumi#6310). Iterative: it
+ * holds at any depth (check refuses deep inputs before, but diff and the contract call it too).
+ */
 export function containsUnknown(value: unknown): boolean {
-  if (value === pulumi.runtime.unknownValue) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === pulumi.runtime.unknownValue) return true;
+    if (v !== null && typeof v === "object") for (const child of Object.values(v)) stack.push(child);
+  }
   return false;
 }
 
@@ -324,7 +461,8 @@ export interface FieldError {
 /**
  * Turns io-ts errors into one entry per field, with the path and the rule that failed. Values are
  * never quoted: inputs reach `check` with their secret markings stripped, and vendor responses
- * hold tokens.
+ * hold tokens. Keys in the path are shown through `shownName` (an unknown property's name is the
+ * user's or the vendor's text); entries are told apart by the keys as they are.
  */
 export function fieldErrors(errors: t.Errors, prefix = ""): FieldError[] {
   const seen = new Map<string, FieldError>();
@@ -337,11 +475,12 @@ export function fieldErrors(errors: t.Errors, prefix = ""): FieldError[] {
       if (parent._tag === "UnionType" || parent._tag === "IntersectionType") return;
       if (entry.key !== "") keys.push(entry.key);
     });
-    const path = [prefix, ...keys].filter((k) => k !== "").join(".");
+    const raw = JSON.stringify([prefix, ...keys]);
+    const path = [prefix, ...keys.map(shownName)].filter((k) => k !== "").join(".");
     const last = e.context[e.context.length - 1];
-    const key = path || "(value)";
     // A failing union reports each member; the first reason is the clearest.
-    if (!seen.has(key)) seen.set(key, { path: key, reason: e.message ?? `expected ${last.type.name}` });
+    if (!seen.has(raw))
+      seen.set(raw, { path: path || "(value)", reason: e.message ?? `expected ${last.type.name}` });
   }
   return [...seen.values()];
 }

@@ -9,13 +9,20 @@ import { ResourceInitError } from "./errors";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceHandlers } from "./shim";
 
-/** `value` with undefined object entries removed (and undefined array items as null), recursively. */
+/**
+ * `value` with undefined object entries removed (and undefined array items as null), recursively.
+ * Objects are rebuilt with Object.fromEntries, which defines each key as data: a vendor's JSON key
+ * "__proto__" (an own property once parsed) stays a property, where `out[k] = v` would make its
+ * value the prototype of the output object.
+ */
 export function jsonValues<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : jsonValues(v))) as T;
   if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonValues(v);
-  return out as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, jsonValues(v)]),
+  ) as T;
 }
 
 /** The key under which the host stores the serialised provider (the shim) in every state. */

@@ -88,8 +88,9 @@ export interface MediaResponse {
     /** "IMAGE", "VIDEO", "AUDIO" or "DOCUMENT". */
     type: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT";
     /**
-     * A public https URL that Whats91 and Meta can fetch, at most 2,048 characters (no localhost,
-     * private or link-local address, or .local host).
+     * A public https URL that Whats91 and Meta can fetch, at most 2,048 characters: not localhost,
+     * an internal or single-label name, or a private, reserved or special-use IP address, and
+     * without a user name or password.
      */
     url: string;
     /** The file name shown to the recipient; recommended for DOCUMENT. */

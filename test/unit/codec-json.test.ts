@@ -114,7 +114,11 @@ describe("nonBlankString", () => {
     const r = nonBlankString().decode(" ");
     if (!isLeft(r)) throw new Error("expected failure");
     expect(fieldErrors(r.left, "name")).toEqual([
-      { path: "name", reason: "expected a string that is not blank, without control characters" },
+      {
+        path: "name",
+        reason:
+          "expected a string that is not blank, without control characters, well-formed Unicode (no lone surrogates)",
+      },
     ]);
   });
 });

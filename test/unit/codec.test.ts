@@ -125,7 +125,10 @@ describe("fieldErrors", () => {
     const errors = fieldErrors(r.left);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { path: "name", reason: "expected a string of at most 5 characters" },
+        {
+          path: "name",
+          reason: "expected a string of at most 5 characters, well-formed Unicode (no lone surrogates)",
+        },
         { path: "response.buttons.1.label", reason: "expected string" },
         expect.objectContaining({ path: "kind" }),
       ]),

@@ -84,7 +84,8 @@ describe("deadsimplechat.Bot check: defaults", () => {
 });
 
 describe("deadsimplechat.Bot check: field rules", () => {
-  const NOT_BLANK = "name: expected a string that is not blank, without control characters";
+  const NOT_BLANK =
+    "name: expected a string that is not blank, without control characters, well-formed Unicode (no lone surrogates)";
   const INTEGER = "messageHistoryLimit: expected an integer >= 0";
   const URL = "webhookUrl: expected an absolute http(s) URL of at most 2048 characters";
   const JSON_DOC = "metadata: expected a JSON object or JSON text, at most 10000 characters once serialised";
@@ -461,7 +462,8 @@ describe("deadsimplechat.BotChatRoom check", () => {
   const room = { botId: "65f0c0ffee0123456789abcd", roomId: "x8z343Tlt" };
   const checkRoom = (news: Record<string, unknown>) => botChatRoomHandlers.check({}, news);
   const RULE =
-    'expected an identifier of 1 to 100 characters, not blank, not "." or "..", without control characters';
+    'expected an identifier of 1 to 100 characters, not blank, not "." or "..", without control characters, ' +
+    "well-formed Unicode (no lone surrogates)";
 
   test("valid inputs pass as declared, keeping __provider", async () => {
     const r = await checkRoom({ ...room, __provider: "shim" });

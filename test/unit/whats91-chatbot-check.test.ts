@@ -21,16 +21,18 @@ const FIELDS = ["senderId", "name", "trigger", "priority", "status", "response"]
 const TRIGGER_TYPES = ["contains", "exact", "starts_with", "ends_with", "contains_whole_word", "regex"];
 const MEDIA_TYPES = ["IMAGE", "VIDEO", "AUDIO", "DOCUMENT"];
 
-const NOT_BLANK = "expected a string that is not blank, without control characters";
+const WELL_FORMED = "well-formed Unicode (no lone surrogates)";
+const NOT_BLANK = `expected a string that is not blank, without control characters, ${WELL_FORMED}`;
 const SENDER = "expected digits with country code, no +";
 const TRIGGER_TYPE =
   'expected one of "contains", "exact", "starts_with", "ends_with", "contains_whole_word", "regex", "welcome"';
 const TRIGGER_SHAPE = "expected a trigger {type, keywords} or {type, keyword}";
 const RESPONSE_TYPE = 'expected one of "text", "media", "buttons", "cta", "list"';
-const URL_FORM = "written out in full (scheme://host/...), without spaces or control characters";
+const URL_FORM = `written out in full (scheme://host/...), without spaces or control characters, ${WELL_FORMED}`;
 const PUBLIC_URL =
-  "expected an absolute https URL of at most 2048 characters on a public host (not localhost, a private " +
-  `or link-local IP address, or a .local name), ${URL_FORM}`;
+  "expected an absolute https URL of at most 2048 characters on a public host (not localhost, an internal or " +
+  "single-label name, or a private, reserved or special-use IP address), without user name or password, " +
+  URL_FORM;
 const HTTPS_URL = `expected an absolute https URL of at most 2048 characters, ${URL_FORM}`;
 const BUTTONS = "expected 1 to 3 buttons with unique ids";
 const SECTIONS = "expected 1 or more sections, each with rows, at most 10 rows in all";
@@ -270,7 +272,7 @@ describe("whats91.Chatbot check: trigger", () => {
     [
       { type: "contains", keywords: "hi" },
       "trigger.keywords",
-      `expected Array<a string that is not blank, without control characters>`,
+      `expected Array<a string that is not blank, without control characters, ${WELL_FORMED}>`,
     ],
     [
       { type: "contains", keyword: "hi", keywrods: ["x"] },
@@ -527,6 +529,7 @@ describe("whats91.Chatbot check: media URL", () => {
     "https://[fc00::1]/a.png",
     "https://[fd12:3456::1]/a.png",
     "https://[fe80::1]/a.png",
+    "https://[2001:db8::1]/a.png", // the IPv6 documentation prefix (RFC 3849): reserved, not public
     "https://printer.local/a.png",
     "https://printer.local./a.png",
     "http://cdn.example.com/a.png",
@@ -551,7 +554,7 @@ describe("whats91.Chatbot check: media URL", () => {
     "https://100.63.255.255/a.png",
     "https://100.128.0.1/a.png",
     "https://8.8.8.8/a.png",
-    "https://[2001:db8::1]/a.png",
+    "https://[2606:4700::1111]/a.png",
     "https://localhost.example.com/a.png",
     "https://local.example.com/a.png",
     `https://cdn.example.com/${"p".repeat(2024)}`, // 2048 characters
@@ -1162,7 +1165,7 @@ describe("whats91.Chatbot check: defects found and fixed", () => {
   test.each([
     [
       [{ id: "a", label: "l".repeat(21) }],
-      "response.buttons.0.label: expected a string of 1 to 20 characters, not blank",
+      `response.buttons.0.label: expected a string of 1 to 20 characters, not blank, ${WELL_FORMED}`,
     ],
     [
       [{ id: "a", lable: "A" }],
@@ -1181,8 +1184,8 @@ describe("whats91.Chatbot check: defects found and fixed", () => {
     ]);
   });
 
-  // isLocalHost recognises IPv4 private ranges only in dotted form: an IPv4-mapped IPv6 address
-  // (which URL normalises to hex, "[::ffff:7f00:1]") of a loopback or private host passes.
+  // An IPv4-mapped IPv6 address (which URL normalises to hex, "[::ffff:7f00:1]") of a loopback or
+  // private host is refused (the rule refuses every IPv4-mapped address; see isPublicHost).
   test.each([
     "https://[::ffff:127.0.0.1]/a.png",
     "https://[::ffff:10.0.0.1]/a.png",
