@@ -45,6 +45,48 @@ export function requireSetting(namespace: string, spec: SettingSpec): string {
   );
 }
 
+/**
+ * What makes a base URL setting unusable, or undefined when it is fine. Each of these would send
+ * requests somewhere other than the URL seems to say: a user name and password go out as HTTP Basic
+ * credentials (replacing the vendor's own) and show in messages that name the endpoint; a fragment
+ * swallows the request's path; a query takes it in, or adds a second credential; "." and ".."
+ * segments move the path. The value itself is never quoted: it may hold a password.
+ */
+export function baseUrlProblem(text: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\s\\\u0000-\u001f\u007f]/.test(text))
+    return "must not contain spaces, backslashes or control characters";
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return "must be an absolute URL (https://host/path)";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an http or https URL";
+  if (!/^https?:\/\/[^/]/i.test(text)) return "must be written out in full (https://host/path)";
+  const authority = /^https?:\/\/([^/?#]*)/i.exec(text)?.[1] ?? "";
+  if (authority.includes("@") || url.username || url.password)
+    return "must not hold a user name or password: give credentials in their own settings";
+  if (text.includes("?")) return "must not have a query (?...): request paths are appended to it";
+  if (text.includes("#")) return "must not have a fragment (#...): request paths are appended to it";
+  const path = text.slice(/^https?:\/\/[^/]*/i.exec(text)?.[0].length ?? 0);
+  if (path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment)))
+    return 'must not have "." or ".." path segments';
+  return undefined;
+}
+
+/**
+ * A base URL setting (an API or token endpoint), `fallback` when unset; refused with an error that
+ * names the setting and the rule when `baseUrlProblem` finds one.
+ */
+export function readUrlSetting(namespace: string, spec: SettingSpec, fallback: () => string): string {
+  const value = readSetting(namespace, spec);
+  if (value === undefined) return fallback();
+  const problem = baseUrlProblem(value);
+  if (problem) throw new ConfigurationError(`${namespace}:${spec.key} (or ${spec.env}) ${problem}`);
+  return value;
+}
+
 /** A positive number of requests per second (pacing settings); undefined when not set. */
 export function readRateSetting(namespace: string, spec: SettingSpec): number | undefined {
   const raw = readSetting(namespace, spec);

@@ -3,19 +3,105 @@
  * whose config carries request headers) and pass through `redact` before they leave the provider.
  */
 
-const REDACTED = "[REDACTED]";
+import axios from "axios";
 
-/** Replaces every occurrence of each secret (and its URL-encoded form) in `text`. */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    // Very short values would redact ordinary words; credentials are never that short.
-    if (!secret || secret.length < 6) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
-      out = out.split(form).join(REDACTED);
-    }
+const REDACTED = "[REDACTED]";
+// Very short values would redact ordinary words; credentials are never that short.
+const MIN_SECRET_LENGTH = 6;
+
+/**
+ * The forms a credential takes on the wire, any of which a vendor (or a proxy) may echo back in an
+ * error: as written; as a path segment (encodeURIComponent); as the HTTP client encodes a query
+ * (axios keeps `$ : ,` and writes a space as `+`); as a form body (URLSearchParams); inside JSON text
+ * (quotes, backslashes and `/` escaped); and inside base64 (HTTP Basic credentials "user:secret").
+ */
+export function wireForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const jsonForms = [json, json.replace(/\//g, "\\/")];
+  const forms = [
+    secret,
+    // As an HTTP header value: the receiver drops spaces and tabs around it.
+    secret.trim(),
+    ...jsonForms,
+    // JSON written in ASCII only (\u00e9 for é).
+    ...jsonForms.map((j) =>
+      j.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+    ),
+    ...base64Forms(secret),
+  ];
+  // The URL encoders throw on a lone surrogate, which no encoded form can then hold.
+  try {
+    forms.push(
+      encodeURIComponent(secret),
+      axios.getUri({ url: "/", params: { k: secret } }).replace(/^\/\?k=/, ""),
+      new URLSearchParams({ k: secret }).toString().slice("k=".length),
+    );
+  } catch {
+    // nothing more to add
   }
-  return out;
+  return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * The base64 text that encodes `secret` wherever it starts in the encoded bytes: one run of
+ * characters per alignment (byte offset mod 3), without the characters that mix in bytes around it.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const forms: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+    const whole = Math.floor(padded.length / 3) * 3;
+    // Skip the group that holds the padding bytes, keep only whole groups of the secret's bytes.
+    const text = padded
+      .subarray(0, whole)
+      .toString("base64")
+      .slice(offset === 0 ? 0 : 4);
+    if (text.length >= 8) forms.push(text);
+  }
+  return forms;
+}
+
+/** A pattern for `form` in which a percent escape matches in either case (%2F or %2f). */
+function formPattern(form: string): string {
+  return form
+    .split(/(%[0-9A-F]{2})/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? `%[${part[1]}${part[1].toLowerCase()}][${part[2]}${part[2].toLowerCase()}]`
+        : part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"),
+    )
+    .join("");
+}
+
+/** Replaces every occurrence of each secret, in every form it travels in (`wireForms`), in `text`. */
+export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  const patterns: string[] = [];
+  for (const secret of secrets) {
+    if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+    patterns.push(...wireForms(secret).map(formPattern));
+  }
+  if (patterns.length === 0) return text;
+  // Longest first, so a form that contains another is replaced whole.
+  patterns.sort((a, b) => b.length - a.length);
+  return text.replace(new RegExp(patterns.join("|"), "g"), REDACTED);
+}
+
+/**
+ * `err` with `redactText` applied to its message, stack and every other string it carries (the
+ * vendor's code and request id, a ResourceInitError's reasons), so no property leaks what the
+ * message no longer shows.
+ */
+export function redactError<E>(err: E, redactText: (text: string) => string): E {
+  if (!(err instanceof Error)) return err;
+  const fields = err as unknown as Record<string, unknown>;
+  for (const key of new Set(["message", "stack", ...Object.keys(err)])) {
+    const value = fields[key];
+    if (typeof value === "string") fields[key] = redactText(value);
+    else if (Array.isArray(value))
+      fields[key] = value.map((v) => (typeof v === "string" ? redactText(v) : v));
+  }
+  return err;
 }
 
 export interface ApiErrorDetails {

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as t from "io-ts";
 import { SignJWT } from "jose";
 import { decodeOrThrow, optional } from "../core/codec";
-import { readSetting, SettingSpec } from "../core/credentials";
+import { readSetting, readUrlSetting, SettingSpec } from "../core/credentials";
 import { ConfigurationError } from "../core/errors";
 import { ApiClient, RequestAuth, VendorError } from "../core/http";
 import { CachedToken } from "../core/token";
@@ -81,7 +81,7 @@ export function readCredentials(): Credentials {
     const pem = privateKeyPem(values.privateKey as string);
     return {
       kind: "serviceAccount",
-      authUrl: readSetting(NAMESPACE, SETTINGS.authUrl) ?? DEFAULT_AUTH_URL,
+      authUrl: readUrlSetting(NAMESPACE, SETTINGS.authUrl, () => DEFAULT_AUTH_URL),
       clientId: values.clientId as string,
       clientSecret: values.clientSecret as string,
       serviceAccount: values.serviceAccount as string,
