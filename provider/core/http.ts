@@ -1,10 +1,14 @@
 /**
- * The one HTTP client every platform uses: base URL and credentials, timeouts, request pacing,
+ * The one HTTP client every platform uses: base URL and credentials, timeouts and a deadline per
+ * attempt, caps on the size of answers, bodies and listings, request pacing,
  * retries with exponential backoff and jitter that honour the vendor's rate-limit headers, typed
  * errors and redaction. Vendor specifics (error body shape, retry headers) come in as options.
  */
 import axios, { AxiosInstance, AxiosResponse } from "axios";
-import { AmbiguousRequestError, ApiError, ApiErrorDetails, redact, ResourceInitError } from "./errors";
+import { isWellFormed } from "./codec";
+import { AmbiguousRequestError, ApiError, ApiErrorDetails, InputError, redact, redactError } from "./errors";
+import type { SettingSpec } from "./credentials";
+import { warn } from "./log";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -45,7 +49,19 @@ export interface ApiClientOptions {
   query?: Record<string, string>;
   /** Values that must never appear in an error message (tokens, keys). */
   secrets: string[];
+  /** Idle timeout: the longest the server may stay silent within one attempt; default 30 s. */
   timeoutMs?: number;
+  /**
+   * The longest one attempt may take in all, from connecting to the answer's last byte: a server
+   * that sends a byte now and then never trips the idle timeout. Default 10 s above timeoutMs.
+   */
+  deadlineMs?: number;
+  /** The most bytes of one answer the client reads; a longer answer fails at once. */
+  maxResponseBytes?: number;
+  /** The most bytes of one request body the client sends. */
+  maxRequestBytes?: number;
+  /** The most items one listing collects (see `collect`). */
+  maxListItems?: number;
   retry?: Partial<RetryPolicy>;
   /** Vendor headers, in seconds, that say when to retry; checked with the standard Retry-After. */
   retryAfterHeaders?: string[];
@@ -112,6 +128,8 @@ export interface PaceOptions {
    * operation does not slow the others, and an advertised limit applies to its own operation.
    */
   operation?: (req: ApiRequest) => string;
+  /** The platform's pace settings, named in the warning when an advertised limit is not followed. */
+  settings?: { namespace: string; specs: { readsPerSecond: SettingSpec; writesPerSecond: SettingSpec } };
 }
 
 export interface ApiRequest {
@@ -132,12 +150,18 @@ export interface ApiResponse {
   data: unknown;
 }
 
-/** Encodes each value for use as one path segment. */
+/**
+ * Encodes each value for use as one path segment. An id that is not well-formed Unicode (an id
+ * given to `get` or `import`, which no check sees) fails with an error that says so, where
+ * encodeURIComponent would throw a bare "URI malformed".
+ */
 export function encodePath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
-  return strings.reduce(
-    (acc, s, i) => acc + s + (i < values.length ? encodeURIComponent(String(values[i])) : ""),
-    "",
-  );
+  const segment = (value: string | number) => {
+    if (!isWellFormed(String(value)))
+      throw new InputError("an id sent in a request path must be well-formed Unicode (no lone surrogates)");
+    return encodeURIComponent(String(value));
+  };
+  return strings.reduce((acc, s, i) => acc + s + (i < values.length ? segment(values[i]) : ""), "");
 }
 
 // Network failures where the request certainly never reached the server: safe to send again.
@@ -151,14 +175,34 @@ const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "PATCH", "DEL
  */
 export class Pacer {
   private static readonly NAP_MS = 100;
+  /** Distinct notes kept per pacer: a header whose value changes with every answer must not flood the log. */
+  private static readonly MAX_NOTES = 8;
   private last = -Infinity;
   private queue: Promise<void> = Promise.resolve();
+  private readonly notes = new Set<string>();
   constructor(private perSecond: number) {}
   get rate(): number {
     return this.perSecond;
   }
+  /** Sets the rate as it is: a rate the user fixed. */
   setRate(perSecond: number): void {
     if (perSecond > 0 && Number.isFinite(perSecond)) this.perSecond = perSecond;
+  }
+  /**
+   * Follows a rate learned from the vendor's answers, held within `bounds`; says which bound held
+   * it, if one did (a rate that is not positive and finite is ignored, as by setRate).
+   */
+  learn(perSecond: number, bounds: RateBounds): "floor" | "ceiling" | undefined {
+    if (!(perSecond > 0 && Number.isFinite(perSecond))) return undefined;
+    const held = perSecond < bounds.floor ? "floor" : perSecond > bounds.ceiling ? "ceiling" : undefined;
+    this.setRate(held === "floor" ? bounds.floor : held === "ceiling" ? bounds.ceiling : perSecond);
+    return held;
+  }
+  /** True the first time this pacer sees `note`: a warning about it is said once, not per request. */
+  firstNote(note: string): boolean {
+    if (this.notes.has(note) || this.notes.size >= Pacer.MAX_NOTES) return false;
+    this.notes.add(note);
+    return true;
   }
   wait(): Promise<void> {
     const turn = this.queue.then(async () => {
@@ -184,6 +228,44 @@ export class Pacer {
 
 /** Share of an advertised limit that adaptive pacing uses: headroom for clock skew and jitter. */
 export const ADAPTIVE_MARGIN = 0.95;
+
+/** The range within which a rate learned from a vendor's header is followed. */
+export interface RateBounds {
+  floor: number;
+  ceiling: number;
+}
+
+/**
+ * The bounds of a learned rate, from the class's starting rate, which sits just under the vendor's
+ * lowest documented plan (Sendbird's free trial, LINE WORKS's Free plan). The floor, a tenth of it,
+ * admits every stricter limit the vendors document (LINE WORKS's fixed 10 a minute is a sixth of
+ * its Free plan's 60), while a broken or hostile header advertising one request a day slows the
+ * pace tenfold at most instead of stalling every request of the process (pacers are shared). The
+ * ceiling, a hundred times it, is above the largest plans (Sendbird's 600 GET/s is 75 times its
+ * starting 8; LINE WORKS's 240 a minute 8 times its 0.5/s), so no header switches pacing off.
+ */
+export function learnedBounds(startingRate: number): RateBounds {
+  return { floor: startingRate / 10, ceiling: startingRate * 100 };
+}
+
+const MiB = 1024 * 1024;
+/**
+ * One answer is one bot or one page of a listing, but DeadSimpleChat lists every bot in one answer:
+ * 32 MiB holds DEFAULT_MAX_LIST_ITEMS bots of some 300 bytes, and bounds what a hostile or broken
+ * server can make the process hold (an answer is buffered, then parsed).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * MiB;
+/** A request body is one bot's settings: a few KiB. */
+export const DEFAULT_MAX_REQUEST_BYTES = 4 * MiB;
+/** Far more bots (or domains of one bot) than an account holds; less than overwhelms the process. */
+export const DEFAULT_MAX_LIST_ITEMS = 100_000;
+/** What one attempt may take beyond the idle timeout before it is abandoned. */
+const DEADLINE_ALLOWANCE_MS = 10_000;
+
+/** A byte count in MiB, as error messages give it. */
+function mib(bytes: number): string {
+  return `${Number((bytes / MiB).toPrecision(3))} MiB`;
+}
 
 /**
  * Reads "N" or "N;w=SECONDS" as requests per second; undefined when absent or unreadable. A limit
@@ -235,16 +317,29 @@ export class ApiClient {
   /** Per-operation pacers (PaceOptions.operation), by class and operation. */
   private readonly operationPacers = new Map<string, Pacer>();
   private readonly paceKey: string;
+  private readonly deadlineMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly maxRequestBytes: number;
+  private readonly maxListItems: number;
 
   constructor(private readonly opts: ApiClientOptions) {
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    const timeout = opts.timeoutMs ?? 30_000;
+    this.deadlineMs = opts.deadlineMs ?? timeout + DEADLINE_ALLOWANCE_MS;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.maxListItems = opts.maxListItems ?? DEFAULT_MAX_LIST_ITEMS;
     this.http = axios.create({
       baseURL: opts.baseUrl.replace(/\/+$/, ""),
-      timeout: opts.timeoutMs ?? 30_000,
+      // The node adapter's timeout is the socket's idle timeout; `deadlineMs` bounds the whole attempt.
+      timeout,
       headers: opts.headers,
       // Every status is handled below, so axios never throws for one.
       validateStatus: () => true,
       maxRedirects: 0,
+      // Counted as the answer arrives (decompressed): reading stops, and the socket is closed, at the cap.
+      maxContentLength: this.maxResponseBytes,
+      maxBodyLength: this.maxRequestBytes,
     });
     const pace = opts.pace;
     this.paceKey = `${opts.platform} ${this.http.defaults.baseURL}`;
@@ -290,29 +385,90 @@ export class ApiClient {
     return pacer;
   }
 
-  /** Follows the limit the vendor advertises, for a class whose rate the user did not fix. */
-  private adapt(methodClass: MethodClass, headers: Record<string, unknown>, pacer: Pacer | undefined): void {
+  /**
+   * Follows the limit the vendor advertises, for a class whose rate the user did not fix, within
+   * `learnedBounds`; a limit outside them is not followed, and a warning says so.
+   */
+  private adapt(
+    req: ApiRequest,
+    methodClass: MethodClass,
+    headers: Record<string, unknown>,
+    pacer: Pacer | undefined,
+  ): void {
     const pace = this.opts.pace;
     if (!pace?.limitHeader || !pacer) return;
-    if (pace.fixed?.[methodClass === "read" ? "readsPerSecond" : "writesPerSecond"]) return;
-    const advertised = advertisedRate(headers[pace.limitHeader.toLowerCase()], pace.limitWindowSeconds);
-    if (advertised !== undefined) pacer.setRate(advertised * ADAPTIVE_MARGIN);
+    const setting = methodClass === "read" ? "readsPerSecond" : "writesPerSecond";
+    if (pace.fixed?.[setting]) return;
+    const value = headers[pace.limitHeader.toLowerCase()];
+    const advertised = advertisedRate(value, pace.limitWindowSeconds);
+    if (advertised === undefined) return;
+    const bounds = learnedBounds(pace.defaults[setting]);
+    const held = pacer.learn(advertised * ADAPTIVE_MARGIN, bounds);
+    if (!held || !pacer.firstNote(String(value))) return;
+    // A warning must never fail the request that brought the header.
+    warn(this.ignoredLimit(req, methodClass, String(value), held, pacer.rate)).catch(() => undefined);
+  }
+
+  /** The warning for an advertised limit outside the bounds: platform, header, value (shortened), setting. */
+  private ignoredLimit(
+    req: ApiRequest,
+    methodClass: MethodClass,
+    value: string,
+    held: "floor" | "ceiling",
+    rate: number,
+  ): string {
+    const pace = this.opts.pace as PaceOptions;
+    const what = methodClass === "read" ? "reads" : "writes";
+    const setting = methodClass === "read" ? "readsPerSecond" : "writesPerSecond";
+    const spec = pace.settings?.specs[setting];
+    const name = spec
+      ? `${pace.settings?.namespace}:${spec.key} (or ${spec.env})`
+      : `the ${this.opts.platform} ${setting} setting`;
+    // A hostile header may be huge; what it holds is digits (advertisedRate read it), never a credential.
+    const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
+    const operation = pace.operation ? ` for ${pace.operation(req)}` : "";
+    const perSecond = Number(rate.toPrecision(3));
+    const bound =
+      held === "floor"
+        ? `below the provider's floor of ${perSecond} ${what} a second (a tenth of the starting pace)`
+        : `above the provider's ceiling of ${perSecond} ${what} a second (a hundred times the starting pace)`;
+    return this.redact(
+      `${this.opts.platform} advertised a rate limit of "${shown}" in its ${pace.limitHeader} header` +
+        `${operation}, ${bound}: the advertised limit was ignored, and ${what} go at ${perSecond} a second. ` +
+        `To choose the pace, set ${name}.`,
+    );
   }
 
   /**
-   * Runs `action`; any error it throws leaves with this client's secrets redacted from its message
-   * (and from the reasons of a ResourceInitError), so no credential reaches the engine's output.
+   * Appends one page of a listing to `into`, item by item (spreading a page of some 130,000 items
+   * into push() overflows the stack). A listing longer than `maxListItems` fails before it is kept:
+   * more than the provider holds in memory, or a vendor whose pages do not end.
+   */
+  collect<T>(into: T[], page: readonly T[], listing: string): void {
+    if (into.length + page.length > this.maxListItems) {
+      throw new Error(
+        `${listing} has more than ${this.maxListItems} items, the most the provider reads of one listing: ` +
+          "the vendor holds more than the provider reads, or its listing does not end",
+      );
+    }
+    for (const item of page) into.push(item);
+  }
+
+  /**
+   * Runs `action`; any error it throws leaves with this client's secrets redacted from its message,
+   * stack and every other text it carries (a ResourceInitError's reasons, the vendor's code), so no
+   * credential reaches the engine's output.
    */
   async redacting<T>(action: () => Promise<T>): Promise<T> {
     try {
       return await action();
     } catch (err) {
-      if (err instanceof Error) {
-        err.message = this.redact(err.message);
-        if (err instanceof ResourceInitError) err.reasons = err.reasons.map((r) => this.redact(r));
-      }
-      throw err;
+      throw redactError(err, (text) => this.redact(text));
     }
+  }
+
+  private redactOptional(text: string | undefined): string | undefined {
+    return text === undefined ? undefined : this.redact(text);
   }
 
   get platform(): string {
@@ -342,6 +498,12 @@ export class ApiClient {
       const authHeaders = await this.opts.auth?.headers();
 
       let res: AxiosResponse;
+      // The idle timeout fires only on silence: a server trickling bytes is cut off here. Aborting
+      // destroys the request and its socket; the timer is cleared after the attempt, and unref'd so
+      // it never keeps the process alive.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
+      timer.unref();
       try {
         res = await this.http.request({
           method: req.method,
@@ -349,9 +511,25 @@ export class ApiClient {
           params: { ...this.opts.query, ...req.query },
           data: req.body,
           headers: authHeaders,
+          signal: deadline.signal,
         });
       } catch (err) {
-        const code = networkErrorCode(err);
+        clearTimeout(timer);
+        // Too large is final: the same request gets the same answer (or sends the same body).
+        const exceeded = exceededLimit(err);
+        if (exceeded === "request") {
+          const cause = `the request body is larger than ${mib(this.maxRequestBytes)}, the most the provider sends`;
+          throw new ApiError(details, `${ApiError.describe(details)}: ${cause}`);
+        }
+        if (exceeded === "response") {
+          // The request was sent and perhaps acted on: only its answer is refused. Its status says
+          // an answer came (a lookup does not wait for a passing outage: the same answer comes again).
+          const answered = { ...details, status: answeredStatus(err) };
+          const cause = `the answer is larger than ${mib(this.maxResponseBytes)}, the most the provider reads`;
+          if (!idempotent) throw new AmbiguousRequestError(answered, cause);
+          throw new ApiError(answered, `${ApiError.describe(answered)}: ${cause}`);
+        }
+        const code = deadline.signal.aborted ? "timeout" : networkErrorCode(err);
         const notSent = NOT_SENT_CODES.has(code);
         // Name the endpoint: a wrong base URL is the usual cause, and it holds no credential.
         const cause = `network error ${code} reaching ${this.redact(this.opts.baseUrl)}`;
@@ -360,8 +538,9 @@ export class ApiClient {
         await sleep(this.backoff(attempt));
         continue;
       }
+      clearTimeout(timer);
 
-      this.adapt(methodClass, res.headers as Record<string, unknown>, pacer);
+      this.adapt(req, methodClass, res.headers as Record<string, unknown>, pacer);
       if (res.status >= 200 && res.status < 300) return { status: res.status, data: res.data };
       // A refused token was not acted on: try once more with fresh credentials (it may have expired).
       if (res.status === 401 && this.opts.auth && authHeaders && !reauthenticated) {
@@ -374,9 +553,10 @@ export class ApiClient {
       const failed: ApiErrorDetails = {
         ...details,
         status: res.status,
-        vendorCode: vendor.code,
+        // Every part of a vendor's answer may echo the request, credentials included.
+        vendorCode: typeof vendor.code === "string" ? this.redact(vendor.code) : vendor.code,
         vendorMessage: vendor.message === undefined ? undefined : this.redact(vendor.message),
-        requestId: vendor.requestId ?? this.requestId(res),
+        requestId: this.redactOptional(vendor.requestId ?? this.requestId(res)),
       };
       // 429 means the server refused the request without acting on it: always safe to resend.
       const refused = res.status === 429 || (this.opts.retryable?.(res.status, vendor) ?? false);
@@ -436,6 +616,20 @@ export class ApiClient {
     // Honour the server's wait, plus a little jitter so parallel clients do not return together.
     return Math.min(this.retry.maxRetryAfterMs, askedMs) + Math.random() * this.retry.baseDelayMs;
   }
+}
+
+/** Which size cap of the client an axios error is about, if any. */
+function exceededLimit(err: unknown): "request" | "response" | undefined {
+  if (!axios.isAxiosError(err)) return undefined;
+  if (err.code === "ERR_BAD_RESPONSE" && /maxContentLength/.test(err.message)) return "response";
+  if (err.code === "ERR_BAD_REQUEST" && /maxBodyLength/.test(err.message)) return "request";
+  return undefined;
+}
+
+/** The HTTP status of an answer whose body was refused, if its head arrived. */
+function answeredStatus(err: unknown): number | undefined {
+  const status = (err as { request?: { res?: { statusCode?: unknown } } }).request?.res?.statusCode;
+  return typeof status === "number" ? status : undefined;
 }
 
 function networkErrorCode(err: unknown): string {

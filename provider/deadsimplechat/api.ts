@@ -12,7 +12,13 @@ import { ApiClient, encodePath, VendorError } from "../core/http";
 import { CoalescedReads } from "../core/coalesce";
 import { ApiError, InputError } from "../core/errors";
 import { decodeOrThrow, optional } from "../core/codec";
-import { perSettings, readFixedRates, readSetting, requireSetting, SettingSpec } from "../core/credentials";
+import {
+  perSettings,
+  readFixedRates,
+  readUrlSetting,
+  requireSetting,
+  SettingSpec,
+} from "../core/credentials";
 
 export const NAMESPACE = "deadsimplechat";
 
@@ -136,7 +142,11 @@ export class DeadSimpleChatApi {
   listBots(): Promise<BotRecord[]> {
     return this.reads.get("bots", async () => {
       const res = await this.client.request({ method: "GET", path: "/bots" });
-      return decodeOrThrow(ListAnswer, res.data, "DeadSimpleChat list-bots response").bots;
+      const listed = decodeOrThrow(ListAnswer, res.data, "DeadSimpleChat list-bots response").bots;
+      // One answer holds every bot: capped all the same, like the paged listings.
+      const bots: BotRecord[] = [];
+      this.client.collect(bots, listed, "DeadSimpleChat list-bots");
+      return bots;
     });
   }
 
@@ -239,7 +249,7 @@ const apis = new Map<string, DeadSimpleChatApi>();
 /** The API for the configured account (stack config first, then environment; read at call time). */
 export function deadSimpleChatApi(): DeadSimpleChatApi {
   const apiKey = requireSetting(NAMESPACE, SETTINGS.apiKey);
-  const apiUrl = readSetting(NAMESPACE, SETTINGS.apiUrl) ?? DEFAULT_API_URL;
+  const apiUrl = readUrlSetting(NAMESPACE, SETTINGS.apiUrl, () => DEFAULT_API_URL);
   const fixed = readFixedRates(NAMESPACE, SETTINGS);
   const api = perSettings(apis, [apiUrl, apiKey, fixed], () => {
     const client = new ApiClient({

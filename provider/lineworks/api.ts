@@ -15,7 +15,7 @@
 import * as t from "io-ts";
 import { CoalescedReads } from "../core/coalesce";
 import { decodeOrThrow, optional } from "../core/codec";
-import { perSettings, readFixedRates, readSetting } from "../core/credentials";
+import { perSettings, readFixedRates, readUrlSetting } from "../core/credentials";
 import { ApiError } from "../core/errors";
 import { ApiClient, ApiRequest, encodePath, VendorError } from "../core/http";
 import { KeyQueue } from "../core/keyQueue";
@@ -263,7 +263,7 @@ export class LineWorksApi {
     const bots: BotListItem[] = [];
     await this.pages("/bots", (data) => {
       const page = decodeOrThrow(BotPage, data, "LINE WORKS list-bots response");
-      bots.push(...page.bots);
+      this.client.collect(bots, page.bots, "LINE WORKS list-bots");
       return page.responseMetaData?.nextCursor;
     });
     return bots;
@@ -303,7 +303,7 @@ export class LineWorksApi {
       try {
         await this.pages(encodePath`/bots/${botId}/domains`, (data) => {
           const page = decodeOrThrow(DomainPage, data, "LINE WORKS list-bot-domains response");
-          domains.push(...page.domains);
+          this.client.collect(domains, page.domains, "LINE WORKS list-bot-domains");
           return page.responseMetaData?.nextCursor;
         });
       } catch (err) {
@@ -408,7 +408,7 @@ const apis = new Map<string, LineWorksApi>();
 /** The API for the configured credentials (stack config first, then environment; read at call time). */
 export function lineworksApi(): LineWorksApi {
   const credentials = readCredentials();
-  const apiUrl = (readSetting(NAMESPACE, SETTINGS.apiUrl) ?? DEFAULT_API_URL).replace(/\/+$/, "");
+  const apiUrl = readUrlSetting(NAMESPACE, SETTINGS.apiUrl, () => DEFAULT_API_URL).replace(/\/+$/, "");
   const fixed = readFixedRates(NAMESPACE, SETTINGS);
   const authentication = clientAuthentication(credentials);
   const api = perSettings(apis, [apiUrl, authentication.identity, fixed], () => {
@@ -429,6 +429,7 @@ export function lineworksApi(): LineWorksApi {
         limitHeader: "rateLimit-limit",
         limitWindowSeconds: LIMIT_WINDOW_SECONDS,
         operation: operationOf,
+        settings: { namespace: NAMESPACE, specs: SETTINGS },
       },
     });
     return new LineWorksApi(client, apiUrl, new CoalescedReads(LIST_TTL_MS));

@@ -3,7 +3,14 @@ import * as t from "io-ts";
 import { ApiClient, encodePath, VendorError } from "../core/http";
 import { ApiError, ConfigurationError } from "../core/errors";
 import { decodeOrThrow, optional } from "../core/codec";
-import { perSettings, readFixedRates, readSetting, requireSetting, SettingSpec } from "../core/credentials";
+import {
+  perSettings,
+  readFixedRates,
+  readSetting,
+  readUrlSetting,
+  requireSetting,
+  SettingSpec,
+} from "../core/credentials";
 
 export const NAMESPACE = "sendbird";
 
@@ -177,7 +184,7 @@ const clients = new Map<string, ApiClient>();
 /** The API for the configured application (stack config first, then environment; read at call time). */
 export function sendbirdApi(): SendbirdApi {
   const apiToken = requireSetting(NAMESPACE, SETTINGS.apiToken);
-  const apiUrl = readSetting(NAMESPACE, SETTINGS.apiUrl) ?? defaultApiUrl();
+  const apiUrl = readUrlSetting(NAMESPACE, SETTINGS.apiUrl, defaultApiUrl);
   const fixed = readFixedRates(NAMESPACE, SETTINGS);
   const client = perSettings(clients, [apiUrl, apiToken, fixed], () => {
     return new ApiClient({
@@ -193,6 +200,7 @@ export function sendbirdApi(): SendbirdApi {
         defaults: DEFAULT_RATES,
         fixed,
         limitHeader: "X-RateLimit-Limit",
+        settings: { namespace: NAMESPACE, specs: SETTINGS },
       },
     });
   });

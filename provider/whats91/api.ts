@@ -10,7 +10,14 @@ import * as t from "io-ts";
 import { ApiClient, encodePath, VendorError } from "../core/http";
 import { ApiError, ConfigurationError } from "../core/errors";
 import { decodeOrThrow, optional } from "../core/codec";
-import { perSettings, readFixedRates, readSetting, requireSetting, SettingSpec } from "../core/credentials";
+import {
+  perSettings,
+  readFixedRates,
+  readSetting,
+  readUrlSetting,
+  requireSetting,
+  SettingSpec,
+} from "../core/credentials";
 
 export const NAMESPACE = "whats91";
 
@@ -192,7 +199,7 @@ export class Whats91Api {
         query: { senderId, ...filter, page, limit: 100 },
       });
       const { chatbots, pagination } = decodeOrThrow(Listed, res.data, "Whats91 list-chatbots response").data;
-      all.push(...chatbots);
+      this.client.collect(all, chatbots, "Whats91 list-chatbots");
       if (!pagination.hasMore || chatbots.length === 0) return all;
     }
     throw new Error(`Whats91 listed more than ${MAX_PAGES} pages of chatbots; narrow the search`);
@@ -209,7 +216,7 @@ export function configuredSenderId(): string | undefined {
 /** The API for the configured token (stack config first, then environment; read at call time). */
 export function whats91Api(): Whats91Api {
   const apiToken = requireSetting(NAMESPACE, SETTINGS.apiToken);
-  const apiUrl = readSetting(NAMESPACE, SETTINGS.apiUrl) ?? DEFAULT_API_URL;
+  const apiUrl = readUrlSetting(NAMESPACE, SETTINGS.apiUrl, () => DEFAULT_API_URL);
   if (/\s/.test(apiToken)) {
     throw new ConfigurationError("whats91:apiToken (or WHATS91_API_TOKEN) must not contain whitespace");
   }

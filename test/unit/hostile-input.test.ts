@@ -24,6 +24,8 @@ import {
   shownName,
 } from "../../provider/core/codec";
 import { checkInputs } from "../../provider/core/check";
+import { InputError } from "../../provider/core/errors";
+import { encodePath } from "../../provider/core/http";
 import { failuresNamingNoValue, jsonValues } from "../../provider/core/host";
 import { botHandlers as sendbirdBot } from "../../provider/sendbird/bot";
 import { botHandlers as deadSimpleChatBot } from "../../provider/deadsimplechat/bot";
@@ -395,5 +397,26 @@ describe('item 10: a JSON key "__proto__" stays a plain property', () => {
 
   test("canonicalJson keeps the key (Object.fromEntries defines it as data)", () => {
     expect(canonicalJson(hostile())).toBe('{"__proto__":{"polluted":"yes"},"k":[{"__proto__":{"x":1}}]}');
+  });
+});
+
+describe("item 8: an id no check saw (get, import)", () => {
+  test("a lone surrogate in a path id fails naming the rule, not with URIError", () => {
+    expect(() => encodePath`/bots/${"bot\uD800"}`).toThrow(
+      new InputError("an id sent in a request path must be well-formed Unicode (no lone surrogates)"),
+    );
+    expect(encodePath`/bots/${"bot 😀/1"}`).toBe("/bots/bot%20%F0%9F%98%80%2F1");
+  });
+
+  test("reading a Sendbird bot imported under such an id fails with that error", async () => {
+    const saved = { ...process.env };
+    // Nothing is sent: the path is refused before any request (port 9 would refuse it anyway).
+    process.env.SENDBIRD_API_TOKEN = `t${Math.random().toString(36).slice(2)}`;
+    process.env.SENDBIRD_API_URL = "http://127.0.0.1:9/v3";
+    try {
+      await expect(sendbirdBot.read("bot\uD800", {})).rejects.toThrow("well-formed Unicode");
+    } finally {
+      process.env = saved;
+    }
   });
 });
