@@ -71,11 +71,20 @@ const SHORT_ESCAPES = new Map([
  * {@link NAME_SHOWN} characters with an ellipsis. A terminal shows it as text and nothing else.
  */
 export function shownName(name: string): string {
+  return shownText(name, NAME_SHOWN);
+}
+
+/**
+ * Text that is not ours as a message may show it: escaped like `shownName` and cut after `max`
+ * characters. `quotes: false` leaves `"` and `\` as they are (a vendor's message quoting a field).
+ */
+export function shownText(text: string, max: number, opts: { quotes?: boolean } = {}): string {
+  const quotes = opts.quotes ?? true;
   let out = "";
   let shown = 0;
-  for (const ch of name) {
+  for (const ch of text) {
     let piece = ch;
-    if (ch === '"' || ch === "\\") piece = `\\${ch}`;
+    if (quotes && (ch === '"' || ch === "\\")) piece = `\\${ch}`;
     else if (SHORT_ESCAPES.has(ch)) piece = SHORT_ESCAPES.get(ch)!;
     else if (ch !== " " && /[\p{C}\p{Z}]/u.test(ch)) {
       piece = [...Array(ch.length).keys()]
@@ -83,7 +92,7 @@ export function shownName(name: string): string {
         .join("");
     }
     const width = piece === ch ? 1 : piece.length;
-    if (shown + width > NAME_SHOWN) return `${out}…`;
+    if (shown + width > max) return `${out}…`;
     out += piece;
     shown += width;
   }

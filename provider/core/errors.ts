@@ -11,17 +11,26 @@ const MIN_SECRET_LENGTH = 6;
 
 /**
  * The forms a credential takes on the wire, any of which a vendor (or a proxy) may echo back in an
- * error: as written; as a path segment (encodeURIComponent); as the HTTP client encodes a query
- * (axios keeps `$ : ,` and writes a space as `+`); as a form body (URLSearchParams); inside JSON text
- * (quotes, backslashes and `/` escaped); and inside base64 (HTTP Basic credentials "user:secret").
+ * error: as written (and trimmed, as a header value); as a path segment (encodeURIComponent); as
+ * the HTTP client encodes a query (axios keeps `$ : ,` and writes a space as `+`), and that decoded
+ * again; as a form body (URLSearchParams); HTML-escaped; inside JSON text (quotes and backslashes
+ * escaped, also `/`, `& < >` or non-ASCII characters as some encoders do); and inside base64 (HTTP
+ * Basic credentials "user:secret").
  */
 export function wireForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
-  const jsonForms = [json, json.replace(/\//g, "\\/")];
+  // Some encoders also escape "/" (PHP), or "&", "<" and ">" (Go's encoding/json).
+  const goJson = json.replace(/[&<>]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  const jsonForms = [json, json.replace(/\//g, "\\/"), goJson];
+  const html = secret.replace(/[&<>"']/g, (c) => `&${HTML_ENTITIES[c]};`);
   const forms = [
     secret,
     // As an HTTP header value: the receiver drops spaces and tabs around it.
     secret.trim(),
+    // A query decoded with decodeURIComponent, which leaves a "+" for a space.
+    secret.replace(/ /g, "+"),
+    // In an HTML error page.
+    html,
     ...jsonForms,
     // JSON written in ASCII only (\u00e9 for é).
     ...jsonForms.map((j) =>
@@ -62,15 +71,17 @@ function base64Forms(secret: string): string[] {
   return forms;
 }
 
-/** A pattern for `form` in which a percent escape matches in either case (%2F or %2f). */
+const HTML_ENTITIES: Record<string, string> = { "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "#39" };
+
+/** A pattern for `form` in which hex escapes match in either case (%2F or %2f, \u00e9 or \u00E9). */
 function formPattern(form: string): string {
+  const anyCase = (hex: string) => [...hex].map((d) => `[${d.toLowerCase()}${d.toUpperCase()}]`).join("");
   return form
-    .split(/(%[0-9A-F]{2})/)
-    .map((part, i) =>
-      i % 2 === 1
-        ? `%[${part[1]}${part[1].toLowerCase()}][${part[2]}${part[2].toLowerCase()}]`
-        : part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"),
-    )
+    .split(/(%[0-9A-F]{2}|\\u[0-9a-f]{4})/)
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      return part.startsWith("%") ? `%${anyCase(part.slice(1))}` : `\\\\u${anyCase(part.slice(2))}`;
+    })
     .join("");
 }
 

@@ -5,7 +5,7 @@
  * errors and redaction. Vendor specifics (error body shape, retry headers) come in as options.
  */
 import axios, { AxiosInstance, AxiosResponse } from "axios";
-import { isWellFormed } from "./codec";
+import { isWellFormed, shownText } from "./codec";
 import { AmbiguousRequestError, ApiError, ApiErrorDetails, InputError, redact, redactError } from "./errors";
 import type { SettingSpec } from "./credentials";
 import { warn } from "./log";
@@ -226,6 +226,9 @@ export class Pacer {
   }
 }
 
+/** How much of a vendor's message or code is read (redacted, then shown cut to a few hundred characters). */
+const VENDOR_TEXT_READ = 10_000;
+
 /** Share of an advertised limit that adaptive pacing uses: headroom for clock skew and jitter. */
 export const ADAPTIVE_MARGIN = 0.95;
 
@@ -401,12 +404,28 @@ export class ApiClient {
     if (pace.fixed?.[setting]) return;
     const value = headers[pace.limitHeader.toLowerCase()];
     const advertised = advertisedRate(value, pace.limitWindowSeconds);
-    if (advertised === undefined) return;
+    if (advertised === undefined) {
+      // Sent but unreadable ("0", "NaN", "1;w=0"): the pace stays as it is, and the user is told.
+      if (value !== undefined && value !== "" && pacer.firstNote(String(value)))
+        warn(this.unreadableLimit(req, String(value), pacer.rate)).catch(() => undefined);
+      return;
+    }
     const bounds = learnedBounds(pace.defaults[setting]);
     const held = pacer.learn(advertised * ADAPTIVE_MARGIN, bounds);
     if (!held || !pacer.firstNote(String(value))) return;
     // A warning must never fail the request that brought the header.
     warn(this.ignoredLimit(req, methodClass, String(value), held, pacer.rate)).catch(() => undefined);
+  }
+
+  /** The warning for a limit header that is not a rate: platform, header, value (escaped, shortened). */
+  private unreadableLimit(req: ApiRequest, value: string, rate: number): string {
+    const pace = this.opts.pace as PaceOptions;
+    const operation = pace.operation ? ` for ${pace.operation(req)}` : "";
+    return this.redact(
+      `${this.opts.platform} sent "${shownText(this.redact(value), 40)}" in its ${pace.limitHeader} header${operation}, ` +
+        `which is not a rate limit ("N" or "N;w=SECONDS", N above 0): it was ignored, and the pace ` +
+        `stays at ${Number(rate.toPrecision(3))} a second.`,
+    );
   }
 
   /** The warning for an advertised limit outside the bounds: platform, header, value (shortened), setting. */
@@ -468,7 +487,16 @@ export class ApiClient {
   }
 
   private redactOptional(text: string | undefined): string | undefined {
-    return text === undefined ? undefined : this.redact(text);
+    return text === undefined ? undefined : shownText(this.redact(text.slice(0, VENDOR_TEXT_READ)), 100);
+  }
+
+  /**
+   * A text of the vendor's answer as an error carries it: redacted, control characters escaped,
+   * at most `max` characters. Only its start is redacted and shown: a secret cut at the end of
+   * what is read lies beyond what is shown.
+   */
+  private vendorText(text: string, max: number): string {
+    return shownText(this.redact(text.slice(0, VENDOR_TEXT_READ)), max, { quotes: false });
   }
 
   get platform(): string {
@@ -553,9 +581,10 @@ export class ApiClient {
       const failed: ApiErrorDetails = {
         ...details,
         status: res.status,
-        // Every part of a vendor's answer may echo the request, credentials included.
-        vendorCode: typeof vendor.code === "string" ? this.redact(vendor.code) : vendor.code,
-        vendorMessage: vendor.message === undefined ? undefined : this.redact(vendor.message),
+        // Every part of a vendor's answer may echo the request (credentials included), hold
+        // terminal escapes or run to megabytes: redacted, escaped and cut before it is shown.
+        vendorCode: typeof vendor.code === "string" ? this.vendorText(vendor.code, 100) : vendor.code,
+        vendorMessage: vendor.message === undefined ? undefined : this.vendorText(vendor.message, 500),
         requestId: this.redactOptional(vendor.requestId ?? this.requestId(res)),
       };
       // 429 means the server refused the request without acting on it: always safe to resend.

@@ -38,6 +38,8 @@ export const LIST_TTL_MS = 2_000;
 const PAGE_COUNT = 100;
 /** A listing that goes on longer than this is not the vendor's (a cursor that never ends). */
 const MAX_PAGES = 1_000;
+/** Longer than any cursor a listing needs (LINE WORKS' are tens of characters); see `pages`. */
+const MAX_CURSOR_LENGTH = 4_096;
 
 /**
  * The `code` values of `{code, description}` error bodies that the provider acts on, spelled as the
@@ -394,6 +396,13 @@ export class LineWorksApi {
       const next = take(res.data);
       // The end is signalled by a null, absent or empty nextCursor (undocumented which).
       if (next === undefined || next === null || next === "") return;
+      // Cursors are kept (to see a repeat) and sent back in the URL: a huge one would fill memory.
+      if (next.length > MAX_CURSOR_LENGTH) {
+        throw new Error(
+          `LINE WORKS list ${path} answered a nextCursor of more than ${MAX_CURSOR_LENGTH} characters, ` +
+            "more than the provider sends back: its listing cannot be read",
+        );
+      }
       if (seen.has(next)) break;
       seen.add(next);
       cursor = next;

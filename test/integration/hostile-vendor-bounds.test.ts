@@ -342,3 +342,63 @@ describe("listings too long to hold", () => {
     expect(vendor.seen).toHaveLength(3);
   });
 });
+
+describe("found by review: what a hostile vendor can still put in an answer", () => {
+  test("LINE WORKS: a nextCursor of megabytes is refused at once, not kept and sent back", async () => {
+    const vendor = await serve((_req, _body, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ domains: [], responseMetaData: { nextCursor: `c${"x".repeat(MiB)}` } }));
+    });
+    const err = await failure(
+      new LineWorksApi(client(vendor.url), `${vendor.url}/v1`, new CoalescedReads(0)).listDomains("42"),
+    );
+    expect(err.message).toBe(
+      "LINE WORKS list /bots/42/domains answered a nextCursor of more than 4096 characters, more than " +
+        "the provider sends back: its listing cannot be read",
+    );
+    expect(vendor.seen).toHaveLength(1);
+  });
+
+  test("a vendor's message is shown escaped and cut: no terminal escape, no megabytes", async () => {
+    const vendor = await serve((_req, _body, res) => {
+      res.writeHead(400, { "Content-Type": "application/json" });
+      res.end(
+        JSON.stringify({
+          code: "\u001b[31mBAD",
+          message: `\u001b[2J\u001b[31mPWNED\n${"x".repeat(2 * MiB)}`,
+        }),
+      );
+    });
+    const parseError = (b: unknown) => b as { code: string; message: string };
+    const err = await failure(client(vendor.url, { parseError }).request({ method: "GET", path: "/bots" }));
+    expect(err).toBeInstanceOf(ApiError);
+    const api = err as ApiError;
+    expect(api.vendorMessage?.startsWith("\\u001b[2J\\u001b[31mPWNED\\n")).toBe(true);
+    expect(api.vendorMessage?.length).toBeLessThanOrEqual(501);
+    expect(api.vendorCode).toBe("\\u001b[31mBAD");
+    expect(err.message).not.toContain("\u001b");
+    expect(err.message.length).toBeLessThan(1_000);
+  });
+
+  test.each(["0", "-1", "NaN", "Infinity", "1e308", "1;w=0", `${"9".repeat(400)};w=x`])(
+    "a limit header %j that is not a rate leaves the pace as it was, with one warning",
+    async (value) => {
+      const vendor = await serve((_req, _body, res) => {
+        res.writeHead(200, { "Content-Type": "application/json", "X-Limit": value });
+        res.end("{}");
+      });
+      const paced = client(vendor.url, {
+        pace: { defaults: { readsPerSecond: 1000, writesPerSecond: 1000 }, limitHeader: "X-Limit" },
+        baseUrl: `${vendor.url}/v${randomBytes(4).toString("hex")}`,
+      });
+      await paced.request({ method: "GET", path: "/a" });
+      await paced.request({ method: "GET", path: "/a" });
+      expect(paced.rate("read")).toBe(1000);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /^pulumi-chatbots: Test sent ".*" in its X-Limit header, which is not a rate limit \("N" or "N;w=SECONDS", N above 0\): it was ignored, and the pace stays at 1000 a second\.$/,
+      );
+      expect(warnings[0].length).toBeLessThan(300);
+    },
+  );
+});

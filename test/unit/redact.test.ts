@@ -19,6 +19,15 @@ describe("wireForms", () => {
     expect(redact(`before ${form} after`, [SECRET])).toBe("before [REDACTED] after");
   });
 
+  test.each([
+    ["Go's encoding/json (& < > escaped)", "AB&CD<x>-123456", "AB\\u0026CD\\u003cx\\u003e-123456"],
+    ["JSON with uppercase \\u escapes", "café-123456", "caf\\u00E9-123456"],
+    ["an HTML error page", "AB&CD\"x'-123456", "AB&amp;CD&quot;x&#39;-123456"],
+    ["a query decoded again (+ for a space)", "DSC$Key:a b/c1234", "DSC$Key:a+b/c1234"],
+  ])("%s", (_, secret, form) => {
+    expect(redact(`<${form}>`, [secret])).toBe("<[REDACTED]>");
+  });
+
   test("percent escapes in either case", () => {
     const lower = encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
     expect(redact(`x=${lower}`, [SECRET])).toBe("x=[REDACTED]");
