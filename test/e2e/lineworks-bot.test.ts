@@ -57,7 +57,8 @@ beforeAll(async () => {
   await ws.run(project, ["stack", "init", stack]);
   // Credentials as a user sets them: secrets encrypted in the stack config.
   await pulumi(["config", "set", "lineworks:clientId", app.clientId]);
-  await pulumi(["config", "set", "--secret", "lineworks:clientSecret", app.clientSecret]);
+  // set-all takes key=value: a generated secret may begin with "-", which `config set` reads as a flag.
+  await pulumi(["config", "set-all", "--secret", `lineworks:clientSecret=${app.clientSecret}`]);
   await pulumi(["config", "set", "lineworks:serviceAccount", app.serviceAccount]);
   // set-all takes key=value, so a PEM (which starts with "-") is not read as a flag.
   await pulumi(["config", "set-all", "--secret", `lineworks:privateKey=${privateKeyPem}`]);

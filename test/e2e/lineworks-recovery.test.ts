@@ -45,7 +45,8 @@ async function newStack(project: string, sandbox: LineWorksSandbox, config: Reco
     ws.run(project, [...args, "--stack", stack], opts);
   await ws.run(project, ["stack", "init", stack]);
   await pulumi(["config", "set", "lineworks:clientId", app.clientId]);
-  await pulumi(["config", "set", "--secret", "lineworks:clientSecret", app.clientSecret]);
+  // set-all takes key=value: a generated secret may begin with "-", which `config set` reads as a flag.
+  await pulumi(["config", "set-all", "--secret", `lineworks:clientSecret=${app.clientSecret}`]);
   await pulumi(["config", "set", "lineworks:serviceAccount", app.serviceAccount]);
   await pulumi(["config", "set-all", "--secret", `lineworks:privateKey=${privateKeyPem}`]);
   await pulumi(["config", "set", "lineworks:apiUrl", sandbox.url]);
