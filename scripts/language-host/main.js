@@ -9,11 +9,17 @@
  *   Flags we may see: `-root=…`, `--logtostderr`, `-v=N`, `--tracing <url>`; all are ignored.
  * - We listen on 127.0.0.1 with an ephemeral port, print "<port>\n" on stdout, and serve the
  *   `pulumirpc.LanguageRuntime` gRPC service until the engine interrupts us.
- * - `Run` starts `node @pulumi/pulumi/cmd/run …` for the program, like the official host does.
+ * - `Run` starts `node [nodeargs] @pulumi/pulumi/cmd/run …` for the program, like the official host
+ *   does, with the same environment: Pulumi.yaml's runtime options (`runtime: {name: nodejs,
+ *   options: {...}}`) become PULUMI_NODEJS_TYPESCRIPT=true (unless `typescript: false`) and
+ *   PULUMI_NODEJS_TSCONFIG_PATH (`tsconfig`); cmd/run then registers ts-node, which type-checks
+ *   against the project's tsconfig (unless PULUMI_NODEJS_TRANSPILE_ONLY=true or `noCheck`) and
+ *   lets `require` of the program directory find index.ts. Without that, Node 22 would run .ts
+ *   files through its own type stripping: no type check, no enums, no index.ts.
  *   Anything else on our stdout/stderr (including the program's) is shown by the engine.
  *
- * Only what `pulumi up/preview/refresh/destroy/stack/config` need for a plain JavaScript program
- * is implemented; every other RPC answers UNIMPLEMENTED (grpc-js does that for missing handlers).
+ * Only what `pulumi up/preview/refresh/destroy/stack/config` need for a JavaScript or TypeScript
+ * program is implemented; every other RPC answers UNIMPLEMENTED (grpc-js does that for missing handlers).
  * Set PULUMI_CHATBOTS_LANGHOST_LOG=<file> to append one line per RPC call to that file.
  *
  * Plain CommonJS on purpose: this runs before any TypeScript build.
@@ -87,6 +93,72 @@ function pulumiPackageDir(dirs) {
   return path.dirname(pkgJson);
 }
 
+/**
+ * The nodejs runtime options of Pulumi.yaml, checked as the official host checks them
+ * (pulumi-language-nodejs parseOptions): `typescript` defaults to true. `packagemanager` is not
+ * read: dependencies are installed by npm, not by this host.
+ * @param {Record<string, unknown>} options
+ * @returns {{ typescript: boolean, tsconfig: string, nodeargs: string }}
+ */
+function parseRuntimeOptions(options) {
+  const parsed = { typescript: true, tsconfig: "", nodeargs: "" };
+  if ("typescript" in options) {
+    if (typeof options.typescript !== "boolean") {
+      throw new Error("the nodejs runtime option typescript must be a boolean");
+    }
+    parsed.typescript = options.typescript;
+  }
+  for (const key of /** @type {const} */ (["tsconfig", "nodeargs"])) {
+    if (key in options) {
+      const value = options[key];
+      if (typeof value !== "string") throw new Error(`the nodejs runtime option ${key} must be a string`);
+      parsed[key] = value;
+    }
+  }
+  return parsed;
+}
+
+/**
+ * Splits `nodeargs` into arguments like a POSIX shell would, without expansions (the official
+ * host uses shlex): blanks separate, quotes group, a backslash escapes outside single quotes.
+ * @param {string} text
+ * @returns {string[]}
+ */
+function splitArgs(text) {
+  /** @type {string[]} */
+  const args = [];
+  let current = "";
+  let inArg = false;
+  /** @type {string | undefined} */
+  let quote;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else current += c;
+    } else if (c === "\\" && i + 1 < text.length && (quote === undefined || /["\\$`]/.test(text[i + 1]))) {
+      current += text[++i];
+      inArg = true;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else current += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inArg = true;
+    } else if (/\s/.test(c)) {
+      if (inArg) args.push(current);
+      current = "";
+      inArg = false;
+    } else {
+      current += c;
+      inArg = true;
+    }
+  }
+  if (quote !== undefined) throw new Error("the nodejs runtime option nodeargs has an unclosed quote");
+  if (inArg) args.push(current);
+  return args;
+}
+
 /** @param {string} file @returns {any} */
 function readJson(file) {
   return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -144,7 +216,8 @@ function main() {
     const programDir = (info && info.getProgramDirectory()) || pwd;
     const rootDir = (info && info.getRootDirectory()) || programDir;
     // The engine passes a file name relative to the program directory, or "." for the directory
-    // itself (then @pulumi/pulumi's run uses package.json "main", or index.js).
+    // itself (then @pulumi/pulumi's run uses package.json "main", or else `require`s the directory,
+    // which finds index.ts too once ts-node is registered).
     const entryPoint = (info && info.getEntryPoint()) || req.getProgram() || ".";
 
     const runPath =
@@ -152,8 +225,22 @@ function main() {
       resolveFrom("@pulumi/pulumi/cmd/run", [programDir, rootDir, startDir]) ||
       path.join(pulumiDir, "cmd", "run");
 
+    const res = new languagePb.RunResponse();
+    /** @type {ReturnType<typeof parseRuntimeOptions>} */
+    let options;
     /** @type {string[]} */
-    const args = [runPath];
+    let nodeArgs;
+    try {
+      const optionsStruct = info && info.getOptions();
+      options = parseRuntimeOptions(optionsStruct ? optionsStruct.toJavaScript() : {});
+      nodeArgs = splitArgs(options.nodeargs);
+    } catch (err) {
+      res.setError(String(err instanceof Error ? err.message : err));
+      return Promise.resolve(res);
+    }
+
+    /** @type {string[]} */
+    const args = [...nodeArgs, runPath];
     /** `--k=v` (not `--k v`): minimist would not take a value starting with "-" as in "--parallel -1". */
     const opt = (/** @type {string} */ k, /** @type {string} */ v) => {
       if (v) args.push(`--${k}=${v}`);
@@ -175,15 +262,18 @@ function main() {
     req.getConfigMap().forEach((/** @type {string} */ v, /** @type {string} */ k) => {
       config[k] = v;
     });
+    /** @type {NodeJS.ProcessEnv} */
     const env = {
       ...process.env,
       PULUMI_CONFIG: JSON.stringify(config),
       PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()),
     };
+    // As the official host: set when on, left as the user's environment has it when off.
+    if (options.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
+    if (options.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
     log(`Run: ${process.execPath} ${args.join(" ")} (cwd ${pwd})`);
 
     return new Promise((resolve) => {
-      const res = new languagePb.RunResponse();
       const child = childProcess.spawn(process.execPath, args, {
         cwd: pwd,
         env,
