@@ -463,7 +463,13 @@ export function parseArguments(args: string[]): CliOptions {
   if (platform === "deadsimplechat") return parseDeadSimpleChat(rest);
   if (platform === "lineworks") return parseLineWorks(rest);
   if (platform === "whats91") return parseWhats91(rest);
-  throw new UsageError(`unknown or missing platform ${JSON.stringify(platform)}`);
+  // The argument itself is not quoted: the message names the rule and the choices.
+  const choices = Object.keys(PLATFORMS).join(", ");
+  throw new UsageError(
+    platform === undefined
+      ? `no platform given: the first argument must be one of ${choices}`
+      : `unknown platform: the first argument must be one of ${choices}`,
+  );
 }
 
 /** The usage text of the named platform, or of all of them. */

@@ -2,7 +2,8 @@
  * The package as users get it: what `npm pack` ships, and a fresh Pulumi project outside the
  * repository that installs the tarball with the lowest @pulumi/pulumi the peer range admits (the
  * rest of the suite runs the repository's own, newer one), then runs plain `pulumi up` and
- * `pulumi destroy` with one resource of every type against the local sandboxes.
+ * `pulumi destroy` with one resource of every type against the local sandboxes. Then the README's
+ * own project, made from the README's text and run with its commands exactly as printed.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -13,12 +14,18 @@ import {
   buildAndPack,
   createUserProject,
   dynamicProviderSdkVersions,
+  markdownCommand,
+  markdownFile,
   peerRangeLowerBound,
+  readme,
+  relativeLinks,
   repoPackageJson,
+  repoPulumiVersion,
   repoRoot,
   run,
   SHIM_OF_TYPE,
   shimRequire,
+  userEnv,
   type PackedPackage,
   type UserProject,
 } from "./package-kit";
@@ -36,6 +43,8 @@ let packed: PackedPackage;
 let project: UserProject;
 let local: LocalSandboxes | undefined;
 let ws: PulumiWorkspace | undefined;
+let readmeRoot: string | undefined;
+let readmeWs: PulumiWorkspace | undefined;
 
 beforeAll(async () => {
   packDir = fs.mkdtempSync(path.join(os.tmpdir(), "chatbots-pack-"));
@@ -52,6 +61,8 @@ afterAll(async () => {
     await ws.run(project.dir, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
   }
   ws?.cleanup();
+  readmeWs?.cleanup();
+  if (readmeRoot) fs.rmSync(readmeRoot, { recursive: true, force: true });
   project?.cleanup();
   await local?.stop();
   fs.rmSync(packDir, { recursive: true, force: true });
@@ -76,6 +87,16 @@ test("npm pack ships compiled JS, type declarations, the docs and the license, n
   for (const shim of fs.readdirSync(path.join(repoRoot, "provider", "shims"))) {
     expect(packed.files).toContain(`dist/provider/shims/${shim.replace(/\.ts$/, ".js")}`);
     expect(packed.files).toContain(`dist/provider/shims/${shim.replace(/\.ts$/, ".d.ts")}`);
+  }
+});
+
+test("the shipped docs link only to files the package ships (their relative links work in node_modules)", () => {
+  for (const doc of DOCS.filter((file) => file.endsWith(".md"))) {
+    const text = fs.readFileSync(path.join(repoRoot, doc), "utf8");
+    const notShipped = relativeLinks(text).filter(
+      (target) => !packed.files.includes(path.posix.normalize(target.replace(/^\.\//, ""))),
+    );
+    expect({ doc, notShipped }).toEqual({ doc, notShipped: [] });
   }
 });
 
@@ -179,4 +200,94 @@ test("plain pulumi up and destroy in the project, with one resource of every typ
   expect(after.filter((r) => r.type in SHIM_OF_TYPE)).toEqual([]);
 
   console.log(`pulumi up and destroy in the user project: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+test("the README's own project as printed: tarball install, pulumi-chatbots-sandbox, the jest example", async () => {
+  const started = Date.now();
+  const text = readme();
+  const tarballName = path.basename(packed.tarball);
+
+  // The clone's commands are the ones buildAndPack ran, and name the file it made.
+  expect(markdownCommand(text, "npm run build")).toBe("npm run build");
+  expect(markdownCommand(text, "npm pack")).toBe("npm pack");
+  expect(text).toContain(`writes ${tarballName}`);
+
+  // The layout the README describes: the clone (holding the tarball) and my-bots/ side by side.
+  readmeRoot = fs.mkdtempSync(path.join(os.tmpdir(), "chatbots-readme-"));
+  fs.mkdirSync(path.join(readmeRoot, "pulumi-chatbots"));
+  fs.copyFileSync(packed.tarball, path.join(readmeRoot, "pulumi-chatbots", tarballName));
+  const dir = path.join(readmeRoot, "my-bots");
+  // Every file of the project is a code block of the README, written as printed.
+  for (const file of [
+    "Pulumi.yaml",
+    "package.json",
+    "tsconfig.json",
+    "index.ts",
+    "jest.config.js",
+    "test/stack.test.ts",
+  ]) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), markdownFile(text, file));
+  }
+
+  readmeWs = pulumiWorkspace();
+  const workspace = readmeWs;
+  // A user's shell: the workspace's backend, passphrase and PULUMI_HOME, none of npm's variables.
+  const user = userEnv();
+  const env = Object.fromEntries(
+    Object.entries(workspace.env).filter(([key]) => key in user || !(key in process.env)),
+  );
+  const shell = (command: string, extra: NodeJS.ProcessEnv = {}) =>
+    run("bash", ["-c", command], { cwd: dir, env: { ...env, ...extra } });
+
+  // Installing: the tarball and the SDK paired with the CLI this repository's tests run.
+  const install = markdownCommand(text, "npm install ../pulumi-chatbots/");
+  expect(install).toBe(`npm install ../pulumi-chatbots/${tarballName} @pulumi/pulumi@${repoPulumiVersion()}`);
+  await shell(install);
+  await shell(markdownCommand(text, "npm install --save-dev "));
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+  expect(manifest.dependencies["pulumi-chatbots"]).toBe(`file:../pulumi-chatbots/${tarballName}`);
+  // The tsconfig works with the TypeScript the package is tested with: the program and the test check.
+  await shell("npx tsc --noEmit");
+
+  // The program, against the sandboxes from a shell.
+  await workspace.run(dir, ["stack", "init", "dev"]);
+  const up = await shell(markdownCommand(text, "npx pulumi-chatbots-sandbox -- pulumi up --yes"));
+  const printed = up.stdout + up.stderr;
+  expect(up.stderr).toMatch(/pulumi-chatbots-sandbox: Sendbird http:\/\/127\.0\.0\.1:\d+\/v3, /);
+  expect(printed).not.toMatch(/[0-9a-f]{48}/); // the shape of every generated credential
+  expect(printed).not.toContain("PRIVATE KEY");
+  const stateDir = path.join(dir, ".pulumi-chatbots-sandbox");
+  const held = (platform: string) =>
+    JSON.parse(fs.readFileSync(path.join(stateDir, `${platform}.json`), "utf8"));
+  expect(
+    held("sendbird").bots.map(
+      (b: { resource: { bot: { bot_userid: string } } }) => b.resource.bot.bot_userid,
+    ),
+  ).toEqual(["assistant"]);
+  const [helpdesk] = held("lineworks").bots;
+  expect(held("lineworks").bots).toHaveLength(1);
+  expect(helpdesk.bot.botName).toBe("Help desk");
+  expect(helpdesk.domains.map((d: { domainId: number }) => d.domainId)).toEqual([10000001]);
+  const outputs = await workspace.run(dir, ["stack", "output", "--stack", "dev"]);
+  expect(outputs.stdout).toMatch(/assistantToken\s+\[secret\]/);
+
+  await shell(markdownCommand(text, "npx pulumi-chatbots-sandbox -- pulumi destroy --yes"));
+  expect(held("sendbird").bots).toEqual([]);
+  expect(held("lineworks").bots).toEqual([]);
+  console.log(
+    `README project, up and destroy through pulumi-chatbots-sandbox: ${(Date.now() - started) / 1000} s`,
+  );
+
+  // The jest example, run as the README says, leaves nothing behind.
+  expect(text).toContain("Run it with `npx jest`.");
+  const tmp = fs.mkdtempSync(path.join(readmeRoot, "tmp-"));
+  const before = fs.readdirSync(dir).sort();
+  const tested = await shell("npx jest", { TMPDIR: tmp });
+  expect(tested.stdout + tested.stderr).toContain("1 passed");
+  // (jest keeps its cache under the temporary directory too: that is jest's, not the example's.)
+  expect(fs.readdirSync(tmp).filter((name) => name.startsWith("pulumi-state-"))).toEqual([]);
+  expect(fs.readdirSync(dir).sort()).toEqual(before);
+  expect(fs.existsSync(path.join(dir, "Pulumi.test.yaml"))).toBe(false);
+  console.log(`README project, all of it: ${(Date.now() - started) / 1000} s`);
 });

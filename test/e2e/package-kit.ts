@@ -187,3 +187,60 @@ export function dynamicProviderSdkVersions(verboseLog: string): string[] {
   const found = verboseLog.matchAll(/Provider\[[^\]]*\]\.GetPluginInfo\(\) success \(#version=([^)\s]+)\)/g);
   return [...new Set([...found].map((m) => m[1]))];
 }
+
+// ---- the README, read as a user would follow it ------------------------------------------------
+
+/** The repository's README.md (the one the package ships). */
+export function readme(): string {
+  return fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+}
+
+interface FencedBlock {
+  /** The info string's first word (`ts`, `sh`, ...). */
+  lang: string;
+  /** The rest of the info string: the file name, for the blocks that are files of a project. */
+  meta: string;
+  code: string;
+}
+
+function fencedBlocks(markdown: string): FencedBlock[] {
+  return [...markdown.matchAll(/^```(\S*)[ \t]*(.*)\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => ({
+    lang: m[1],
+    meta: m[2].trim(),
+    code: m[3],
+  }));
+}
+
+/** The code block printed as the file `name` (its info string is e.g. "json package.json"). */
+export function markdownFile(markdown: string, name: string): string {
+  const blocks = fencedBlocks(markdown).filter((b) => b.meta === name);
+  if (blocks.length !== 1) throw new Error(`expected one code block for ${name}, found ${blocks.length}`);
+  return blocks[0].code;
+}
+
+/** The one shell command line printed in a `sh` block that starts with `prefix`, without its comment. */
+export function markdownCommand(markdown: string, prefix: string): string {
+  const lines = fencedBlocks(markdown)
+    .filter((b) => b.lang === "sh")
+    .flatMap((b) => b.code.split("\n"))
+    .map((line) => line.replace(/\s+#.*$/, "").trim())
+    .filter((line) => line.startsWith(prefix));
+  if (lines.length !== 1) throw new Error(`expected one command starting "${prefix}", found ${lines.length}`);
+  return lines[0];
+}
+
+/**
+ * The targets of the links and images of a Markdown text that are relative paths (no scheme, not
+ * an anchor), without their #fragment; code blocks and code spans are not links.
+ */
+export function relativeLinks(markdown: string): string[] {
+  const prose = markdown.replace(/^```[\s\S]*?^```[ \t]*$/gm, "").replace(/`[^`\n]*`/g, "");
+  const targets = [
+    ...[...prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]), // [x](t), ![x](t)
+    ...[...prose.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((m) => m[1]), // [x]: t
+    ...[...prose.matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/gi)].map((m) => m[1]), // HTML
+  ];
+  return targets
+    .filter((t) => !t.startsWith("#") && !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith("//"))
+    .map((t) => t.replace(/#.*$/, ""));
+}

@@ -1205,7 +1205,7 @@ describe("DeadSimpleChat sandbox CLI", () => {
   });
 
   it("refuses an unknown platform", () => {
-    expect(() => parseArguments(["nope"])).toThrow(/unknown or missing platform/);
+    expect(() => parseArguments(["nope"])).toThrow(/unknown platform: the first argument must be one of/);
   });
 });
 
