@@ -5,6 +5,9 @@ const project = (name, extra = {}) => ({
   testEnvironment: "node",
   transform: { "^.+\\.ts$": tsJest },
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  // What jest crawls: the code and its tests. Not docs/ (TypeDoc's output holds a copy of
+  // package.json, a haste-map collision), examples/ or the stacks' state.
+  roots: ["<rootDir>/test", "<rootDir>/provider", "<rootDir>/sandbox"],
   // Stryker's working copies (npm run test:mutation) hold a second copy of every package.json.
   modulePathIgnorePatterns: ["<rootDir>/.stryker-tmp/"],
   ...extra,
