@@ -437,7 +437,7 @@ export function optional<C extends t.Mixed>(codec: C) {
 }
 
 /** One of the given literal values. */
-export function oneOf<V extends string | number | boolean>(values: readonly V[]) {
+export function oneOf<const V extends string | number | boolean>(values: readonly V[]) {
   const rule = `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
   return new t.Type<V, V, unknown>(
     rule,
