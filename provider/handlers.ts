@@ -1,28 +1,23 @@
 /**
  * What the shim calls at run time (package subpath "pulumi-chatbots/handlers"): the handlers of
- * each resource type, by key, and the provider's `configure`. Handler modules load on first use.
+ * each resource type, made from its definition (resources.ts), and the provider's `configure`.
  */
 import { configure } from "./core/credentials";
+import { handlersOf, typeKey } from "./core/definition";
 import { failuresNamingNoValue } from "./core/host";
 import type { ResourceHandlers, ShimMethod } from "./core/shim";
 import type { Props } from "./core/contract";
+import { RESOURCES } from "./resources";
 
-const registry: Record<string, () => ResourceHandlers> = {
-  "sendbird:Bot": () => require("./sendbird/bot").botHandlers,
-  "deadsimplechat:Bot": () => require("./deadsimplechat/bot").botHandlers,
-  "deadsimplechat:BotChatRoom": () => require("./deadsimplechat/botChatRoom").botChatRoomHandlers,
-  "whats91:Chatbot": () => require("./whats91/chatbot").chatbotHandlers,
-  "lineworks:Bot": () => require("./lineworks/bot").botHandlers,
-  "lineworks:BotDomain": () => require("./lineworks/botDomain").botDomainHandlers,
-};
+const registry = new Map<string, ResourceHandlers>(RESOURCES.map((def) => [typeKey(def), handlersOf(def)]));
 
 export function handlersFor(type: string): ResourceHandlers {
-  const load = registry[type];
-  if (!load) {
+  const handlers = registry.get(type);
+  if (!handlers) {
     // State written by a newer release of the package, run by an older one.
     throw new Error(`pulumi-chatbots: no handlers for resource type "${type}"; upgrade the package`);
   }
-  return load();
+  return handlers;
 }
 
 /** Entry point of every shim method. */

@@ -19,14 +19,19 @@ import {
   nonBlankString,
   oneOf,
 } from "../core/codec";
-import { checkInputs, InputSchema } from "../core/check";
-import { applyUpdate, changedFields, FieldRules, Props, settle, warnDiffering } from "../core/contract";
+import { checkInputs } from "../core/check";
+import { applyUpdate, Props, settle, warnDiffering } from "../core/contract";
 import { createReconciled } from "../core/create";
-import { diffOwned, DiffSpec } from "../core/diff";
+import {
+  defineResource,
+  fieldTable,
+  handlersOf,
+  schemaOf,
+  vendorBody,
+  type FieldTable,
+} from "../core/definition";
 import { InputError, ResourceInitError } from "../core/errors";
-import { forTheHost } from "../core/host";
 import { warn } from "../core/log";
-import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot");
 import { BotBody, BotRecord, DeadSimpleChatApi, deadSimpleChatApi, isNameConflict, sameName } from "./api";
@@ -80,87 +85,234 @@ export interface BotArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
-const STATE: StateSchema = { resource: "deadsimplechat.Bot", version: 1 };
-
-/** Inputs and the API field each one maps to. */
-const FIELDS = {
-  name: "name",
-  description: "description",
-  trigger: "trigger",
-  messageVisibility: "messageVisibility",
-  isAllowedInAllChatRooms: "isAllowedInAllChatRooms",
-  messageHistoryLimit: "messageHistoryLimit",
-  webhookUrl: "webhookURL",
-  metadata: "metadata",
-  enabled: "enabled",
-} as const;
-type Field = keyof typeof FIELDS;
-const FIELD_NAMES = Object.keys(FIELDS) as Field[];
-
-const OUTPUT_ONLY = ["botId", "customer", "created"] as const;
-
-export const inputSchema: InputSchema = {
-  name: { codec: nonBlankString(), required: true },
-  description: { codec: boundedString(1000) },
-  trigger: { codec: oneOf(["message", "mention"]) },
-  messageVisibility: { codec: oneOf(["public", "private"]) },
+/**
+ * The fields of a deadsimplechat.Bot and DeadSimpleChat's name for each. Every field is updated in
+ * place (a rename keeps the id), so none replaces.
+ */
+const fields = fieldTable({
+  name: {
+    codec: nonBlankString(),
+    required: true,
+    vendor: "name",
+    doc: "The bot's name, unique in the account regardless of case.",
+  },
+  description: { codec: boundedString(1000), vendor: "description", doc: "At most 1,000 characters." },
+  trigger: {
+    codec: oneOf(["message", "mention"]),
+    vendor: "trigger",
+    doc: '"message": every message calls the bot; "mention": only messages that mention it.',
+  },
+  messageVisibility: {
+    codec: oneOf(["public", "private"]),
+    vendor: "messageVisibility",
+    doc: 'Who sees the bot\'s messages; "private" needs trigger "mention".',
+  },
   // The two defaults DeadSimpleChat's list example shows. The others have no documented default:
   // left out, they are not managed (neither sent nor compared).
-  isAllowedInAllChatRooms: { codec: t.boolean, default: false },
-  messageHistoryLimit: { codec: integerIn(0) },
-  webhookUrl: { codec: httpUrl(2048), required: true },
-  metadata: { codec: jsonDocument(10_000) },
-  enabled: { codec: t.boolean, default: true },
-  adopt: { codec: t.boolean, default: false },
-};
+  isAllowedInAllChatRooms: {
+    codec: t.boolean,
+    default: false,
+    vendor: "isAllowedInAllChatRooms",
+    doc: "Allowed in every chat room of the account.",
+  },
+  messageHistoryLimit: {
+    codec: integerIn(0),
+    vendor: "messageHistoryLimit",
+    doc: "How many past messages the bot can access.",
+  },
+  webhookUrl: {
+    codec: httpUrl(2048),
+    required: true,
+    vendor: "webhookURL",
+    doc: "Where DeadSimpleChat calls the bot.",
+  },
+  metadata: {
+    codec: jsonDocument(10_000),
+    // Compared as JSON: DeadSimpleChat may hand back the same document differently spaced.
+    same: (a, b) =>
+      typeof a === "string" && typeof b === "string"
+        ? (canonicalJsonText(a) ?? a) === (canonicalJsonText(b) ?? b)
+        : (a ?? null) === (b ?? null),
+    vendor: "metadata",
+    doc: "Free-form JSON, stored as canonical text (keys sorted).",
+  },
+  enabled: { codec: t.boolean, default: true, vendor: "enabled", doc: "Whether the bot is enabled." },
+  adopt: {
+    codec: t.boolean,
+    default: false,
+    stateOnly: true,
+    doc: "Take over a bot that already exists with this name.",
+  },
+});
 
 /** DeadSimpleChat's own words for its one cross-field rule. */
 export const TRIGGER_VISIBILITY_RULE =
   "Bots cannot be configured to trigger on every message when message visibility is set to private. " +
   'Either change the bot trigger to "mention" or set the message visibility to "public".';
 
-/** check: the field rules, then DeadSimpleChat's trigger/visibility rule, naming both fields. */
-export function checkBot(news: Props): pulumi.dynamic.CheckResult {
-  const result = checkInputs(inputSchema, news);
-  const { trigger, messageVisibility } = result.inputs as Props;
-  if (result.failures?.some((f) => f.property === "trigger" || f.property === "messageVisibility")) {
-    return result;
-  }
+/** DeadSimpleChat's trigger/visibility rule, naming both fields; not judged where either failed. */
+function triggerVisibility(inputs: Props, failed: ReadonlySet<string>): pulumi.dynamic.CheckFailure[] {
+  if (failed.has("trigger") || failed.has("messageVisibility")) return [];
+  const { trigger, messageVisibility } = inputs;
   // Private visibility needs trigger "mention" declared: DeadSimpleChat's default trigger is not
   // documented, so an omitted one may well be "message".
-  if (messageVisibility === "private" && trigger !== "mention" && !containsUnknown(trigger)) {
-    const reason =
-      `trigger must be "mention" when messageVisibility is "private"` +
-      `${trigger === undefined ? " (set it explicitly: the default trigger is not documented)" : ""}. ` +
-      `DeadSimpleChat: ${TRIGGER_VISIBILITY_RULE}`;
-    const failures = [...(result.failures ?? []), { property: "trigger", reason }];
-    failures.push({ property: "messageVisibility", reason });
-    return { inputs: result.inputs, failures };
-  }
-  return result;
+  if (messageVisibility !== "private" || trigger === "mention" || containsUnknown(trigger)) return [];
+  const reason =
+    `trigger must be "mention" when messageVisibility is "private"` +
+    `${trigger === undefined ? " (set it explicitly: the default trigger is not documented)" : ""}. ` +
+    `DeadSimpleChat: ${TRIGGER_VISIBILITY_RULE}`;
+  return [
+    { property: "trigger", reason },
+    { property: "messageVisibility", reason },
+  ];
 }
 
-/** metadata compares as JSON (DeadSimpleChat may hand back the same document differently spaced). */
-export const rules: FieldRules = {
-  metadata: (a, b) =>
-    typeof a === "string" && typeof b === "string"
-      ? (canonicalJsonText(a) ?? a) === (canonicalJsonText(b) ?? b)
-      : (a ?? null) === (b ?? null),
-};
+/** deadsimplechat.Bot: its fields, its outputs, and what DeadSimpleChat does at each step. */
+export const definition = defineResource({
+  module: "deadsimplechat",
+  name: "Bot",
+  stateVersion: 1,
+  fields,
+  outputs: {
+    botId: { doc: "The bot's id (DeadSimpleChat `_id`); also the resource id." },
+    customer: { doc: "The account's customer id." },
+    created: { doc: "When the bot was created (ISO 8601)." },
+  },
+  api: deadSimpleChatApi,
+  crossCheck: (inputs, _olds, failed) => triggerVisibility(inputs, failed),
 
-/** Every field can change in place; a rename keeps the id, so nothing forces a replacement. */
-export const diffSpec: DiffSpec = { keys: [...FIELD_NAMES, "adopt"], rules };
+  async create(api, inputs) {
+    const name = String(inputs.name);
+    const declared = pick(inputs, FIELD_NAMES);
+    const isOurs = (found: BotRecord) =>
+      settle(declaredFields(declared), declared, fieldValues(found), rules).differing.length === 0;
+    // True once the bot is DeadSimpleChat's answer to our create or adopt, not a listing's record.
+    let answered = false;
+    let bot = await createReconciled<BotRecord>({
+      what: describe(name),
+      send: async () => {
+        const created = await api.createBot(apiBody(declared));
+        answered = true;
+        return created;
+      },
+      // Names are unique; should an account allow duplicates, the one matching what we sent wins.
+      lookup: async () => {
+        const named = (await api.listBots()).filter((b) => sameName(b.name, name));
+        return named.find(isOurs) ?? named[0];
+      },
+      isOurs,
+      isConflict: isNameConflict,
+      adopt:
+        inputs.adopt === true
+          ? async (found) => {
+              const adopted = await bringToDeclared(api, found, declared);
+              answered = true;
+              return adopted;
+            }
+          : undefined,
+      conflictError: () => alreadyExists(name),
+      // The id comes only from DeadSimpleChat's answer: without one there is nothing to record.
+      recordAs: () => undefined,
+    });
+    if (!answered) {
+      // Found by the lookup after a create whose answer was lost: the listing matched what it
+      // shows, and what it cannot show is sent rather than assumed. Should that fail, the bot is
+      // recorded without those fields, so the next `up` sends them.
+      const found = bot;
+      const unsure = unreadable(declared, found);
+      bot = await bringToDeclared(api, found, declared).catch((err: Error) => {
+        const known = pick(
+          declared,
+          FIELD_NAMES.filter((f) => !unsure.includes(f)),
+        );
+        throw new ResourceInitError(
+          found._id,
+          toOutputs(known, found, inputs),
+          err,
+          describe(name, found._id),
+        );
+      });
+    }
+    const { values, differing } = settle(declaredFields(declared), declared, fieldValues(bot), rules);
+    await warnDiffering("DeadSimpleChat", describe(name, bot._id), differing);
+    return { id: bot._id, outs: toOutputs({ ...declared, ...values }, bot, inputs) };
+  },
+
+  async read(api, id, previous) {
+    const bot = await api.findBot(id);
+    if (!bot) return undefined; // absent from the account's bots: deleted outside Pulumi
+    // `Bot.get` reads with no state: then every field the listing returns is taken.
+    const taken = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
+    const { values } = settle(taken, previous, fieldValues(bot), rules);
+    return toOutputs({ ...pick(previous, FIELD_NAMES), ...values }, bot, previous);
+  },
+
+  async update(api, id, { previous, news, changed }) {
+    const declared = pick(news, FIELD_NAMES);
+    // A field no longer declared is no longer managed: nothing to send, the state forgets it.
+    const toSend = changed.filter((f) => declared[f] !== undefined);
+    const kept = (values: Props) => ({
+      ...pick(
+        previous,
+        FIELD_NAMES.filter((f) => !changed.includes(f)),
+      ),
+      ...values,
+    });
+    if (toSend.length === 0) return toOutputs(kept(declared), undefined, previous);
+    const before = await api.findBot(id);
+    if (!before) throw goneBeforeUpdate(id);
+    if (toSend.includes("name")) await refuseRenameCollision(api, before, declared);
+    const bot = await updateFields(api, before, toSend, declared);
+    const applied = settle(toSend, declared, fieldValues(bot), rules);
+    await warnDiffering("DeadSimpleChat", describe(bot.name, id), applied.differing);
+    // A field not sent keeps its state value (contract rule 5), except where the listing cannot
+    // show it: then the update's answer is the only reading there is, and a value that differs
+    // (changed in the dashboard, or reset by this PUT) is taken, so the next preview shows it.
+    const unseen = unreadable(declared, before).filter((f) => !toSend.includes(f));
+    const seen = settle(unseen, previous, fieldValues(bot), rules);
+    await warnSeenInAnswer(describe(bot.name, id), seen.differing);
+    return toOutputs({ ...kept(applied.values), ...seen.values }, bot, previous);
+  },
+
+  async delete(api, id, previous) {
+    const disabled = await api.setEnabled(id, false);
+    if (!disabled) return; // already gone from the account
+    await warn(
+      `DeadSimpleChat has no API to delete a bot: ${describe(previous.name ?? disabled.name, id)} was ` +
+        "disabled and stays in the account, keeping its name. Delete it in the DeadSimpleChat dashboard, " +
+        "or declare a bot of this name with `adopt: true` to take it over again",
+    );
+  },
+});
+
+type Field = keyof typeof fields;
+const { inputSchema, rules, updatable, outputNames } = schemaOf(definition);
+/** The fields sent to DeadSimpleChat: those with a vendor name (every one but `adopt`). */
+const vendorName = (f: Field) => (fields as FieldTable)[f].vendor;
+const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => vendorName(f) !== undefined);
+
+/**
+ * check, synchronously: the field rules, then the trigger/visibility rule (what the handler's check
+ * does, the core composing the two the same way).
+ */
+export function checkBot(news: Props): pulumi.dynamic.CheckResult {
+  const result = checkInputs(inputSchema, news);
+  const failed = new Set((result.failures ?? []).map((f) => f.property));
+  const more = triggerVisibility(result.inputs as Props, failed);
+  return more.length === 0
+    ? result
+    : { inputs: result.inputs, failures: [...(result.failures ?? []), ...more] };
+}
 
 function apiBody(values: Props): BotBody {
-  const body: Record<string, unknown> = {};
-  for (const f of FIELD_NAMES) if (values[f] !== undefined) body[FIELDS[f]] = values[f];
-  return body as BotBody;
+  return vendorBody(fields, values) as BotBody;
 }
 
 /** The bot's fields by input name, as DeadSimpleChat returned them (absent or null: undefined). */
 function fieldValues(bot: BotRecord): Props {
   const values: Props = {};
-  for (const f of FIELD_NAMES) values[f] = (bot as Record<string, unknown>)[FIELDS[f]] ?? undefined;
+  for (const f of FIELD_NAMES)
+    values[f] = (bot as Record<string, unknown>)[vendorName(f) as string] ?? undefined;
   return values;
 }
 
@@ -180,12 +332,7 @@ function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): 
   if (customer !== undefined) outs.customer = customer;
   const created = bot?.created ?? previous.created;
   if (created !== undefined) outs.created = created;
-  outs.__stateVersion = STATE.version;
   return outs;
-}
-
-function inputsOf(outs: Props): Props {
-  return { ...pick(outs, FIELD_NAMES), adopt: outs.adopt ?? false };
 }
 
 const describe = (name: unknown, id?: string) =>
@@ -202,7 +349,7 @@ async function updateFields(
   const what = describe(before.name, before._id);
   await applyUpdate({
     changed,
-    updatable: FIELD_NAMES,
+    updatable,
     declared,
     before: fieldValues(before),
     rules,
@@ -297,140 +444,7 @@ function goneBeforeUpdate(id: string): InputError {
   );
 }
 
-const migrate = (props: Props) => migrateState(STATE, props);
-
-export const botHandlers: ResourceHandlers = forTheHost({
-  async check(_olds, news) {
-    return checkBot(news);
-  },
-
-  async diff(_id, olds, news) {
-    return diffOwned(diffSpec, migrate(olds), news);
-  },
-
-  async create(inputs) {
-    const api = deadSimpleChatApi();
-    return api.redacting(async () => {
-      const name = String(inputs.name);
-      const declared = pick(inputs, FIELD_NAMES);
-      const isOurs = (found: BotRecord) =>
-        settle(declaredFields(declared), declared, fieldValues(found), rules).differing.length === 0;
-      // True once the bot is DeadSimpleChat's answer to our create or adopt, not a listing's record.
-      let answered = false;
-      let bot = await createReconciled<BotRecord>({
-        what: describe(name),
-        send: async () => {
-          const created = await api.createBot(apiBody(declared));
-          answered = true;
-          return created;
-        },
-        // Names are unique; should an account allow duplicates, the one matching what we sent wins.
-        lookup: async () => {
-          const named = (await api.listBots()).filter((b) => sameName(b.name, name));
-          return named.find(isOurs) ?? named[0];
-        },
-        isOurs,
-        isConflict: isNameConflict,
-        adopt:
-          inputs.adopt === true
-            ? async (found) => {
-                const adopted = await bringToDeclared(api, found, declared);
-                answered = true;
-                return adopted;
-              }
-            : undefined,
-        conflictError: () => alreadyExists(name),
-        // The id comes only from DeadSimpleChat's answer: without one there is nothing to record.
-        recordAs: () => undefined,
-      });
-      if (!answered) {
-        // Found by the lookup after a create whose answer was lost: the listing matched what it
-        // shows, and what it cannot show is sent rather than assumed. Should that fail, the bot is
-        // recorded without those fields, so the next `up` sends them.
-        const found = bot;
-        const unsure = unreadable(declared, found);
-        bot = await bringToDeclared(api, found, declared).catch((err: Error) => {
-          const known = pick(
-            declared,
-            FIELD_NAMES.filter((f) => !unsure.includes(f)),
-          );
-          throw new ResourceInitError(
-            found._id,
-            toOutputs(known, found, inputs),
-            err,
-            describe(name, found._id),
-          );
-        });
-      }
-      const { values, differing } = settle(declaredFields(declared), declared, fieldValues(bot), rules);
-      await warnDiffering("DeadSimpleChat", describe(name, bot._id), differing);
-      return { id: bot._id, outs: toOutputs({ ...declared, ...values }, bot, inputs) };
-    });
-  },
-
-  async read(id, props) {
-    const api = deadSimpleChatApi();
-    return api.redacting(async () => {
-      const previous = migrate(props);
-      const bot = await api.findBot(id);
-      if (!bot) return {}; // absent from the account's bots: deleted outside Pulumi
-      // `Bot.get` reads with no state: then every field the listing returns is taken.
-      const fields = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
-      const { values } = settle(fields, previous, fieldValues(bot), rules);
-      const outs = toOutputs({ ...pick(previous, FIELD_NAMES), ...values }, bot, previous);
-      return { id, props: outs, inputs: inputsOf(outs) };
-    });
-  },
-
-  async update(id, olds, news) {
-    const api = deadSimpleChatApi();
-    return api.redacting(async () => {
-      const previous: Props = { ...migrate(olds), adopt: news.adopt ?? false };
-      const changed = changedFields(FIELD_NAMES, previous, news, rules);
-      const declared = pick(news, FIELD_NAMES);
-      // A field no longer declared is no longer managed: nothing to send, the state forgets it.
-      const toSend = changed.filter((f) => declared[f] !== undefined);
-      const kept = (values: Props) => ({
-        ...pick(
-          previous,
-          FIELD_NAMES.filter((f) => !changed.includes(f)),
-        ),
-        ...values,
-      });
-      if (toSend.length === 0) {
-        const { __provider: _engineOwned, ...rest } = previous;
-        return { outs: toOutputs(kept(declared), undefined, rest) };
-      }
-      const before = await api.findBot(id);
-      if (!before) throw goneBeforeUpdate(id);
-      if (toSend.includes("name")) await refuseRenameCollision(api, before, declared);
-      const bot = await updateFields(api, before, toSend, declared);
-      const applied = settle(toSend, declared, fieldValues(bot), rules);
-      await warnDiffering("DeadSimpleChat", describe(bot.name, id), applied.differing);
-      // A field not sent keeps its state value (contract rule 5), except where the listing cannot
-      // show it: then the update's answer is the only reading there is, and a value that differs
-      // (changed in the dashboard, or reset by this PUT) is taken, so the next preview shows it.
-      const unseen = unreadable(declared, before).filter((f) => !toSend.includes(f));
-      const seen = settle(unseen, previous, fieldValues(bot), rules);
-      await warnSeenInAnswer(describe(bot.name, id), seen.differing);
-      return { outs: toOutputs({ ...kept(applied.values), ...seen.values }, bot, previous) };
-    });
-  },
-
-  async delete(id, olds) {
-    const props = migrate(olds); // refuses state from a newer release, as every handler does
-    const api = deadSimpleChatApi();
-    await api.redacting(async () => {
-      const disabled = await api.setEnabled(id, false);
-      if (!disabled) return; // already gone from the account
-      await warn(
-        `DeadSimpleChat has no API to delete a bot: ${describe(props.name ?? disabled.name, id)} was ` +
-          "disabled and stays in the account, keeping its name. Delete it in the DeadSimpleChat dashboard, " +
-          "or declare a bot of this name with `adopt: true` to take it over again",
-      );
-    });
-  },
-});
+export const botHandlers: ResourceHandlers = handlersOf(definition);
 
 /**
  * A DeadSimpleChat bot (consumer API v2). Settings: the secret `deadsimplechat:apiKey` (or
@@ -469,14 +483,7 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly created: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      outputSlots([...FIELD_NAMES, "adopt", ...OUTPUT_ONLY], args),
-      opts,
-      "deadsimplechat",
-      "Bot",
-    );
+    super(provider, name, outputSlots(outputNames, args), opts, "deadsimplechat", "Bot");
     // Derived from the id (see above): the engine keeps an updating resource's id known.
     (this as { botId: pulumi.Output<string> }).botId = this.id;
   }

@@ -6,12 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { pathId } from "../core/codec";
-import { checkInputs, InputSchema } from "../core/check";
-import type { Props } from "../core/contract";
-import { diffOwned, DiffSpec } from "../core/diff";
-import { forTheHost } from "../core/host";
+import { defineResource, fieldTable, handlersOf, schemaOf } from "../core/definition";
+import { InputError } from "../core/errors";
 import { warn } from "../core/log";
-import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot-chat-room");
 import { deadSimpleChatApi } from "./api";
@@ -31,66 +28,39 @@ export interface BotChatRoomArgs {
   roomId: pulumi.Input<string>;
 }
 
-const STATE: StateSchema = { resource: "deadsimplechat.BotChatRoom", version: 1 };
-const FIELDS = ["botId", "roomId"] as const;
+/** Both inputs force a replacement: DeadSimpleChat can only enable and disable a bot in a room. */
+const fields = fieldTable({
+  botId: { codec: pathId(100), required: true, replaces: true, doc: "The bot, typically `bot.botId`." },
+  roomId: { codec: pathId(100), required: true, replaces: true, doc: "The chat room's id." },
+});
 
-export const inputSchema: InputSchema = {
-  botId: { codec: pathId(100), required: true },
-  roomId: { codec: pathId(100), required: true },
-};
+export const definition = defineResource({
+  module: "deadsimplechat",
+  name: "BotChatRoom",
+  stateVersion: 1,
+  fields,
+  outputs: {},
+  api: deadSimpleChatApi,
 
-export const diffSpec: DiffSpec = { keys: FIELDS, forceNew: FIELDS };
-
-const idOf = (botId: unknown, roomId: unknown) => `${String(botId)}/${String(roomId)}`;
-
-function outputs(props: Props): Props {
-  return { botId: props.botId, roomId: props.roomId, __stateVersion: STATE.version };
-}
-
-const migrate = (props: Props) => migrateState(STATE, props);
-
-export const botChatRoomHandlers: ResourceHandlers = forTheHost({
-  async check(_olds, news) {
-    return checkInputs(inputSchema, news);
+  async create(api, { botId, roomId }) {
+    await api.enableInRoom(botId, roomId);
+    return { id: idOf(botId, roomId), outs: { botId, roomId } };
   },
 
-  async diff(_id, olds, news) {
-    return diffOwned(diffSpec, migrate(olds), news);
+  async read(api, id, previous) {
+    // With no state (`get`), the id says which bot and room.
+    const [botId, roomId] =
+      previous.botId === undefined ? splitId(id) : [String(previous.botId), String(previous.roomId)];
+    if (!(await api.findBot(botId))) return undefined;
+    return { botId, roomId };
   },
 
-  async create(inputs) {
-    const api = deadSimpleChatApi();
-    return api.redacting(async () => {
-      await api.enableInRoom(String(inputs.botId), String(inputs.roomId));
-      return { id: idOf(inputs.botId, inputs.roomId), outs: outputs(inputs) };
-    });
-  },
+  // No update hook: both inputs force a replacement, so there is nothing to update in place.
 
-  async read(id, props) {
-    const api = deadSimpleChatApi();
-    return api.redacting(async () => {
-      const previous = migrate(props);
-      // With no state (`get`), the id says which bot and room.
-      const [botId, roomId] =
-        previous.botId === undefined ? splitId(id) : [String(previous.botId), String(previous.roomId)];
-      if (!(await api.findBot(botId))) return {};
-      const outs = outputs({ botId, roomId });
-      return { id, props: outs, inputs: { botId, roomId } };
-    });
-  },
-
-  // Both inputs force a replacement, so there is nothing to update in place.
-  async update(_id, olds) {
-    const { __provider: _engineOwned, ...outs } = migrate(olds);
-    return { outs };
-  },
-
-  async delete(_id, olds) {
-    const props = migrate(olds); // refuses state from a newer release, as every handler does
-    const api = deadSimpleChatApi();
-    const [botId, roomId] = [String(props.botId), String(props.roomId)];
+  async delete(api, _id, previous) {
+    const [botId, roomId] = [String(previous.botId), String(previous.roomId)];
     // A bot that no longer exists is enabled nowhere: nothing left to do.
-    const outcome = await api.redacting(() => api.disableInRoom(botId, roomId));
+    const outcome = await api.disableInRoom(botId, roomId);
     if (outcome === "room gone") {
       await warn(
         `DeadSimpleChat no longer has chat room "${roomId}", or no longer lets this key change it ` +
@@ -101,10 +71,20 @@ export const botChatRoomHandlers: ResourceHandlers = forTheHost({
   },
 });
 
+const { outputNames } = schemaOf(definition);
+
+const idOf = (botId: string, roomId: string) => `${botId}/${roomId}`;
+
+/** The bot and room of an id `<botId>/<roomId>` (`get` passes one), split at its first "/". */
 function splitId(id: string): [string, string] {
   const slash = id.indexOf("/");
-  return slash < 0 ? [id, ""] : [id.slice(0, slash), id.slice(slash + 1)];
+  if (slash <= 0 || slash === id.length - 1) {
+    throw new InputError('a deadsimplechat.BotChatRoom id is "<botId>/<roomId>"');
+  }
+  return [id.slice(0, slash), id.slice(slash + 1)];
 }
+
+export const botChatRoomHandlers: ResourceHandlers = handlersOf(definition);
 
 /**
  * A DeadSimpleChat bot enabled in one chat room. Id: `<botId>/<roomId>`. Delete disables the bot in
@@ -118,7 +98,7 @@ export class BotChatRoom extends pulumi.dynamic.Resource {
   declare public readonly roomId: pulumi.Output<string>;
 
   constructor(name: string, args: BotChatRoomArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, outputSlots(FIELDS, args), opts, "deadsimplechat", "BotChatRoom");
+    super(provider, name, outputSlots(outputNames, args), opts, "deadsimplechat", "BotChatRoom");
   }
 
   /** Reads an existing assignment by its id `<botId>/<roomId>`. */

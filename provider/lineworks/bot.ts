@@ -26,23 +26,11 @@ import {
   oneOf,
   publicHttpsUrl,
 } from "../core/codec";
-import { checkInputs, InputSchema } from "../core/check";
-import {
-  applyUpdate,
-  changedFields,
-  deepEqual,
-  FieldRules,
-  Props,
-  Same,
-  settle,
-  warnDiffering,
-} from "../core/contract";
+import { applyUpdate, deepEqual, Props, Same, settle, warnDiffering } from "../core/contract";
 import { createReconciled } from "../core/create";
-import { diffOwned, DiffSpec } from "../core/diff";
+import { defineResource, fieldTable, handlersOf, schemaOf, type FieldTable } from "../core/definition";
 import { InputError } from "../core/errors";
-import { forTheHost } from "../core/host";
 import { warn } from "../core/log";
-import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot");
 import { BotRecord, CALLBACK_EVENTS, LANGUAGES, LineWorksApi, lineworksApi } from "./api";
@@ -126,29 +114,6 @@ export interface BotArgs {
   adoptBotId?: pulumi.Input<string | number>;
 }
 
-const STATE: StateSchema = { resource: "lineworks.Bot", version: 1 };
-
-/** The managed fields; input names are the API's. */
-const FIELD_NAMES = [
-  "botName",
-  "photoUrl",
-  "description",
-  "administrators",
-  "subadministrators",
-  "allowDomains",
-  "enableCallback",
-  "callbackEvents",
-  "callbackUrl",
-  "enableGroupJoin",
-  "defaultRichmenuId",
-  "i18nBotNames",
-  "i18nDescriptions",
-  "i18nPhotoUrls",
-] as const;
-type Field = (typeof FIELD_NAMES)[number];
-
-const OUTPUT_ONLY = ["botId", "createdTime", "modifiedTime"] as const;
-
 const NEWLINES = /\r\n|\r|\n/g;
 const HAS_NEWLINE = /[\r\n]/;
 
@@ -191,20 +156,22 @@ function uniqueList<A>(item: t.Type<A, unknown, unknown>, what: string, min = 0,
 }
 
 /** A list of {language, <key>} objects, each language at most once. */
-function i18nList(key: string, value: t.Mixed) {
+function i18nList<K extends string, C extends t.Mixed>(key: K, value: C) {
+  // Typed by key and value, so the definition's check against BotArgs covers these lists too.
+  type Entry = { language: Language } & { [k in K]: t.TypeOf<C> };
   const entry = closedObject(`a {language, ${key}} object`, { language: oneOf(LANGUAGES), [key]: value }, {});
   const rule = `a list of {language, ${key}} objects, each language (${LANGUAGES.join(", ")}) at most once`;
   const list = t.array(entry);
   const ok = (a: Array<{ language?: unknown }>) => new Set(a.map((e) => e.language)).size === a.length;
-  return new t.Type<Props[], Props[], unknown>(
+  return new t.Type<Entry[], Entry[], unknown>(
     rule,
-    (u): u is Props[] => list.is(u) && ok(u as Props[]),
+    (u): u is Entry[] => list.is(u) && ok(u as Props[]),
     (u, c) => {
       if (!Array.isArray(u)) return t.failure(u, c, `expected ${rule}`);
       const items = list.validate(u, c);
       if (isLeft(items)) return items;
       const values = items.right as Props[];
-      return ok(values) ? t.success(values) : t.failure(u, c, `expected ${rule}`);
+      return ok(values) ? t.success(values as Entry[]) : t.failure(u, c, `expected ${rule}`);
     },
     t.identity,
   );
@@ -243,23 +210,8 @@ export function botIdInput() {
 const text100 = () => boundedString(100, { min: 1, nonBlank: true });
 const userIds = (min: number) => uniqueList(nonBlankString(), "user ids", min, 3);
 
-export const inputSchema: InputSchema = {
-  botName: { codec: botName(), required: true },
-  photoUrl: { codec: url(), required: true },
-  description: { codec: text100(), required: true },
-  administrators: { codec: userIds(1), required: true },
-  subadministrators: { codec: userIds(0), default: [] },
-  allowDomains: { codec: uniqueList(integerIn(1, Number.MAX_SAFE_INTEGER), "domain ids"), default: [] },
-  enableCallback: { codec: t.boolean, default: false },
-  callbackEvents: { codec: uniqueList(oneOf(CALLBACK_EVENTS), "callback events"), default: [] },
-  callbackUrl: { codec: callbackUrl() },
-  enableGroupJoin: { codec: t.boolean, default: false },
-  defaultRichmenuId: { codec: nonBlankString() },
-  i18nBotNames: { codec: i18nList("botName", botName()), default: [] },
-  i18nDescriptions: { codec: i18nList("description", text100()), default: [] },
-  i18nPhotoUrls: { codec: i18nList("photoUrl", url()), default: [] },
-  adoptBotId: { codec: botIdInput() },
-};
+/** An empty list, typed as one the field's values accept (a `[]` in the table would be `readonly []`). */
+const none = (): never[] => [];
 
 /** Lists that are sets: the order never makes a difference (the i18n lists are keyed by language). */
 const sameSet: Same = (a, b) => {
@@ -268,26 +220,139 @@ const sameSet: Same = (a, b) => {
   return deepEqual(key(a), key(b));
 };
 
-export const rules: FieldRules = {
-  administrators: sameSet,
-  subadministrators: sameSet,
-  allowDomains: sameSet,
-  callbackEvents: sameSet,
-  i18nBotNames: sameSet,
-  i18nDescriptions: sameSet,
-  i18nPhotoUrls: sameSet,
-};
-
 /**
- * Every field changes in place (PATCH), so nothing forces a replacement. `adoptBotId` is owned but
- * never sent: it matters at create only, and changing it only rewrites the state. (Replacing on it
- * would delete the very bot just adopted when it names the current one.)
+ * The fields of a lineworks.Bot; input names are the API's (the request body names them so). Every
+ * field changes in place (PATCH), so none replaces the bot. `adoptBotId` is owned but never sent: it
+ * matters at create only, and changing it only rewrites the state. (Replacing on it would delete
+ * the very bot just adopted when it names the current one.)
  */
-export const diffSpec: DiffSpec = { keys: [...FIELD_NAMES, "adoptBotId"], rules };
+const fields = fieldTable({
+  botName: { codec: botName(), required: true, doc: "The bot's name." },
+  photoUrl: { codec: url(), required: true, doc: "The bot's picture: an https URL on a public host." },
+  description: { codec: text100(), required: true, doc: "The bot's description." },
+  administrators: { codec: userIds(1), required: true, same: sameSet, doc: "1 to 3 user ids." },
+  subadministrators: { codec: userIds(0), default: none(), same: sameSet, doc: "0 to 3 user ids." },
+  allowDomains: {
+    codec: uniqueList(integerIn(1, Number.MAX_SAFE_INTEGER), "domain ids"),
+    default: none(),
+    same: sameSet,
+    doc: "Ids of the domains where the bot may be registered.",
+  },
+  enableCallback: { codec: t.boolean, default: false, doc: "Send events to callbackUrl." },
+  callbackEvents: {
+    codec: uniqueList(oneOf(CALLBACK_EVENTS), "callback events"),
+    default: none(),
+    same: sameSet,
+    doc: "The message types users may send the bot.",
+  },
+  callbackUrl: { codec: callbackUrl(), doc: 'Where LINE WORKS POSTs events; "" sends none.' },
+  enableGroupJoin: { codec: t.boolean, default: false, doc: "Allow the bot in group and 1:N rooms." },
+  defaultRichmenuId: { codec: nonBlankString(), doc: "The default rich menu of the bot." },
+  i18nBotNames: {
+    codec: i18nList("botName", botName()),
+    default: none(),
+    same: sameSet,
+    doc: "The name per language.",
+  },
+  i18nDescriptions: {
+    codec: i18nList("description", text100()),
+    default: none(),
+    same: sameSet,
+    doc: "The description per language.",
+  },
+  i18nPhotoUrls: {
+    codec: i18nList("photoUrl", url()),
+    default: none(),
+    same: sameSet,
+    doc: "The picture per language.",
+  },
+  adoptBotId: {
+    codec: botIdInput(),
+    stateOnly: true,
+    doc: "Take over this existing bot instead of creating one.",
+  },
+});
 
-export function checkBot(news: Props): pulumi.dynamic.CheckResult {
-  return checkInputs(inputSchema, news);
-}
+/** lineworks.Bot: its fields, its outputs, and what LINE WORKS does at each step of the lifecycle. */
+export const definition = defineResource({
+  module: "lineworks",
+  name: "Bot",
+  stateVersion: 1,
+  fields,
+  outputs: {
+    botId: { doc: "The bot's id (int64, as a string); also the resource id." },
+    createdTime: { doc: "When the bot was created." },
+    modifiedTime: { doc: "When the bot was last changed." },
+  },
+  api: lineworksApi,
+
+  async create(api, inputs) {
+    const declared = pick(inputs, FIELD_NAMES);
+    const name = declared.botName;
+    let bot: BotRecord;
+    if (inputs.adoptBotId !== undefined) {
+      bot = await adoptExisting(api, String(inputs.adoptBotId), declared);
+    } else {
+      let since: number | undefined;
+      bot = await createReconciled<BotRecord>({
+        what: describe(name),
+        send: () => {
+          since ??= Date.now();
+          return api.createBot(apiBody(declared));
+        },
+        // Only our own bot is ever returned: names are not unique, so there is no "conflict".
+        lookup: () => findCreated(api, declared, since ?? Date.now()),
+        isOurs: () => true,
+        isConflict: () => false,
+        conflictError: () => new Error(`${describe(name)}: unexpected conflict`),
+        // The id comes only from LINE WORKS' answer: without one there is nothing to record.
+        recordAs: () => undefined,
+      });
+    }
+    claimed.add(claimKey(api, bot.botId));
+    const { values, differing } = settle(declaredFields(declared), declared, fieldValues(bot), rules);
+    await warnDiffering("LINE WORKS", describe(name, bot.botId), differing);
+    return { id: bot.botId, outs: toOutputs({ ...declared, ...values }, bot, inputs) };
+  },
+
+  async read(api, id, previous) {
+    const bot = await api.getBot(id);
+    // A documented gone answer: deleted outside Pulumi (docs/vendors/lineworks.md, "Gone").
+    if (!bot) return undefined;
+    // `Bot.get` reads with no state: then every field LINE WORKS returns is taken.
+    const read = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
+    // Contract rule 5: the state's value stays wherever LINE WORKS' is the same (set order).
+    const { values } = settle(read, previous, fieldValues(bot), rules);
+    return toOutputs({ ...pick(previous, FIELD_NAMES), ...values }, bot, previous);
+  },
+
+  async update(api, id, { previous, news, changed }) {
+    const declared = pick(news, FIELD_NAMES);
+    // A field no longer declared is no longer managed: nothing to send, the state forgets it.
+    const toSend = changed.filter((f) => declared[f] !== undefined);
+    const kept = (values: Props) => ({
+      ...pick(
+        previous,
+        FIELD_NAMES.filter((f) => !changed.includes(f)),
+      ),
+      ...values,
+    });
+    if (toSend.length === 0) return toOutputs(kept(declared), undefined, previous);
+    const before = await api.getBot(id);
+    if (!before) throw goneBeforeUpdate(id);
+    const bot = await updateFields(api, before, toSend, declared);
+    const applied = settle(toSend, declared, fieldValues(bot), rules);
+    await warnDiffering("LINE WORKS", describe(bot.botName, id), applied.differing);
+    return toOutputs(kept(applied.values), bot, previous);
+  },
+
+  delete: (api, id) => api.deleteBot(id),
+});
+
+type Field = keyof typeof fields;
+const { rules, outputNames } = schemaOf(definition);
+/** The fields sent to LINE WORKS, by their own names: all but the state-only ones. */
+const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => !(fields as FieldTable)[f].stateOnly);
 
 function pick(props: Props, keys: readonly string[]): Props {
   return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
@@ -309,6 +374,7 @@ function declaredFields(props: Props): Field[] {
   return FIELD_NAMES.filter((f) => props[f] !== undefined);
 }
 
+/** Outputs: the settled field values, the declared `adoptBotId`, and what only LINE WORKS knows. */
 function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): Props {
   const outs: Props = pick(values, FIELD_NAMES);
   if (previous.adoptBotId !== undefined) outs.adoptBotId = previous.adoptBotId;
@@ -317,12 +383,7 @@ function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): 
     const v = bot?.[k] ?? previous[k];
     if (v !== undefined) outs[k] = v;
   }
-  outs.__stateVersion = STATE.version;
   return outs;
-}
-
-function inputsOf(outs: Props): Props {
-  return pick(outs, [...FIELD_NAMES, "adoptBotId"]);
 }
 
 const describe = (name: unknown, id?: string) =>
@@ -444,97 +505,7 @@ async function findCreated(
   return undefined;
 }
 
-const migrate = (props: Props) => migrateState(STATE, props);
-
-export const botHandlers: ResourceHandlers = forTheHost({
-  async check(_olds, news) {
-    return checkBot(news);
-  },
-
-  async diff(_id, olds, news) {
-    return diffOwned(diffSpec, migrate(olds), news);
-  },
-
-  async create(inputs) {
-    const api = lineworksApi();
-    return api.redacting(async () => {
-      const declared = pick(inputs, FIELD_NAMES);
-      const name = declared.botName;
-      let bot: BotRecord;
-      if (inputs.adoptBotId !== undefined) {
-        bot = await adoptExisting(api, String(inputs.adoptBotId), declared);
-      } else {
-        let since: number | undefined;
-        bot = await createReconciled<BotRecord>({
-          what: describe(name),
-          send: () => {
-            since ??= Date.now();
-            return api.createBot(apiBody(declared));
-          },
-          // Only our own bot is ever returned: names are not unique, so there is no "conflict".
-          lookup: () => findCreated(api, declared, since ?? Date.now()),
-          isOurs: () => true,
-          isConflict: () => false,
-          conflictError: () => new Error(`${describe(name)}: unexpected conflict`),
-          // The id comes only from LINE WORKS' answer: without one there is nothing to record.
-          recordAs: () => undefined,
-        });
-      }
-      claimed.add(claimKey(api, bot.botId));
-      const { values, differing } = settle(declaredFields(declared), declared, fieldValues(bot), rules);
-      await warnDiffering("LINE WORKS", describe(name, bot.botId), differing);
-      return { id: bot.botId, outs: toOutputs({ ...declared, ...values }, bot, inputs) };
-    });
-  },
-
-  async read(id, props) {
-    const api = lineworksApi();
-    return api.redacting(async () => {
-      const previous = migrate(props);
-      const bot = await api.getBot(id);
-      // A documented gone answer: deleted outside Pulumi (docs/vendors/lineworks.md, "Gone").
-      if (!bot) return {};
-      // `Bot.get` reads with no state: then every field LINE WORKS returns is taken.
-      const fields = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
-      // Contract rule 5: the state's value stays wherever LINE WORKS' is the same (set order).
-      const { values } = settle(fields, previous, fieldValues(bot), rules);
-      const outs = toOutputs({ ...pick(previous, FIELD_NAMES), ...values }, bot, previous);
-      return { id, props: outs, inputs: inputsOf(outs) };
-    });
-  },
-
-  async update(id, olds, news) {
-    const api = lineworksApi();
-    return api.redacting(async () => {
-      const previous: Props = { ...migrate(olds), adoptBotId: news.adoptBotId };
-      // Contract rule 2: exactly the fields diff showed.
-      const changed = changedFields(FIELD_NAMES, previous, news, rules);
-      const declared = pick(news, FIELD_NAMES);
-      // A field no longer declared is no longer managed: nothing to send, the state forgets it.
-      const toSend = changed.filter((f) => declared[f] !== undefined);
-      const kept = (values: Props) => ({
-        ...pick(
-          previous,
-          FIELD_NAMES.filter((f) => !changed.includes(f)),
-        ),
-        ...values,
-      });
-      if (toSend.length === 0) return { outs: toOutputs(kept(declared), undefined, previous) };
-      const before = await api.getBot(id);
-      if (!before) throw goneBeforeUpdate(id);
-      const bot = await updateFields(api, before, toSend, declared);
-      const applied = settle(toSend, declared, fieldValues(bot), rules);
-      await warnDiffering("LINE WORKS", describe(bot.botName, id), applied.differing);
-      return { outs: toOutputs(kept(applied.values), bot, previous) };
-    });
-  },
-
-  async delete(id, olds) {
-    migrate(olds); // refuses state from a newer release, as every handler does
-    const api = lineworksApi();
-    await api.redacting(() => api.deleteBot(id));
-  },
-});
+export const botHandlers: ResourceHandlers = handlersOf(definition);
 
 /**
  * A LINE WORKS bot (API 2.0), created at the tenant; register it in domains with
@@ -605,14 +576,7 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly modifiedTime: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      outputSlots([...FIELD_NAMES, "adoptBotId", ...OUTPUT_ONLY], args),
-      opts,
-      "lineworks",
-      "Bot",
-    );
+    super(provider, name, outputSlots(outputNames, args), opts, "lineworks", "Bot");
     // Derived from the id (see above): the engine keeps an updating resource's id known.
     (this as { botId: pulumi.Output<string> }).botId = this.id;
   }

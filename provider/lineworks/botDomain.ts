@@ -7,13 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as t from "io-ts";
 import { integerIn } from "../core/codec";
-import { checkInputs, InputSchema } from "../core/check";
-import { applyUpdate, changedFields, Props, settle, warnDiffering } from "../core/contract";
+import { applyUpdate, Props, settle, warnDiffering } from "../core/contract";
 import { CREATE_UNSETTLED, createReconciled } from "../core/create";
-import { diffOwned, DiffSpec } from "../core/diff";
+import { defineResource, fieldTable, handlersOf, schemaOf, type FieldTable } from "../core/definition";
 import { ApiError, InputError } from "../core/errors";
-import { forTheHost } from "../core/host";
-import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot-domain");
 import { DomainBody, DomainRecord, isAlreadyExist, isGone, LineWorksApi, lineworksApi } from "./api";
@@ -47,21 +44,89 @@ export interface BotDomainArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
-const STATE: StateSchema = { resource: "lineworks.BotDomain", version: 1 };
-const IDENTITY = ["botId", "domainId"] as const;
-const UPDATABLE = ["visible", "allowToSelectedMember"] as const;
-const FIELDS = [...IDENTITY, ...UPDATABLE];
+/**
+ * The fields of a lineworks.BotDomain. `botId` and `domainId` name the registration (its id), so a
+ * change of either replaces it; `visible` and `allowToSelectedMember` change in place (PATCH).
+ * `adopt` is owned but never sent: changing it only rewrites the state.
+ */
+const fields = fieldTable({
+  botId: { codec: botIdInput(), required: true, replaces: true, doc: "The bot, typically `bot.botId`." },
+  domainId: {
+    codec: integerIn(1, Number.MAX_SAFE_INTEGER),
+    required: true,
+    replaces: true,
+    doc: "The domain's id, a positive integer.",
+  },
+  visible: {
+    codec: t.boolean,
+    default: false,
+    doc: "Show the bot in the domain's organisation chart and bot list.",
+  },
+  allowToSelectedMember: {
+    codec: t.boolean,
+    default: false,
+    doc: "true: only selected members may use the bot; false: everyone in the domain.",
+  },
+  adopt: {
+    codec: t.boolean,
+    default: false,
+    stateOnly: true,
+    doc: "Take over the registration if the bot is already registered in the domain.",
+  },
+});
 
-export const inputSchema: InputSchema = {
-  botId: { codec: botIdInput(), required: true },
-  domainId: { codec: integerIn(1, Number.MAX_SAFE_INTEGER), required: true },
-  visible: { codec: t.boolean, default: false },
-  allowToSelectedMember: { codec: t.boolean, default: false },
-  adopt: { codec: t.boolean, default: false },
-};
+/** lineworks.BotDomain: its fields, and what LINE WORKS does at each step of the lifecycle. */
+export const definition = defineResource({
+  module: "lineworks",
+  name: "BotDomain",
+  stateVersion: 1,
+  fields,
+  outputs: {},
+  api: lineworksApi,
 
-/** `adopt` is owned but never sent: changing it only rewrites the state. */
-export const diffSpec: DiffSpec = { keys: [...FIELDS, "adopt"], forceNew: IDENTITY };
+  create: (api, inputs) => register(api, inputs),
+
+  async read(api, id, previous) {
+    // With no state (`get`), the id says which bot and domain.
+    const [botId, domainId] =
+      previous.botId === undefined ? splitId(id) : [String(previous.botId), Number(previous.domainId)];
+    // A bot that is gone took its registrations with it; a domain absent from its list is gone.
+    const found = await api.findDomain(botId, domainId);
+    if (!found) return undefined;
+    const { values } = settle(UPDATABLE, previous, domainValues(found));
+    return outputs({ ...previous, botId, domainId, ...values });
+  },
+
+  async update(api, _id, { previous, news, changed }) {
+    const botId = String(previous.botId);
+    const domainId = Number(previous.domainId);
+    // Also with nothing to send: the engine updates a registration recorded after a create that
+    // may not have reached LINE WORKS (ResourceInitError), and the record must not be trusted blindly.
+    const before = await api.findDomain(botId, domainId);
+    if (!before) {
+      // That create never reached LINE WORKS: make it now, as the init error promised. A
+      // registration that was fully made is not made again behind the user's back: someone
+      // removed it, and refresh is how they tell Pulumi so.
+      if (previous[CREATE_UNSETTLED] === true) return (await register(api, news)).outs;
+      throw goneBeforeUpdate(botId, domainId);
+    }
+    if (changed.length === 0) return outputs(previous);
+    const record = await updateFields(api, botId, domainId, before, changed, news);
+    const applied = settle(changed, news, domainValues(record));
+    await warnDiffering("LINE WORKS", describe(botId, domainId), applied.differing);
+    return outputs({ ...previous, ...applied.values });
+  },
+
+  async delete(api, id, previous) {
+    const [botId, domainId] =
+      previous.botId === undefined ? splitId(id) : [String(previous.botId), Number(previous.domainId)];
+    // Already gone, or its bot is: nothing left to do.
+    await api.deleteDomain(botId, domainId);
+  },
+});
+
+/** The fields LINE WORKS changes in place, by their own names in its request body. */
+const { updatable: UPDATABLE, outputNames } = schemaOf(definition);
 
 const idOf = (botId: string, domainId: number) => `${botId}/${domainId}`;
 
@@ -81,26 +146,18 @@ function domainValues(record: DomainRecord): Props {
   };
 }
 
+/** The outputs: the fields, nothing else (a state-only one at its default when absent). */
 function outputs(props: Props): Props {
-  return {
-    botId: props.botId,
-    domainId: props.domainId,
-    visible: props.visible,
-    allowToSelectedMember: props.allowToSelectedMember,
-    adopt: props.adopt ?? false,
-    __stateVersion: STATE.version,
-  };
-}
-
-function inputsOf(outs: Props): Props {
-  const { __stateVersion: _version, ...inputs } = outs;
-  return inputs;
+  return Object.fromEntries(
+    Object.entries(fields as FieldTable).map(([k, f]) => [
+      k,
+      f.stateOnly ? (props[k] ?? f.default) : props[k],
+    ]),
+  );
 }
 
 function body(values: Props): DomainBody {
-  const out: DomainBody = {};
-  for (const f of UPDATABLE) if (values[f] !== undefined) out[f] = values[f] as boolean;
-  return out;
+  return pick(values, UPDATABLE) as DomainBody;
 }
 
 /** Sends the changed fields with PATCH (PUT resets what it omits); returns LINE WORKS' last answer. */
@@ -225,72 +282,7 @@ async function register(api: LineWorksApi, inputs: Props): Promise<{ id: string;
   return { id: idOf(botId, domainId), outs: outputs({ ...inputs, botId, domainId, ...values }) };
 }
 
-const migrate = (props: Props) => migrateState(STATE, props);
-
-export const botDomainHandlers: ResourceHandlers = forTheHost({
-  async check(_olds, news) {
-    return checkInputs(inputSchema, news);
-  },
-
-  async diff(_id, olds, news) {
-    return diffOwned(diffSpec, migrate(olds), news);
-  },
-
-  async create(inputs) {
-    const api = lineworksApi();
-    return api.redacting(() => register(api, inputs));
-  },
-
-  async read(id, props) {
-    const api = lineworksApi();
-    return api.redacting(async () => {
-      const previous = migrate(props);
-      // With no state (`get`), the id says which bot and domain.
-      const [botId, domainId] =
-        previous.botId === undefined ? splitId(id) : [String(previous.botId), Number(previous.domainId)];
-      // A bot that is gone took its registrations with it; a domain absent from its list is gone.
-      const found = await api.findDomain(botId, domainId);
-      if (!found) return {};
-      const { values } = settle(UPDATABLE, previous, domainValues(found));
-      const outs = outputs({ ...previous, botId, domainId, ...values });
-      return { id, props: outs, inputs: inputsOf(outs) };
-    });
-  },
-
-  async update(id, olds, news) {
-    const api = lineworksApi();
-    return api.redacting(async () => {
-      const previous: Props = { ...migrate(olds), adopt: news.adopt ?? false };
-      const botId = String(previous.botId);
-      const domainId = Number(previous.domainId);
-      const changed = changedFields(UPDATABLE, previous, news);
-      // Also with nothing to send: the engine updates a registration recorded after a create that
-      // may not have reached LINE WORKS (ResourceInitError), and the record must not be trusted blindly.
-      const before = await api.findDomain(botId, domainId);
-      if (!before) {
-        // That create never reached LINE WORKS: make it now, as the init error promised. A
-        // registration that was fully made is not made again behind the user's back: someone
-        // removed it, and refresh is how they tell Pulumi so.
-        if (previous[CREATE_UNSETTLED] === true) return { outs: (await register(api, news)).outs };
-        throw goneBeforeUpdate(botId, domainId);
-      }
-      if (changed.length === 0) return { outs: outputs(previous) };
-      const record = await updateFields(api, botId, domainId, before, changed, news);
-      const applied = settle(changed, news, domainValues(record));
-      await warnDiffering("LINE WORKS", describe(botId, domainId), applied.differing);
-      return { outs: outputs({ ...previous, ...applied.values }) };
-    });
-  },
-
-  async delete(id, olds) {
-    const props = migrate(olds); // refuses state from a newer release, as every handler does
-    const api = lineworksApi();
-    const [botId, domainId] =
-      props.botId === undefined ? splitId(id) : [String(props.botId), Number(props.domainId)];
-    // Already gone, or its bot is: nothing left to do.
-    await api.redacting(() => api.deleteDomain(botId, domainId));
-  },
-});
+export const botDomainHandlers: ResourceHandlers = handlersOf(definition);
 
 function pick(props: Props, keys: readonly string[]): Props {
   return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
@@ -313,7 +305,7 @@ export class BotDomain extends pulumi.dynamic.Resource {
   declare public readonly adopt: pulumi.Output<boolean>;
 
   constructor(name: string, args: BotDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, outputSlots([...FIELDS, "adopt"], args), opts, "lineworks", "BotDomain");
+    super(provider, name, outputSlots(outputNames, args), opts, "lineworks", "BotDomain");
   }
 
   /** Reads an existing registration by its id `<botId>/<domainId>`, without managing it. */

@@ -6,13 +6,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as t from "io-ts";
 import { boundedString, httpUrl, oneOf, pathId } from "../core/codec";
-import { checkInputs, InputSchema } from "../core/check";
-import { applyUpdate, changedFields, Props, settle, warnDiffering } from "../core/contract";
+import { applyUpdate, Props, settle, warnDiffering } from "../core/contract";
 import { createReconciled } from "../core/create";
-import { diffOwned, DiffSpec } from "../core/diff";
+import {
+  defineResource,
+  fieldTable,
+  handlersOf,
+  schemaOf,
+  vendorBody,
+  type FieldTable,
+  type Inputs as DefinedInputs,
+} from "../core/definition";
 import { InputError } from "../core/errors";
-import { forTheHost } from "../core/host";
-import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/sendbird-bot");
 import { BotCreateBody, BotResource, BotUpdateBody, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
@@ -61,65 +66,140 @@ export interface BotArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
-/** State this code writes; `migrateState` reads any earlier version and refuses a newer one. */
-const STATE: StateSchema = { resource: "sendbird.Bot", version: 1 };
-
-/** Inputs and the API field each one maps to; the identity fields are nested under `bot` in responses. */
-const FIELDS = {
-  botUserid: { api: "bot_userid", nested: true },
-  botNickname: { api: "bot_nickname", nested: true },
-  botProfileUrl: { api: "bot_profile_url", nested: true },
-  botType: { api: "bot_type", nested: true },
-  botCallbackUrl: { api: "bot_callback_url", nested: false },
-  isPrivacyMode: { api: "is_privacy_mode", nested: false },
-  enableMarkAsRead: { api: "enable_mark_as_read", nested: false },
-  showMember: { api: "show_member", nested: false },
-  channelInvitationPreference: { api: "channel_invitation_preference", nested: false },
-} as const;
-type Field = keyof typeof FIELDS;
-const FIELD_NAMES = Object.keys(FIELDS) as Field[];
-/** Sendbird cannot change these in place: the update page's body omits them (docs/vendors/sendbird.md). */
-const FORCE_NEW: Field[] = ["botUserid", "botType"];
-const UPDATABLE = FIELD_NAMES.filter((f) => !FORCE_NEW.includes(f));
-
-const OUTPUT_ONLY = ["botToken", "botMetadata", "createdAt"] as const;
-
-export const inputSchema: InputSchema = {
-  botUserid: { codec: pathId(80), required: true },
-  botNickname: { codec: boundedString(80, { min: 1, nonBlank: true }), required: true },
-  botProfileUrl: { codec: httpUrl(2048, { allowEmpty: true }), required: true },
-  botType: { codec: boundedString(128, { min: 1, nonBlank: true }), required: true },
-  botCallbackUrl: { codec: httpUrl(1024), required: true },
-  isPrivacyMode: { codec: t.boolean, required: true },
-  enableMarkAsRead: { codec: t.boolean, default: true },
-  showMember: { codec: t.boolean, default: false },
-  channelInvitationPreference: { codec: oneOf([0, 1]), default: 0 },
-  adopt: { codec: t.boolean, default: false },
-};
-
 /**
- * Sendbird documents no normalisation of these fields (and check refuses URLs it could read
- * otherwise than written), so each is compared exactly: no field needs a `same` rule. `adopt` is
- * owned but never sent: changing it updates the state only.
+ * The fields of a sendbird.Bot and Sendbird's name for each. Sendbird documents no normalisation of
+ * them (and check refuses URLs it could read otherwise than written), so each is compared exactly:
+ * no field needs a `same` rule.
  */
-export const diffSpec: DiffSpec = {
-  keys: [...FIELD_NAMES, "adopt"],
-  forceNew: FORCE_NEW,
+const fields = fieldTable({
+  botUserid: {
+    codec: pathId(80),
+    required: true,
+    replaces: true,
+    vendor: "bot_userid",
+    doc: "Unique ID of the bot; the resource id.",
+  },
+  botNickname: {
+    codec: boundedString(80, { min: 1, nonBlank: true }),
+    required: true,
+    vendor: "bot_nickname",
+    doc: "The bot's display name.",
+  },
+  botProfileUrl: {
+    codec: httpUrl(2048, { allowEmpty: true }),
+    required: true,
+    vendor: "bot_profile_url",
+    doc: 'URL of the profile image, or "" for none.',
+  },
+  // Sendbird cannot change it in place: the update page's body omits it (docs/vendors/sendbird.md).
+  botType: {
+    codec: boundedString(128, { min: 1, nonBlank: true }),
+    required: true,
+    replaces: true,
+    vendor: "bot_type",
+    doc: "Free-form category.",
+  },
+  botCallbackUrl: {
+    codec: httpUrl(1024),
+    required: true,
+    vendor: "bot_callback_url",
+    doc: "Where Sendbird POSTs the messages the bot receives.",
+  },
+  isPrivacyMode: {
+    codec: t.boolean,
+    required: true,
+    vendor: "is_privacy_mode",
+    doc: 'Only messages starting with "/" or mentioning the bot are forwarded.',
+  },
+  enableMarkAsRead: {
+    codec: t.boolean,
+    default: true,
+    vendor: "enable_mark_as_read",
+    doc: "Mark messages as read when the bot receives them.",
+  },
+  showMember: {
+    codec: t.boolean,
+    default: false,
+    vendor: "show_member",
+    doc: "Include channel members in callbacks.",
+  },
+  channelInvitationPreference: {
+    codec: oneOf([0, 1]),
+    default: 0,
+    vendor: "channel_invitation_preference",
+    doc: "0: join channels automatically when invited; 1: invitations must be accepted.",
+  },
+  adopt: { codec: t.boolean, default: false, stateOnly: true, doc: "Take over a bot that already exists." },
+});
+
+/** sendbird.Bot: its fields, its outputs, and what Sendbird does at each step of the lifecycle. */
+export const definition = defineResource({
+  module: "sendbird",
+  name: "Bot",
+  stateVersion: 1,
+  fields,
+  outputs: {
+    botToken: {
+      secret: true,
+      doc: "Sent with every callback so the receiver can tell it comes from Sendbird.",
+    },
+    botMetadata: { doc: "Sendbird's metadata of the bot user." },
+    createdAt: { doc: "Unix seconds, when Sendbird returns it." },
+  },
   uniqueKey: "botUserid",
-};
+  api: sendbirdApi,
+
+  create: (api, inputs) => createBot(api, inputs),
+
+  async read(api, id, previous) {
+    const resource = await api.getBot(id);
+    if (!resource) return undefined; // Sendbird's own not-found code: deleted outside Pulumi
+    // Contract rule 5: the state's value stays wherever Sendbird's is the same.
+    const { values } = settle(FIELD_NAMES, previous, fieldValues(resource));
+    return toOutputs(values, resource, previous);
+  },
+
+  async update(api, id, { previous, news, changed }) {
+    // A create that failed half-way (ResourceInitError) is recorded without a token.
+    const halfMade = previous.botToken === undefined;
+    if (changed.length === 0 && !halfMade) return previous;
+    const before = await api.getBot(id);
+    if (!before) {
+      // The half-made create never reached Sendbird (its lookups failed): make it now, as the
+      // init error promised. A bot that was fully created is not made again behind the user's
+      // back: someone deleted it, and refresh is how they tell Pulumi so.
+      if (halfMade) return (await createBot(api, news)).outs;
+      throw goneBeforeUpdate(id);
+    }
+    const resource = changed.length > 0 ? await updateFields(api, id, changed, news, before) : before;
+    const applied = settle(changed, news, fieldValues(resource));
+    await warnDiffering("Sendbird", describe(id), applied.differing);
+    // Contract rule 5: fields not sent keep their state values.
+    return toOutputs({ ...previous, ...applied.values }, resource, previous);
+  },
+
+  delete: (api, id) => api.deleteBot(id),
+});
+
+type Inputs = DefinedInputs<typeof fields>;
+type Field = keyof typeof fields;
+const { updatable: UPDATABLE, outputNames, secretOutputs } = schemaOf(definition);
+/** The fields sent to Sendbird: those with a vendor name. */
+const vendorName = (f: Field) => (fields as FieldTable)[f].vendor;
+const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => vendorName(f) !== undefined);
+/** Fields Sendbird returns inside `bot` (the others are at the top of its answer). */
+const IN_BOT = new Set(["botUserid", "botNickname", "botProfileUrl", "botType"]);
 
 function apiBody(values: Props): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const f of FIELD_NAMES) if (values[f] !== undefined) body[FIELDS[f].api] = values[f];
-  return body;
+  return vendorBody(fields, values);
 }
 
 /** The bot's fields by input name, as Sendbird returned them (absent or null: undefined). */
 function fieldValues(resource: BotResource): Props {
   const values: Props = {};
   for (const f of FIELD_NAMES) {
-    const source: Record<string, unknown> = FIELDS[f].nested ? resource.bot : resource;
-    values[f] = source[FIELDS[f].api] ?? undefined;
+    const source: Record<string, unknown> = IN_BOT.has(f) ? resource.bot : resource;
+    values[f] = source[vendorName(f) as string] ?? undefined;
   }
   return values;
 }
@@ -135,13 +215,7 @@ function toOutputs(values: Props, resource: BotResource | undefined, previous: P
   outs.botMetadata = resource?.bot.bot_metadata ?? previous.botMetadata ?? {};
   const createdAt = resource?.created_at ?? previous.createdAt;
   if (createdAt !== undefined) outs.createdAt = createdAt;
-  outs.__stateVersion = STATE.version;
   return outs;
-}
-
-/** The inputs a read implies: what a program declaring this bot as it is now would pass. */
-function inputsOf(outs: Props): Props {
-  return { ...pick(outs, FIELD_NAMES), adopt: outs.adopt ?? false };
 }
 
 const describe = (id: unknown) => `Sendbird bot "${String(id)}"`;
@@ -196,8 +270,8 @@ function alreadyExists(botUserid: string): InputError {
  * Creates the bot `inputs` declare, through createReconciled: a lost answer is looked up, never
  * sent again blindly. Used by create, and by update to finish a create that never reached Sendbird.
  */
-async function createBot(api: SendbirdApi, inputs: Props): Promise<{ id: string; outs: Props }> {
-  const id = String(inputs.botUserid);
+async function createBot(api: SendbirdApi, inputs: Inputs): Promise<{ id: string; outs: Props }> {
+  const id = inputs.botUserid;
   const declared = pick(inputs, FIELD_NAMES);
   const resource = await createReconciled<BotResource>({
     what: describe(id),
@@ -222,69 +296,7 @@ function goneBeforeUpdate(id: string): InputError {
   );
 }
 
-const migrate = (props: Props) => migrateState(STATE, props);
-
-export const botHandlers: ResourceHandlers = forTheHost({
-  async check(_olds, news) {
-    return checkInputs(inputSchema, news);
-  },
-
-  async diff(_id, olds, news) {
-    return diffOwned(diffSpec, migrate(olds), news);
-  },
-
-  async create(inputs) {
-    const api = sendbirdApi();
-    return api.redacting(() => createBot(api, inputs));
-  },
-
-  async read(id, props) {
-    const api = sendbirdApi();
-    return api.redacting(async () => {
-      const previous = migrate(props);
-      const resource = await api.getBot(id);
-      if (!resource) return {}; // Sendbird's own not-found code: deleted outside Pulumi
-      // Contract rule 5: the state's value stays wherever Sendbird's is the same.
-      const { values } = settle(FIELD_NAMES, previous, fieldValues(resource));
-      const outs = toOutputs(values, resource, previous);
-      return { id, props: outs, inputs: inputsOf(outs) };
-    });
-  },
-
-  async update(id, olds, news) {
-    const api = sendbirdApi();
-    return api.redacting(async () => {
-      const previous: Props = { ...migrate(olds), adopt: news.adopt ?? false };
-      // Contract rule 2: exactly the fields diff showed.
-      const changed = changedFields(UPDATABLE, previous, news);
-      // A create that failed half-way (ResourceInitError) is recorded without a token.
-      const halfMade = previous.botToken === undefined;
-      if (changed.length === 0 && !halfMade) {
-        const { __provider: _engineOwned, ...outs } = previous;
-        return { outs };
-      }
-      const before = await api.getBot(id);
-      if (!before) {
-        // The half-made create never reached Sendbird (its lookups failed): make it now, as the
-        // init error promised. A bot that was fully created is not made again behind the user's
-        // back: someone deleted it, and refresh is how they tell Pulumi so.
-        if (halfMade) return { outs: (await createBot(api, news)).outs };
-        throw goneBeforeUpdate(id);
-      }
-      const resource = changed.length > 0 ? await updateFields(api, id, changed, news, before) : before;
-      const applied = settle(changed, news, fieldValues(resource));
-      await warnDiffering("Sendbird", describe(id), applied.differing);
-      // Contract rule 5: fields not sent keep their state values.
-      return { outs: toOutputs({ ...previous, ...applied.values }, resource, previous) };
-    });
-  },
-
-  async delete(id, olds) {
-    migrate(olds); // refuses state from a newer release, as every handler does
-    const api = sendbirdApi();
-    await api.redacting(() => api.deleteBot(id));
-  },
-});
+export const botHandlers: ResourceHandlers = handlersOf(definition);
 
 /**
  * A Sendbird bot (Chat Platform API v3). Settings: `sendbird:appId` (or `sendbird:apiUrl`) and the
@@ -325,8 +337,8 @@ export class Bot extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      outputSlots([...FIELD_NAMES, "adopt", ...OUTPUT_ONLY], args),
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["botToken"] }),
+      outputSlots(outputNames, args),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: secretOutputs }),
       "sendbird",
       "Bot",
     );

@@ -24,14 +24,13 @@ import {
   publicHttpsUrl,
   refine,
 } from "../core/codec";
-import { checkInputs, InputSchema } from "../core/check";
+import { checkInputs } from "../core/check";
 import { deepEqual, Props, settle } from "../core/contract";
 import { createReconciled } from "../core/create";
-import { diffOwned, DiffSpec } from "../core/diff";
+import { defineResource, fieldTable, handlersOf, schemaOf, vendorBody } from "../core/definition";
+import type { DiffSpec } from "../core/diff";
 import { ApiError, ResourceInitError } from "../core/errors";
-import { forTheHost } from "../core/host";
 import { warn } from "../core/log";
-import { migrateState, StateSchema } from "../core/state";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/whats91-chatbot");
 import {
@@ -188,12 +187,6 @@ export interface ChatbotArgs {
 
 // ---- schema ------------------------------------------------------------------------------------
 
-const STATE: StateSchema = { resource: "whats91.Chatbot", version: 1 };
-
-/** The inputs that make the chatbot: Whats91 cannot change any of them. */
-const FIELDS = ["senderId", "name", "trigger", "priority", "status", "response"] as const;
-const OUTPUT_ONLY = ["chatbotUid", "botType", "phoneNumberId", "wabaId", "resolvedSenderId"] as const;
-
 const TRIGGER_TYPES: TriggerType[] = [
   "contains",
   "exact",
@@ -332,17 +325,58 @@ const responseCodec = new t.Type<ChatbotResponse, unknown, unknown>(
   t.identity,
 );
 
-export const inputSchema: InputSchema = {
+/**
+ * The fields of a whats91.Chatbot. Whats91 can neither change nor delete a chatbot, so every field
+ * it sees replaces it. The chatbot's own fields go in the create body's `chatbot`, by the same
+ * names; `senderId` goes beside it (createBody). None needs a `same` rule: each is compared exactly.
+ */
+const fields = fieldTable({
   senderId: {
     codec: refine(t.string, (s) => /^[1-9][0-9]{6,14}$/.test(s), "digits with country code, no +"),
+    replaces: true,
+    doc: "The WhatsApp sender number, with country code.",
   },
-  name: { codec: nonBlankString(), required: true },
-  trigger: { codec: triggerCodec, required: true },
-  priority: { codec: integerIn(0, 255) },
-  status: { codec: oneOf(["ACTIVE", "INACTIVE"]), default: "ACTIVE" },
-  response: { codec: responseCodec, required: true },
-  replaceLeavesOldActive: { codec: t.boolean, default: false },
-};
+  name: {
+    codec: nonBlankString(),
+    required: true,
+    replaces: true,
+    vendor: "name",
+    doc: "The chatbot's name; not unique on Whats91.",
+  },
+  trigger: {
+    codec: triggerCodec,
+    required: true,
+    replaces: true,
+    vendor: "trigger",
+    doc: "What triggers the reply.",
+  },
+  priority: {
+    codec: integerIn(0, 255),
+    replaces: true,
+    vendor: "priority",
+    doc: "An integer from 0 to 255.",
+  },
+  status: {
+    codec: oneOf(["ACTIVE", "INACTIVE"]),
+    default: "ACTIVE",
+    replaces: true,
+    vendor: "status",
+    doc: '"ACTIVE" or "INACTIVE".',
+  },
+  response: {
+    codec: responseCodec,
+    required: true,
+    replaces: true,
+    vendor: "response",
+    doc: "The reply.",
+  },
+  replaceLeavesOldActive: {
+    codec: t.boolean,
+    default: false,
+    stateOnly: true,
+    doc: "Let a change through as a new chatbot, the old one staying on Whats91.",
+  },
+});
 
 /** What a replacement leaves behind on Whats91, by the old chatbot's status. */
 function leftBehind(status: unknown): string {
@@ -352,28 +386,171 @@ function leftBehind(status: unknown): string {
 }
 
 /**
- * check: the field rules, then the safety rule: a change to an existing chatbot (old inputs given)
- * fails unless `replaceLeavesOldActive` says the user accepts what stays behind.
+ * The safety rule, once every field passed its own: a change to an existing chatbot (old inputs
+ * given) fails unless `replaceLeavesOldActive` says the user accepts what stays behind.
  */
-export function checkChatbot(olds: Props, news: Props): pulumi.dynamic.CheckResult {
-  const result = checkInputs(inputSchema, news);
-  const consent = result.inputs.replaceLeavesOldActive;
+function consentMissing(
+  inputs: Props,
+  olds: Props,
+  failed: ReadonlySet<string>,
+): pulumi.dynamic.CheckFailure[] {
+  const consent = inputs.replaceLeavesOldActive;
   // An unknown consent is checked again at `up`, once resolved.
-  if (result.failures || Object.keys(olds).length === 0 || consent === true || containsUnknown(consent)) {
-    return result;
+  if (failed.size > 0 || Object.keys(olds).length === 0 || consent === true || containsUnknown(consent)) {
+    return [];
   }
-  const inputs = result.inputs as Props;
   const changed = FIELDS.filter((f) => !containsUnknown(inputs[f]) && !deepEqual(olds[f], inputs[f]));
-  if (changed.length === 0) return result;
+  if (changed.length === 0) return [];
   const reason =
     `Whats91 cannot change or delete a chatbot: changing ${changed.join(", ")} means creating a new ` +
     `chatbot, and the current one ${leftBehind(olds.status)}. To proceed, ` +
     "deactivate the current chatbot in the Whats91 dashboard (Chatbots), then set " +
     "`replaceLeavesOldActive: true` on this resource; or undo the change";
-  return { inputs: result.inputs, failures: changed.map((property) => ({ property, reason })) };
+  return changed.map((property) => ({ property, reason }));
 }
 
-export const diffSpec: DiffSpec = { keys: [...FIELDS, "replaceLeavesOldActive"], forceNew: FIELDS };
+/**
+ * What the hooks get: Whats91's client, made on first use. The core makes a definition's client
+ * before every hook, delete included, but Whats91 has no delete API: made eagerly, a destroy would
+ * fail without the settings, which it never needed. The other hooks make it first thing, as they
+ * always did. An error is redacted by the client once made (before that, no secret was read).
+ * Exported: the definition's type names it (declaration emit).
+ */
+export class Whats91OnDemand {
+  private made: Whats91Api | undefined;
+
+  get api(): Whats91Api {
+    return (this.made ??= whats91Api());
+  }
+
+  async redacting<R>(action: () => Promise<R>): Promise<R> {
+    try {
+      return await action();
+    } catch (err) {
+      if (this.made === undefined) throw err;
+      return this.made.redacting(() => Promise.reject(err));
+    }
+  }
+}
+
+/** whats91.Chatbot: its fields, its outputs, and what Whats91 allows at each step of the lifecycle. */
+export const definition = defineResource({
+  module: "whats91",
+  name: "Chatbot",
+  stateVersion: 1,
+  fields,
+  outputs: {
+    chatbotUid: { doc: "The chatbot's public id (also the resource id)." },
+    botType: { doc: "What Whats91 calls the kind: simple, media or advanced." },
+    phoneNumberId: { doc: "The WhatsApp phone number id of the sender, when Whats91 returns it." },
+    wabaId: { doc: "The WhatsApp Business Account id of the sender, when Whats91 returns it." },
+    resolvedSenderId: { doc: "The sender the chatbot was created on." },
+  },
+  api: () => new Whats91OnDemand(),
+  crossCheck: consentMissing,
+
+  async onReplace(previous) {
+    await warn(
+      `replacing ${describe(previous.chatbotUid, previous.name)} creates a new chatbot; Whats91 cannot ` +
+        `delete the old one, which ${leftBehind(previous.status)}. ` +
+        "Deactivate it in the Whats91 dashboard (Chatbots)",
+    );
+  },
+
+  async create(client, inputs) {
+    const api = client.api;
+    const senderId = inputs.senderId ?? configuredSenderId();
+    const declared = pick(inputs, FIELDS);
+    // Noted before sending: after a lost answer, only a chatbot not among these can be ours.
+    const existing = new Set((await lookalikes(api, inputs, senderId)).map((c) => c.chatbotUid));
+    const created = await createReconciled<ChatbotSummary>({
+      what: `Whats91 chatbot "${inputs.name}"`,
+      send: () =>
+        api.create(routeFor(inputs.response), createBody(inputs, senderId)).catch((err: unknown) => {
+          throw welcomeAdvice(err, inputs);
+        }),
+      lookup: async () => (await lookalikes(api, inputs, senderId)).find((c) => !existing.has(c.chatbotUid)),
+      isOurs: () => true,
+      // Names are not unique: Whats91 never refuses a create as a duplicate.
+      isConflict: () => false,
+      conflictError: () => new Error("unreachable: Whats91 has no duplicate check"),
+      recordAs: () => undefined,
+    });
+    const uid = created.chatbotUid;
+    // The create answer lacks phoneNumberId, wabaId and priority: a get completes the outputs.
+    const partial = toOutputs(declared, { chatbot: created, senderId }, inputs);
+    let found: ChatbotWithSender | undefined;
+    try {
+      found = await api.get(uid, senderId);
+    } catch (err) {
+      throw new ResourceInitError(uid, partial, err as Error, describe(uid, inputs.name));
+    }
+    return { id: uid, outs: toOutputs(declared, found ?? { chatbot: created, senderId }, inputs) };
+  },
+
+  async read(client, id, previous) {
+    const api = client.api;
+    const found = await api.get(id, senderOf(previous));
+    if (!found) return undefined; // CHATBOT_NOT_FOUND for this sender: removed in the dashboard
+    const live = visibleOf(found.chatbot);
+    let values: Props;
+    if (previous.chatbotUid === undefined) {
+      // `Chatbot.get`: no state; take what Whats91 shows (the response only where it is text).
+      values = withLive({ name: live.name, status: live.status, priority: live.priority }, live, [
+        "triggerType",
+      ]);
+      if (found.chatbot.botType === "simple") values.response = { type: "text", text: live.replyText };
+    } else {
+      const compared = ["name", "triggerType", "replyTrigger", "replyText", "status"];
+      if (previous.priority !== undefined) compared.push("priority");
+      const declared = visible(previous);
+      const { differing } = settle(compared, declared, comparable(declared, live));
+      values = withLive(pick(previous, FIELDS), live, differing);
+    }
+    return toOutputs(values, found, previous);
+  },
+
+  // Every vendor field replaces: the core has already put `replaceLeavesOldActive` in `previous`.
+  // What is left is completing a create whose outputs a failure cut short.
+  async update(client, id, { previous }) {
+    const api = client.api;
+    if (previous.phoneNumberId !== undefined) return previous;
+    const found = await api.get(id, senderOf(previous));
+    return toOutputs(pick(previous, FIELDS), found, previous);
+  },
+
+  // Whats91 has no delete API: the chatbot is only forgotten, and the warning says what remains.
+  async delete(_client, id, previous) {
+    const where = previous.resolvedSenderId ? ` on sender ${String(previous.resolvedSenderId)}` : "";
+    await warn(
+      `Whats91 has no API to delete a chatbot: ${describe(id, previous.name)} was removed from the stack ` +
+        `only and ${previous.status === "INACTIVE" ? "still exists (INACTIVE)" : "is still ACTIVE"}${where}. ` +
+        "Deactivate or delete it in the Whats91 dashboard (Chatbots)",
+    );
+  },
+});
+
+const schema = schemaOf(definition);
+const { inputSchema, outputNames } = schema;
+/** The inputs that make the chatbot: every one replaces it, since Whats91 cannot change any. */
+const FIELDS = schema.diffSpec.forceNew ?? [];
+
+/**
+ * The diff spec: every field owned, the ones Whats91 sees replacing. The table has no `same` rule
+ * and no unique key, so these two say all (handlersOf's own spec has them empty).
+ */
+export const diffSpec: DiffSpec = { keys: schema.diffSpec.keys, forceNew: FIELDS };
+
+/**
+ * The handler's check, synchronously (the handlers' is async): the field rules, then the safety
+ * rule, which adds failures only when every field passed.
+ */
+export function checkChatbot(olds: Props, news: Props): pulumi.dynamic.CheckResult {
+  const result = checkInputs(inputSchema, news);
+  const failed = new Set((result.failures ?? []).map((f) => f.property));
+  const failures = consentMissing(result.inputs as Props, olds, failed);
+  return failures.length === 0 ? result : { inputs: result.inputs, failures };
+}
 
 // ---- mapping ---------------------------------------------------------------------------------
 
@@ -385,17 +562,11 @@ function routeFor(response: ChatbotResponse): CreateRoute {
 /** The botType Whats91 reports for each route. */
 const BOT_TYPES: Record<CreateRoute, string> = { text: "simple", media: "media", interactive: "advanced" };
 
+/** The create request: the sender beside the chatbot, whose fields go by their vendor names. */
 function createBody(inputs: Props, senderId: string | undefined): CreateBody {
-  const trigger = inputs.trigger as { type: string; keywords?: string[] };
   return {
     ...(senderId !== undefined && { senderId }),
-    chatbot: {
-      name: String(inputs.name),
-      trigger,
-      ...(inputs.priority !== undefined && { priority: inputs.priority as number }),
-      status: inputs.status as "ACTIVE" | "INACTIVE",
-      response: inputs.response as Record<string, unknown>,
-    },
+    chatbot: vendorBody(fields, inputs) as CreateBody["chatbot"],
   };
 }
 
@@ -404,16 +575,16 @@ function createBody(inputs: Props, senderId: string | undefined): CreateBody {
  * Whats91 joins them (", "; splitting would be ambiguous for a keyword with a comma), the reply
  * text, status and priority. Buttons, CTA, list sections, footer and media are not shown.
  */
-function visible(fields: Props): Props {
-  const trigger = fields.trigger as { type?: string; keywords?: string[] } | undefined;
-  const response = fields.response as { text?: string } | undefined;
+function visible(values: Props): Props {
+  const trigger = values.trigger as { type?: string; keywords?: string[] } | undefined;
+  const response = values.response as { text?: string } | undefined;
   return {
-    name: fields.name,
+    name: values.name,
     triggerType: trigger?.type,
     replyTrigger: (trigger?.keywords ?? []).join(", "),
     replyText: response?.text,
-    status: fields.status,
-    priority: fields.priority,
+    status: values.status,
+    priority: values.priority,
   };
 }
 
@@ -461,9 +632,9 @@ function pick(props: Props, keys: readonly string[]): Props {
   return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
 }
 
-function toOutputs(fields: Props, found: ChatbotWithSender | undefined, previous: Props): Props {
+function toOutputs(values: Props, found: ChatbotWithSender | undefined, previous: Props): Props {
   const outs: Props = {
-    ...pick(fields, FIELDS),
+    ...pick(values, FIELDS),
     replaceLeavesOldActive: previous.replaceLeavesOldActive ?? false,
   };
   for (const [key, value] of [
@@ -475,12 +646,7 @@ function toOutputs(fields: Props, found: ChatbotWithSender | undefined, previous
   ] as const) {
     if (value !== undefined && value !== null) outs[key] = value;
   }
-  outs.__stateVersion = STATE.version;
   return outs;
-}
-
-function inputsOf(outs: Props): Props {
-  return { ...pick(outs, FIELDS), replaceLeavesOldActive: outs.replaceLeavesOldActive ?? false };
 }
 
 /** The sender a chatbot lives on: the one it was created with, else the declared or configured one. */
@@ -496,9 +662,9 @@ async function lookalikes(api: Whats91Api, inputs: Props, senderId: string | und
   const search = trigger.type === "welcome" ? undefined : trigger.keywords?.[0];
   const candidates = await api.list(senderId, { type: kind, trigger: search });
   const expected = visible(inputs);
-  const fields = ["name", "triggerType", "replyTrigger", "replyText"];
+  const shown = ["name", "triggerType", "replyTrigger", "replyText"];
   return candidates.filter(
-    (c) => settle(fields, expected, comparable(expected, visibleOf(c))).differing.length === 0,
+    (c) => settle(shown, expected, comparable(expected, visibleOf(c))).differing.length === 0,
   );
 }
 
@@ -519,113 +685,7 @@ function welcomeAdvice(err: unknown, inputs: Props): unknown {
   return new ApiError(err, `${/[.!?]$/.test(err.message) ? err.message : `${err.message}.`} ${advice}`);
 }
 
-const migrate = (props: Props) => migrateState(STATE, props);
-
-export const chatbotHandlers: ResourceHandlers = forTheHost({
-  async check(olds, news) {
-    return checkChatbot(olds, news);
-  },
-
-  async diff(_id, olds, news) {
-    const previous = migrate(olds);
-    const result = diffOwned(diffSpec, previous, news);
-    if ((result.replaces ?? []).length > 0) {
-      await warn(
-        `replacing ${describe(previous.chatbotUid, previous.name)} creates a new chatbot; Whats91 cannot ` +
-          `delete the old one, which ${leftBehind(previous.status)}. ` +
-          "Deactivate it in the Whats91 dashboard (Chatbots)",
-      );
-    }
-    return result;
-  },
-
-  async create(inputs) {
-    const api = whats91Api();
-    return api.redacting(async () => {
-      const senderId = (inputs.senderId ?? configuredSenderId()) as string | undefined;
-      const declared = pick(inputs, FIELDS);
-      const response = inputs.response as ChatbotResponse;
-      // Noted before sending: after a lost answer, only a chatbot not among these can be ours.
-      const existing = new Set((await lookalikes(api, inputs, senderId)).map((c) => c.chatbotUid));
-      const created = await createReconciled<ChatbotSummary>({
-        what: `Whats91 chatbot "${String(inputs.name)}"`,
-        send: () =>
-          api.create(routeFor(response), createBody(inputs, senderId)).catch((err: unknown) => {
-            throw welcomeAdvice(err, inputs);
-          }),
-        lookup: async () =>
-          (await lookalikes(api, inputs, senderId)).find((c) => !existing.has(c.chatbotUid)),
-        isOurs: () => true,
-        // Names are not unique: Whats91 never refuses a create as a duplicate.
-        isConflict: () => false,
-        conflictError: () => new Error("unreachable: Whats91 has no duplicate check"),
-        recordAs: () => undefined,
-      });
-      const uid = created.chatbotUid;
-      // The create answer lacks phoneNumberId, wabaId and priority: a get completes the outputs.
-      const partial = toOutputs(declared, { chatbot: created, senderId }, inputs);
-      let found: ChatbotWithSender | undefined;
-      try {
-        found = await api.get(uid, senderId);
-      } catch (err) {
-        throw new ResourceInitError(uid, partial, err as Error, describe(uid, inputs.name));
-      }
-      return { id: uid, outs: toOutputs(declared, found ?? { chatbot: created, senderId }, inputs) };
-    });
-  },
-
-  async read(id, props) {
-    const api = whats91Api();
-    return api.redacting(async () => {
-      const previous = migrate(props);
-      const found = await api.get(id, senderOf(previous));
-      if (!found) return {}; // CHATBOT_NOT_FOUND for this sender: removed in the dashboard
-      const live = visibleOf(found.chatbot);
-      let fields: Props;
-      if (previous.chatbotUid === undefined) {
-        // `Chatbot.get`: no state; take what Whats91 shows (the response only where it is text).
-        fields = withLive({ name: live.name, status: live.status, priority: live.priority }, live, [
-          "triggerType",
-        ]);
-        if (found.chatbot.botType === "simple") fields.response = { type: "text", text: live.replyText };
-      } else {
-        const compared = ["name", "triggerType", "replyTrigger", "replyText", "status"];
-        if (previous.priority !== undefined) compared.push("priority");
-        const declared = visible(previous);
-        const { differing } = settle(compared, declared, comparable(declared, live));
-        fields = withLive(pick(previous, FIELDS), live, differing);
-      }
-      const outs = toOutputs(fields, found, previous);
-      return { id, props: outs, inputs: inputsOf(outs) };
-    });
-  },
-
-  // Every field forces a replacement; what is left is `replaceLeavesOldActive`, kept in the state,
-  // and completing a create whose outputs a failure cut short.
-  async update(id, olds, news) {
-    const api = whats91Api();
-    return api.redacting(async () => {
-      const previous: Props = {
-        ...migrate(olds),
-        replaceLeavesOldActive: news.replaceLeavesOldActive ?? false,
-      };
-      const { __provider: _engineOwned, ...rest } = previous;
-      if (previous.phoneNumberId !== undefined) return { outs: rest };
-      const found = await api.get(id, senderOf(previous));
-      return { outs: toOutputs(pick(previous, FIELDS), found, rest) };
-    });
-  },
-
-  async delete(id, olds) {
-    const props = migrate(olds); // refuses state from a newer release, as every handler does
-    const where = props.resolvedSenderId ? ` on sender ${String(props.resolvedSenderId)}` : "";
-    await warn(
-      `Whats91 has no API to delete a chatbot: ${describe(id, props.name)} was removed from the stack ` +
-        `only and ${props.status === "INACTIVE" ? "still exists (INACTIVE)" : "is still ACTIVE"}${where}. ` +
-        "Deactivate or delete it in the Whats91 dashboard (Chatbots)",
-    );
-  },
-});
+export const chatbotHandlers: ResourceHandlers = handlersOf(definition);
 
 /**
  * A Whats91 WhatsApp chatbot (an auto-reply rule of one sender number). Settings: the secret
@@ -665,14 +725,7 @@ export class Chatbot extends pulumi.dynamic.Resource {
   declare public readonly replaceLeavesOldActive: pulumi.Output<boolean>;
 
   constructor(name: string, args: ChatbotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      outputSlots([...FIELDS, "replaceLeavesOldActive", ...OUTPUT_ONLY], args),
-      opts,
-      "whats91",
-      "Chatbot",
-    );
+    super(provider, name, outputSlots(outputNames, args), opts, "whats91", "Chatbot");
     (this as { chatbotUid: pulumi.Output<string> }).chatbotUid = this.id;
   }
 
