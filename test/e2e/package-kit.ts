@@ -145,14 +145,18 @@ export interface UserProject {
 }
 
 /**
- * A fresh Pulumi project outside the repository: the all-resources program, its own package.json,
- * and `npm install <tarball> @pulumi/pulumi@<pulumiVersion>` (npm's cache is warm after the
- * repository's own install, hence --prefer-offline).
+ * A fresh Pulumi project outside the repository: the files of `program` (default: the
+ * all-resources program), its own package.json, and `npm install <tarball> @pulumi/pulumi@<pulumiVersion>`
+ * (npm's cache is warm after the repository's own install, hence --prefer-offline).
  */
-export async function createUserProject(tarball: string, pulumiVersion: string): Promise<UserProject> {
+export async function createUserProject(
+  tarball: string,
+  pulumiVersion: string,
+  program: string = USER_PROGRAM,
+): Promise<UserProject> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chatbots-user-project-"));
-  for (const file of fs.readdirSync(USER_PROGRAM)) {
-    fs.copyFileSync(path.join(USER_PROGRAM, file), path.join(dir, file));
+  for (const file of fs.readdirSync(program)) {
+    fs.copyFileSync(path.join(program, file), path.join(dir, file));
   }
   fs.writeFileSync(
     path.join(dir, "package.json"),

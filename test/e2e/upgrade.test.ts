@@ -5,8 +5,13 @@
  * refresh and destroy must run build 2's handlers, because the stored `__provider` only requires
  * the installed package. The installed release also reads state written before `__stateVersion`
  * existed and refuses state written by a newer release, with a message that says what to do.
+ *
+ * Then the upgrade from the released 0.1.0 (package-fixtures/pulumi-chatbots-0.1.0.tgz, see the
+ * README there): a project deploys every type with it, installs this checkout's build over it, and
+ * the new build takes the old state over with no change: preview and refresh find nothing to do,
+ * one field per type updates in place, and destroy removes what 0.1.0 made.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,10 +21,18 @@ import {
   createUserProject,
   repack,
   repoPulumiVersion,
+  run,
   SHIM_OF_TYPE,
+  type PackedPackage,
   type UserProject,
 } from "./package-kit";
-import { engineWarnings, pulumiWorkspace, stateResources, type PulumiWorkspace } from "./pulumi-cli";
+import {
+  engineWarnings,
+  previewSteps,
+  pulumiWorkspace,
+  stateResources,
+  type PulumiWorkspace,
+} from "./pulumi-cli";
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -27,26 +40,24 @@ const BUILD_2_VERSION = "0.1.1-test";
 const BUILD_2_MARKER = "build 2 of pulumi-chatbots ran";
 
 /**
- * Build 2's change: sendbird.Bot's read and delete first warn `<marker> <method> <id>`. Located by
- * the method signatures in the compiled handlers; fails loudly if they are not found exactly once.
+ * Build 2's change: sendbird.Bot's read and delete first warn `<marker> <method> <id>`. Wraps `run`
+ * of dist/provider/handlers.js, the entry point every stored shim calls
+ * (`require("pulumi-chatbots/handlers").run(type, method, args)`), so it holds however the handlers
+ * behind it are laid out; fails loudly if that export is not found.
  */
 function patchSendbirdHandlers(packageDir: string): void {
-  const file = path.join(packageDir, "dist", "provider", "sendbird", "bot.js");
+  const file = path.join(packageDir, "dist", "provider", "handlers.js");
   const source = fs.readFileSync(file, "utf8");
-  let patched = source;
-  for (const method of ["read", "delete"]) {
-    const signature = new RegExp(`^(\\s*)async ${method}\\((\\w+)[^)]*\\) \\{$`, "gm");
-    const found = [...source.matchAll(signature)];
-    if (found.length !== 1) {
-      throw new Error(`build 2: expected one "async ${method}(" in ${file}, found ${found.length}`);
-    }
-    const [line, indent, idParam] = found[0];
-    patched = patched.replace(
-      line,
-      `${line}\n${indent}    await require("../core/log").warn(\`${BUILD_2_MARKER} ${method} \${${idParam}}\`);`,
-    );
-  }
-  fs.writeFileSync(file, patched);
+  if (!/^exports\.run = run;$/m.test(source)) throw new Error(`build 2: no "exports.run = run;" in ${file}`);
+  const wrapper = [
+    "const build1Run = exports.run;",
+    "exports.run = async (type, method, args) => {",
+    '  if (type === "sendbird:Bot" && (method === "read" || method === "delete"))',
+    `    await require("./core/log").warn(\`${BUILD_2_MARKER} \${method} \${args[0]}\`);`,
+    "  return build1Run(type, method, args);",
+    "};",
+  ];
+  fs.writeFileSync(file, `${source}\n${wrapper.join("\n")}\n`);
 }
 
 const stack = `upg-${randomBytes(4).toString("hex")}`;
@@ -57,6 +68,14 @@ let workDir: string;
 let project: UserProject | undefined;
 let local: LocalSandboxes | undefined;
 let ws: PulumiWorkspace | undefined;
+/** The second test's project, workspace and sandboxes. */
+const fromRelease: { stack: string; project?: UserProject; local?: LocalSandboxes; ws?: PulumiWorkspace } = {
+  stack: `rel-${randomBytes(4).toString("hex")}`,
+};
+
+let currentBuild: Promise<PackedPackage> | undefined;
+/** This checkout's build, packed once for both tests. */
+const buildOfThisCheckout = () => (currentBuild ??= buildAndPack(workDir));
 
 beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "chatbots-upgrade-"));
@@ -69,12 +88,22 @@ afterAll(async () => {
   ws?.cleanup();
   project?.cleanup();
   await local?.stop();
+  if (fromRelease.ws && fromRelease.project) {
+    await fromRelease.ws.run(
+      fromRelease.project.dir,
+      ["stack", "rm", "--yes", "--force", "--stack", fromRelease.stack],
+      { allowFailure: true },
+    );
+  }
+  fromRelease.ws?.cleanup();
+  fromRelease.project?.cleanup();
+  await fromRelease.local?.stop();
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
 test("upgrading the package reaches existing resources, and state from other releases is read or refused", async () => {
   const started = Date.now();
-  const build1 = await buildAndPack(workDir);
+  const build1 = await buildOfThisCheckout();
   const build2 = await repack(build1.tarball, workDir, {
     version: BUILD_2_VERSION,
     patch: patchSendbirdHandlers,
@@ -153,4 +182,174 @@ test("upgrading the package reaches existing resources, and state from other rel
   expect(stateResources(await exportState()).filter((r) => r.type in SHIM_OF_TYPE)).toEqual([]);
 
   console.log(`upgrade e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+// ---- the upgrade from the released 0.1.0 ------------------------------------------------------
+
+/** pulumi-chatbots 0.1.0 as released: `npm pack` of the commit named in package-fixtures/README.md. */
+const RELEASE_0_1_0 = path.join(__dirname, "package-fixtures", "pulumi-chatbots-0.1.0.tgz");
+/** The program: one resource of every type, one updatable field each read from stack config. */
+const RELEASE_PROGRAM = path.join(__dirname, "package-fixtures", "upgrade-from-0.1.0");
+
+/** The config the program reads: the values 0.1.0 deploys, then the ones the new build updates to. */
+const DEPLOYED_CONFIG = {
+  sendbirdNickname: "Helper",
+  deadSimpleChatName: "Support Bot",
+  lineWorksDescription: "Answers questions",
+  lineWorksDomainVisible: "false",
+  whats91ReplaceLeavesOldActive: "false",
+};
+const UPDATED_CONFIG = {
+  sendbirdNickname: "Helper, upgraded",
+  deadSimpleChatName: "Support Bot upgraded",
+  lineWorksDescription: "Answers questions, upgraded",
+  lineWorksDomainVisible: "true",
+  whats91ReplaceLeavesOldActive: "true",
+};
+
+/** sha256 of every file under `root` by relative path (a nested node_modules aside). */
+function fileDigests(root: string): Record<string, string> {
+  const files = (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((file) => !file.split(path.sep).includes("node_modules"))
+    .filter((file) => fs.statSync(path.join(root, file)).isFile())
+    .sort();
+  return Object.fromEntries(
+    files.map((file) => [
+      file,
+      createHash("sha256")
+        .update(fs.readFileSync(path.join(root, file)))
+        .digest("hex"),
+    ]),
+  );
+}
+
+/** The files of a packed tarball, as `fileDigests` gives them. */
+async function tarballDigests(tarball: string): Promise<Record<string, string>> {
+  const unpacked = fs.mkdtempSync(path.join(workDir, "digest-"));
+  await run("tar", ["-xzf", tarball, "-C", unpacked], { cwd: unpacked });
+  return fileDigests(path.join(unpacked, "package"));
+}
+
+/** The resource name (last URN segment) and op of each pulumi-chatbots resource in `pulumi up --json` events. */
+function upOps(upJson: string): [string, string][] {
+  return upJson
+    .split("\n")
+    .filter((line) => line.startsWith('{"'))
+    .map((line) => JSON.parse(line).resOutputsEvent?.metadata)
+    .filter((m) => m && m.type in SHIM_OF_TYPE)
+    .map((m): [string, string] => [String(m.urn).split("::").pop()!, String(m.op)])
+    .sort();
+}
+
+test("state written by the released 0.1.0 is taken over with no change: preview, refresh, in-place updates, destroy", async () => {
+  const started = Date.now();
+  const { stack: releaseStack } = fromRelease;
+  const current = await buildOfThisCheckout();
+
+  const project = (fromRelease.project = await createUserProject(
+    RELEASE_0_1_0,
+    repoPulumiVersion(),
+    RELEASE_PROGRAM,
+  ));
+  const { dir } = project;
+  const installed = path.join(dir, "node_modules", "pulumi-chatbots");
+  expect(fileDigests(installed)).toEqual(await tarballDigests(RELEASE_0_1_0));
+  const local = (fromRelease.local = await startLocalSandboxes());
+  const ws = (fromRelease.ws = pulumiWorkspace(local.env));
+  const pulumi = (args: string[]) => ws.run(dir, [...args, "--stack", releaseStack]);
+  const setConfig = (values: Record<string, string>) =>
+    pulumi([
+      "config",
+      "set-all",
+      ...Object.entries(values).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]),
+    ]);
+  const ours = async () =>
+    stateResources((await pulumi(["stack", "export"])).stdout).filter((r) => r.type in SHIM_OF_TYPE);
+  /** The id of each pulumi-chatbots resource, by resource name: an in-place update keeps them all. */
+  const idsByName = async () =>
+    Object.fromEntries((await ours()).map((r) => [r.urn.split("::").pop(), r.id]));
+
+  // 0.1.0 deploys every type.
+  await ws.run(dir, ["stack", "init", releaseStack]);
+  await setConfig(DEPLOYED_CONFIG);
+  await pulumi(["up", "--yes"]);
+  const deployed = await ours();
+  expect(deployed.map((r) => r.type).sort()).toEqual(Object.keys(SHIM_OF_TYPE).sort());
+  const ids = await idsByName();
+  const sendbirdCreated = local.sendbird.bot("helper_bot")!.created_at;
+  const [dscBot] = local.deadsimplechat.bots();
+  const [lineWorksBot] = local.lineworks.bots();
+  expect(local.deadsimplechat.rooms(dscBot._id)).toEqual(["lobby1"]);
+  expect(local.lineworks.domains(lineWorksBot.botId).map((d) => [d.domainId, d.visible])).toEqual([
+    [10000001, false],
+  ]);
+  expect(local.whats91.chatbots()).toHaveLength(1);
+
+  // The current build installed over it, as `npm install pulumi-chatbots@<newer>` would; no `pulumi up`.
+  await project.install(current.tarball);
+  expect(fileDigests(installed)).toEqual(await tarballDigests(current.tarball));
+
+  // The new build reads 0.1.0's state and finds nothing to change, without and with the vendors.
+  await pulumi(["preview", "--expect-no-changes"]);
+  await pulumi(["refresh", "--yes", "--expect-no-changes"]);
+  expect(await idsByName()).toEqual(ids);
+
+  // One field per type changes, each in place: the preview says so, the update does so.
+  await setConfig(UPDATED_CONFIG);
+  const planned = previewSteps((await pulumi(["preview", "--json"])).stdout);
+  expect(planned.map((s) => [s.urn.split("::").pop(), s.op, s.changed]).sort()).toEqual([
+    ["domain", "update", ["visible"]],
+    ["helpdesk", "update", ["description"]],
+    ["helper", "update", ["botNickname"]],
+    ["hours", "update", ["replaceLeavesOldActive"]],
+    ["support", "update", ["name"]],
+  ]);
+  const updated = await pulumi(["up", "--yes", "--json"]);
+  // BotChatRoom has no field that changes in place: it stays as 0.1.0 made it while its bot updates.
+  expect(upOps(updated.stdout)).toEqual([
+    ["domain", "update"],
+    ["helpdesk", "update"],
+    ["helper", "update"],
+    ["hours", "update"],
+    ["lobby", "same"],
+    ["support", "update"],
+  ]);
+  expect(await idsByName()).toEqual(ids);
+
+  // The vendors hold the new values, on the objects 0.1.0 made (Whats91's field is state only).
+  expect(local.sendbird.bots().map((b) => [b.bot.bot_userid, b.bot.bot_nickname, b.created_at])).toEqual([
+    ["helper_bot", UPDATED_CONFIG.sendbirdNickname, sendbirdCreated],
+  ]);
+  expect(local.deadsimplechat.bots().map((b) => [b._id, b.name, b.enabled])).toEqual([
+    [dscBot._id, UPDATED_CONFIG.deadSimpleChatName, true],
+  ]);
+  expect(local.deadsimplechat.rooms(dscBot._id)).toEqual(["lobby1"]);
+  expect(local.lineworks.bots().map((b) => [b.botId, b.description])).toEqual([
+    [lineWorksBot.botId, UPDATED_CONFIG.lineWorksDescription],
+  ]);
+  expect(local.lineworks.domains(lineWorksBot.botId).map((d) => [d.domainId, d.visible])).toEqual([
+    [10000001, true],
+  ]);
+  expect(local.whats91.chatbots().map((c) => c.chatbotUid)).toEqual([ids.hours]);
+  const chatbotState = (await ours()).find((r) => r.type === "pulumi-nodejs:dynamic/whats91:Chatbot");
+  expect(chatbotState?.outputs?.replaceLeavesOldActive).toBe(true);
+
+  await pulumi(["preview", "--expect-no-changes"]);
+
+  // destroy: Sendbird and LINE WORKS bots are deleted; DeadSimpleChat's is disabled and Whats91's
+  // stays (neither API can delete one), each with a warning.
+  const destroyed = await pulumi(["destroy", "--yes", "--json"]);
+  const warnings = engineWarnings(destroyed.stdout).join("\n");
+  expect(warnings).toContain(
+    `DeadSimpleChat bot "${UPDATED_CONFIG.deadSimpleChatName}" (id ${dscBot._id}) was disabled`,
+  );
+  expect(warnings).toContain('("Opening hours") was removed from the stack only');
+  expect(local.sendbird.bots()).toEqual([]);
+  expect(local.lineworks.bots()).toEqual([]);
+  expect(local.deadsimplechat.bots().map((b) => [b._id, b.enabled])).toEqual([[dscBot._id, false]]);
+  expect(local.deadsimplechat.rooms(dscBot._id)).toEqual([]);
+  expect(local.whats91.chatbots().map((c) => c.chatbotUid)).toEqual([ids.hours]);
+  expect(await ours()).toEqual([]);
+
+  console.log(`upgrade from 0.1.0 e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
