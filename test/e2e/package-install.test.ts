@@ -252,7 +252,10 @@ test("the README's own project as printed: tarball install, pulumi-chatbots-sand
 
   // The program, against the sandboxes from a shell.
   await workspace.run(dir, ["stack", "init", "dev"]);
-  const up = await shell(markdownCommand(text, "npx pulumi-chatbots-sandbox -- pulumi up --yes"));
+  // --no-install: the command the project installed, never a package fetched from the registry.
+  const up = await shell(
+    markdownCommand(text, "npx --no-install pulumi-chatbots-sandbox -- pulumi up --yes"),
+  );
   const printed = up.stdout + up.stderr;
   expect(up.stderr).toMatch(/pulumi-chatbots-sandbox: Sendbird http:\/\/127\.0\.0\.1:\d+\/v3, /);
   expect(printed).not.toMatch(/[0-9a-f]{48}/); // the shape of every generated credential
@@ -272,22 +275,28 @@ test("the README's own project as printed: tarball install, pulumi-chatbots-sand
   const outputs = await workspace.run(dir, ["stack", "output", "--stack", "dev"]);
   expect(outputs.stdout).toMatch(/assistantToken\s+\[secret\]/);
 
-  await shell(markdownCommand(text, "npx pulumi-chatbots-sandbox -- pulumi destroy --yes"));
+  await shell(markdownCommand(text, "npx --no-install pulumi-chatbots-sandbox -- pulumi destroy --yes"));
   expect(held("sendbird").bots).toEqual([]);
   expect(held("lineworks").bots).toEqual([]);
+  expect(fs.existsSync(path.join(stateDir, "pulumi-chatbots-sandbox.lock"))).toBe(false); // the run's lock went with it
   console.log(
     `README project, up and destroy through pulumi-chatbots-sandbox: ${(Date.now() - started) / 1000} s`,
   );
 
-  // The jest example, run as the README says, leaves nothing behind.
+  // The jest example, run as the README says, leaves nothing behind, and neither reads nor removes
+  // the config of a stack of the user's named "test" (which would send Sendbird calls nowhere).
   expect(text).toContain("Run it with `npx jest`.");
+  const usersStack = "# the user's own stack\nconfig:\n  sendbird:apiUrl: http://127.0.0.1:9/v3\n";
+  fs.writeFileSync(path.join(dir, "Pulumi.test.yaml"), usersStack);
   const tmp = fs.mkdtempSync(path.join(readmeRoot, "tmp-"));
   const before = fs.readdirSync(dir).sort();
   const tested = await shell("npx jest", { TMPDIR: tmp });
-  expect(tested.stdout + tested.stderr).toContain("1 passed");
+  const jestOutput = tested.stdout + tested.stderr;
+  expect(jestOutput).toContain("1 passed");
+  expect(jestOutput).not.toContain("ts-jest[config] (WARN)"); // the README's tsconfig suits ts-jest
   // (jest keeps its cache under the temporary directory too: that is jest's, not the example's.)
   expect(fs.readdirSync(tmp).filter((name) => name.startsWith("pulumi-state-"))).toEqual([]);
   expect(fs.readdirSync(dir).sort()).toEqual(before);
-  expect(fs.existsSync(path.join(dir, "Pulumi.test.yaml"))).toBe(false);
+  expect(fs.readFileSync(path.join(dir, "Pulumi.test.yaml"), "utf8")).toBe(usersStack);
   console.log(`README project, all of it: ${(Date.now() - started) / 1000} s`);
 });

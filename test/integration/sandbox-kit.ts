@@ -246,22 +246,19 @@ export interface CliRun {
 }
 
 /**
- * The sandbox command line for the enclosing describe block: the real sandbox sources (only those,
- * so other work in progress cannot break it) transpiled into a temporary directory. Returns a
- * function that starts it with `args`, in this process's environment changed by `baseEnv` and then
- * `env` (an undefined value removes a variable).
+ * The real sandbox sources (only those, so other work in progress cannot break them) transpiled
+ * into a temporary directory for the enclosing describe block, to run as node scripts:
+ * `directory` is set once beforeAll has run.
  */
-export function useSandboxCli(
-  baseEnv: Record<string, string | undefined>,
-): (args: string[], env: Record<string, string | undefined>) => CliRun {
-  let buildDirectory = "";
+export function useSandboxBuild(): { directory: string } {
+  const build = { directory: "" };
   beforeAll(() => {
-    buildDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-cli-"));
+    build.directory = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-cli-"));
     const sourceDirectory = path.join(__dirname, "..", "..", "sandbox");
     const sources = fs.readdirSync(sourceDirectory, { recursive: true, encoding: "utf8" });
     for (const file of sources.filter((name) => name.endsWith(".ts"))) {
       const source = fs.readFileSync(path.join(sourceDirectory, file), "utf8");
-      fs.mkdirSync(path.dirname(path.join(buildDirectory, file)), { recursive: true });
+      fs.mkdirSync(path.dirname(path.join(build.directory, file)), { recursive: true });
       const { outputText } = ts.transpileModule(source, {
         compilerOptions: {
           module: ts.ModuleKind.CommonJS,
@@ -270,13 +267,25 @@ export function useSandboxCli(
         },
         fileName: file,
       });
-      fs.writeFileSync(path.join(buildDirectory, file.replace(/\.ts$/, ".js")), outputText);
+      fs.writeFileSync(path.join(build.directory, file.replace(/\.ts$/, ".js")), outputText);
     }
   });
-  afterAll(() => fs.rmSync(buildDirectory, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(build.directory, { recursive: true, force: true }));
+  return build;
+}
+
+/**
+ * The sandbox command line for the enclosing describe block, from `useSandboxBuild`. Returns a
+ * function that starts it with `args`, in this process's environment changed by `baseEnv` and then
+ * `env` (an undefined value removes a variable).
+ */
+export function useSandboxCli(
+  baseEnv: Record<string, string | undefined>,
+): (args: string[], env: Record<string, string | undefined>) => CliRun {
+  const build = useSandboxBuild();
 
   return (args, env) => {
-    const child = spawn(process.execPath, [path.join(buildDirectory, "cli.js"), ...args], {
+    const child = spawn(process.execPath, [path.join(build.directory, "cli.js"), ...args], {
       env: { ...process.env, ...baseEnv, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

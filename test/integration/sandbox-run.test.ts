@@ -1,13 +1,15 @@
 /**
  * The `pulumi-chatbots-sandbox` command (sandbox/run.ts): all four sandboxes for one command, with
- * their environment, state kept in a directory, signals passed on, the command's exit code, and no
- * credential printed. The commands run here are real child processes (node scripts).
+ * their environment, state kept in a directory (checked writable, one run at a time), signals
+ * passed on, the command's exit code, and no credential printed. The commands run here are real
+ * child processes (node scripts). Its parent ending (npx on SIGTERM): sandbox-run-process.test.ts.
  */
+import { spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_STATE_DIR, runWithSandboxes, type RunEnvironment } from "../../sandbox/run";
+import { DEFAULT_STATE_DIR, LOCK_FILE, runWithSandboxes, type RunEnvironment } from "../../sandbox/run";
 
 let dir: string;
 beforeEach(() => {
@@ -46,6 +48,9 @@ test("--help explains the command and starts nothing", async () => {
   expect(await runWithSandboxes(["--help"], run.io)).toBe(0);
   expect(run.stdout()).toContain("usage: pulumi-chatbots-sandbox [--state-dir DIR] -- <command>");
   expect(run.stdout()).toContain("--state-dir DIR");
+  // Run outside the project, a bare npx would fetch a package of that name from the registry.
+  expect(run.stdout()).toContain("npx --no-install pulumi-chatbots-sandbox -- pulumi up --yes");
+  expect(run.stdout()).not.toContain("npx pulumi-chatbots-sandbox");
   expect(run.stderr()).toBe("");
   expect(fs.readdirSync(dir)).toEqual([]);
 });
@@ -54,12 +59,24 @@ test.each([
   [[], "no command given"],
   [["--"], "no command given"],
   [["--state-dir"], "--state-dir needs a directory"],
-  [["--port", "1", "--", "true"], "unknown option before the command"],
+  // The directory forgotten: "--" (or any option) is not taken for it.
+  [["--state-dir", "--", "true"], "--state-dir needs a directory, not an option"],
+  [["--state-dir", "-x", "--", "true"], "--state-dir needs a directory, not an option"],
+  [["--state-dir=--", "true"], "--state-dir needs a directory, not an option"],
+  [["--port", "1", "--", "true"], 'unknown option "--port" before the command (options end at --)'],
+  // The user's own argument, escaped (a terminal shows no control character) and cut.
+  [
+    [`--x"\u001b[31m\u0085${"y".repeat(60)}`, "--", "true"],
+    `unknown option "--x\\"\\u001b[31m\\u0085${"y".repeat(30)}…" before the command`,
+  ],
 ])("refuses %j with the usage and exit code 2", async (argv, message) => {
   const run = harness();
   expect(await runWithSandboxes(argv, run.io)).toBe(2);
   expect(run.stderr()).toContain(message);
   expect(run.stderr()).toContain("usage: pulumi-chatbots-sandbox");
+  expect(run.stderr()).not.toContain("\u001b");
+  expect(run.stderr()).not.toContain("\u0085");
+  expect(fs.readdirSync(dir)).toEqual([]); // nothing started, no state directory made
 });
 
 test("runs the command with every sandbox's environment, keeps state, exits with its code, prints no credential", async () => {
@@ -193,4 +210,140 @@ test("a command that is not on PATH: exit 127, naming it", async () => {
   const run = harness();
   expect(await runWithSandboxes(["--", "no-such-command-for-chatbots"], run.io)).toBe(127);
   expect(run.stderr()).toContain("cannot run the command no-such-command-for-chatbots: not found on PATH");
+}, 30_000);
+
+// ---- the state directory: writable, and one run at a time ------------------------------------
+
+/** A command that only leaves a mark, to tell whether it ran. */
+const markCommand = (mark: string) => node(`require("fs").writeFileSync(${JSON.stringify(mark)}, "ran")`);
+
+test.each([
+  // An existing directory nobody may write in, root included (sysfs).
+  ["/sys/kernel", () => "/sys/kernel", /is not writable \((EACCES|EPERM|EROFS)\)/],
+  // A directory that cannot be made: its parent is a regular file.
+  [
+    "under a regular file",
+    () => {
+      fs.writeFileSync(path.join(dir, "file"), "");
+      return path.join(dir, "file", "state");
+    },
+    /is not writable \(ENOTDIR\)/,
+  ],
+])(
+  "a state directory that cannot be written (%s): exit 1 naming it and why, nothing started",
+  async (_name, makeStateDir, reason) => {
+    const stateDir = makeStateDir();
+    const mark = path.join(dir, "mark");
+    const run = harness();
+    expect(await runWithSandboxes(["--state-dir", stateDir, ...markCommand(mark)], run.io)).toBe(1);
+    expect(run.stderr()).toContain(
+      `pulumi-chatbots-sandbox: the state directory ${stateDir} is not writable (`,
+    );
+    expect(run.stderr()).toMatch(reason);
+    expect(run.stderr()).toContain("choose another with --state-dir");
+    expect(run.stderr()).not.toContain("usage:");
+    expect(run.stderr()).not.toContain("Sendbird http"); // no sandbox started
+    expect(fs.existsSync(mark)).toBe(false);
+  },
+  30_000,
+);
+
+test("the state directory is made when missing, and holds no leftover of the check or the lock", async () => {
+  const stateDir = path.join(dir, "a", "b");
+  expect(await runWithSandboxes(["--state-dir", stateDir, ...node("")], harness().io)).toBe(0);
+  expect(fs.statSync(stateDir).isDirectory()).toBe(true);
+  expect(fs.readdirSync(stateDir).filter((file) => !/^[a-z0-9]+\.json$/.test(file))).toEqual([]);
+}, 30_000);
+
+/** A run of a command that writes what the lock file holds to `ready`, then waits for SIGTERM. */
+function startHoldingRun(ready: string) {
+  const lock = path.join(dir, DEFAULT_STATE_DIR, LOCK_FILE);
+  const script = `process.on("SIGTERM", () => process.exit(0));
+    require("fs").writeFileSync(${JSON.stringify(ready)}, require("fs").readFileSync(${JSON.stringify(lock)}, "utf8"));
+    setInterval(() => {}, 1000);`;
+  const run = harness();
+  return { run, exited: runWithSandboxes(node(script), run.io) };
+}
+
+test("a second run in the same state directory is refused while the first holds its lock; the lock goes with the run", async () => {
+  const ready = path.join(dir, "ready");
+  const lock = path.join(dir, DEFAULT_STATE_DIR, LOCK_FILE);
+  const first = startHoldingRun(ready);
+  await waitForFile(ready);
+  expect(fs.readFileSync(ready, "utf8")).toBe(`${process.pid}\n`); // the run's own process id
+
+  const mark = path.join(dir, "mark");
+  const second = harness();
+  expect(await runWithSandboxes(markCommand(mark), second.io)).toBe(1);
+  expect(second.stderr()).toContain(
+    `pulumi-chatbots-sandbox: another run (process ${process.pid}) is using the state directory ` +
+      `${path.join(dir, DEFAULT_STATE_DIR)}: its lock file is ${lock}. Wait for that run to end, ` +
+      `or give this one a state directory of its own with --state-dir.`,
+  );
+  expect(second.stderr()).not.toContain("Sendbird http"); // no sandbox started
+  expect(fs.existsSync(mark)).toBe(false);
+  expect(fs.readFileSync(lock, "utf8")).toBe(`${process.pid}\n`); // still the first run's
+
+  first.run.signals.emit("SIGTERM");
+  expect(await first.exited).toBe(0);
+  expect(fs.existsSync(lock)).toBe(false);
+  // The directory is free again.
+  expect(await runWithSandboxes(markCommand(mark), harness().io)).toBe(0);
+  expect(fs.existsSync(mark)).toBe(true);
+  expect(fs.existsSync(lock)).toBe(false);
+}, 60_000);
+
+test("the lock of a run that no longer runs is taken over", async () => {
+  // A process id that was in use and is no more: a process that has ended.
+  const ended = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
+  const stalePid = Number(ended.stdout.toString());
+  expect(() => process.kill(stalePid, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
+  const lock = path.join(dir, DEFAULT_STATE_DIR, LOCK_FILE);
+  fs.mkdirSync(path.dirname(lock));
+  fs.writeFileSync(lock, `${stalePid}\n`);
+
+  const ready = path.join(dir, "ready");
+  const held = startHoldingRun(ready);
+  await waitForFile(ready);
+  expect(fs.readFileSync(ready, "utf8")).toBe(`${process.pid}\n`);
+  held.run.signals.emit("SIGTERM");
+  expect(await held.exited).toBe(0);
+  expect(held.run.stderr()).toContain(
+    `pulumi-chatbots-sandbox: taking over the lock file ${lock} of process ${stalePid}, which no longer runs`,
+  );
+  expect(fs.readdirSync(path.dirname(lock)).filter((file) => !file.endsWith(".json"))).toEqual([]);
+}, 60_000);
+
+test("a lock file that holds no process id is not taken over", async () => {
+  const lock = path.join(dir, DEFAULT_STATE_DIR, LOCK_FILE);
+  fs.mkdirSync(path.dirname(lock));
+  fs.writeFileSync(lock, "");
+  const mark = path.join(dir, "mark");
+  const run = harness();
+  expect(await runWithSandboxes(markCommand(mark), run.io)).toBe(1);
+  expect(run.stderr()).toContain(`the lock file ${lock} holds no process id: if no other`);
+  expect(fs.existsSync(mark)).toBe(false);
+  expect(fs.readFileSync(lock, "utf8")).toBe("");
+}, 30_000);
+
+test("the lock is removed when the run fails: a command not found, sandboxes that cannot start", async () => {
+  const stateDir = path.join(dir, DEFAULT_STATE_DIR);
+  expect(await runWithSandboxes(["--", "no-such-command-for-chatbots"], harness().io)).toBe(127);
+  expect(fs.existsSync(path.join(stateDir, LOCK_FILE))).toBe(false);
+
+  fs.writeFileSync(path.join(stateDir, "sendbird.json"), "not JSON");
+  await expect(runWithSandboxes(node(""), harness().io)).rejects.toThrow(/state file/);
+  expect(fs.existsSync(path.join(stateDir, LOCK_FILE))).toBe(false);
+}, 30_000);
+
+test("a signal before the command has started: it is not started, the run ends as the signal says", async () => {
+  const mark = path.join(dir, "mark");
+  const run = harness();
+  const exited = runWithSandboxes(markCommand(mark), run.io);
+  run.signals.emit("SIGTERM"); // while the sandboxes start
+  expect(await exited).toBe(128 + os.constants.signals.SIGTERM);
+  expect(run.stderr()).toContain("SIGTERM before the command started: not starting it");
+  expect(fs.existsSync(mark)).toBe(false);
+  expect(fs.existsSync(path.join(dir, DEFAULT_STATE_DIR, LOCK_FILE))).toBe(false);
+  expect(run.signals.listenerCount("SIGTERM")).toBe(0);
 }, 30_000);
