@@ -125,7 +125,6 @@ export const TOO_DEEP = `nested more than ${MAX_DEPTH} levels deep`;
 export interface BoundedStringBrand {
   readonly BoundedString: unique symbol;
 }
-export type BoundedString = t.Branded<string, BoundedStringBrand>;
 
 /** A string of `min`..`max` characters; `nonBlank` also refuses whitespace-only values. */
 export function boundedString(max: number, opts: { min?: number; nonBlank?: boolean } = {}) {
@@ -252,7 +251,6 @@ export function pathId(max: number) {
 export interface UrlBrand {
   readonly Url: unique symbol;
 }
-export type UrlString = t.Branded<string, UrlBrand>;
 
 /**
  * True for a URL written out in full with one of `protocols`: "scheme://host...", no whitespace,

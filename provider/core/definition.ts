@@ -119,7 +119,13 @@ export interface ResourceDefinition<
    * state-only fields change, and the state is returned with them.
    */
   update?(api: Api, id: string, change: Change<F>): Promise<Props>;
-  delete(api: Api, id: string, previous: Props): Promise<void>;
+  /** Deletes the resource at the vendor (one already gone counts as deleted). */
+  delete?(api: Api, id: string, previous: Props): Promise<void>;
+  /**
+   * Instead of `delete`, where the vendor has no way to delete at all: what to do as the resource
+   * leaves the stack (say what remains), without a client, so a destroy needs no settings.
+   */
+  forget?(id: string, previous: Props): Promise<void>;
 }
 
 /** A field table, its names and options kept as literal types (so `Inputs` can type the hooks). */
@@ -238,6 +244,9 @@ export function handlersOf<F extends FieldTable, Api extends RedactingClient, O 
   };
   const migrate = (props: Props) => migrateState(state, props);
   const stateOnly = Object.keys(def.fields).filter((k) => def.fields[k].stateOnly === true);
+  if ((def.delete === undefined) === (def.forget === undefined)) {
+    throw new Error(`${state.resource}: a definition has either a delete or a forget hook`);
+  }
 
   return forTheHost({
     async check(olds, news) {
@@ -290,8 +299,10 @@ export function handlersOf<F extends FieldTable, Api extends RedactingClient, O 
 
     async delete(id, olds) {
       const previous = migrate(olds); // refuses state from a newer release, as every handler does
+      const { delete: remove, forget } = def;
+      if (forget) return forget(id, previous);
       const api = def.api();
-      await api.redacting(() => def.delete(api, id, previous));
+      if (remove) await api.redacting(() => remove(api, id, previous));
     },
   });
 }

@@ -65,16 +65,6 @@ export const CONFLICT_DESCRIPTION = "There is a conflict with the requested reso
 
 export const LANGUAGES = ["ko_KR", "ja_JP", "en_US", "zh_CN", "zh_TW"] as const;
 export const CALLBACK_EVENTS = ["text", "location", "sticker", "image", "file", "audio", "video"] as const;
-export const CHANNEL_EVENTS = [
-  "message",
-  "join",
-  "leave",
-  "joined",
-  "left",
-  "postback",
-  "begin",
-  "end",
-] as const;
 
 /**
  * An int64 id as JSON carries it, in its string form. A number past 2^53 has already lost digits

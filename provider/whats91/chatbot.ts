@@ -409,30 +409,6 @@ function consentMissing(
   return changed.map((property) => ({ property, reason }));
 }
 
-/**
- * What the hooks get: Whats91's client, made on first use. The core makes a definition's client
- * before every hook, delete included, but Whats91 has no delete API: made eagerly, a destroy would
- * fail without the settings, which it never needed. The other hooks make it first thing, as they
- * always did. An error is redacted by the client once made (before that, no secret was read).
- * Exported: the definition's type names it (declaration emit).
- */
-export class Whats91OnDemand {
-  private made: Whats91Api | undefined;
-
-  get api(): Whats91Api {
-    return (this.made ??= whats91Api());
-  }
-
-  async redacting<R>(action: () => Promise<R>): Promise<R> {
-    try {
-      return await action();
-    } catch (err) {
-      if (this.made === undefined) throw err;
-      return this.made.redacting(() => Promise.reject(err));
-    }
-  }
-}
-
 /** whats91.Chatbot: its fields, its outputs, and what Whats91 allows at each step of the lifecycle. */
 export const definition = defineResource({
   module: "whats91",
@@ -446,7 +422,7 @@ export const definition = defineResource({
     wabaId: { doc: "The WhatsApp Business Account id of the sender, when Whats91 returns it." },
     resolvedSenderId: { doc: "The sender the chatbot was created on." },
   },
-  api: () => new Whats91OnDemand(),
+  api: whats91Api,
   crossCheck: consentMissing,
 
   async onReplace(previous) {
@@ -457,8 +433,7 @@ export const definition = defineResource({
     );
   },
 
-  async create(client, inputs) {
-    const api = client.api;
+  async create(api, inputs) {
     const senderId = inputs.senderId ?? configuredSenderId();
     const declared = pick(inputs, FIELDS);
     // Noted before sending: after a lost answer, only a chatbot not among these can be ours.
@@ -488,8 +463,7 @@ export const definition = defineResource({
     return { id: uid, outs: toOutputs(declared, found ?? { chatbot: created, senderId }, inputs) };
   },
 
-  async read(client, id, previous) {
-    const api = client.api;
+  async read(api, id, previous) {
     const found = await api.get(id, senderOf(previous));
     if (!found) return undefined; // CHATBOT_NOT_FOUND for this sender: removed in the dashboard
     const live = visibleOf(found.chatbot);
@@ -512,15 +486,15 @@ export const definition = defineResource({
 
   // Every vendor field replaces: the core has already put `replaceLeavesOldActive` in `previous`.
   // What is left is completing a create whose outputs a failure cut short.
-  async update(client, id, { previous }) {
-    const api = client.api;
+  async update(api, id, { previous }) {
     if (previous.phoneNumberId !== undefined) return previous;
     const found = await api.get(id, senderOf(previous));
     return toOutputs(pick(previous, FIELDS), found, previous);
   },
 
-  // Whats91 has no delete API: the chatbot is only forgotten, and the warning says what remains.
-  async delete(_client, id, previous) {
+  // Whats91 has no delete API: the chatbot is only forgotten (no client, so no settings needed),
+  // and the warning says what remains.
+  async forget(id, previous) {
     const where = previous.resolvedSenderId ? ` on sender ${String(previous.resolvedSenderId)}` : "";
     await warn(
       `Whats91 has no API to delete a chatbot: ${describe(id, previous.name)} was removed from the stack ` +

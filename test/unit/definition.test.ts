@@ -228,6 +228,28 @@ describe("the handler skeleton", () => {
     expect(result.outs).toEqual({ ...news, migrated: true, __stateVersion: 2 });
   });
 
+  test("a definition without delete has forget, which runs without a client", async () => {
+    const { delete: _remove, ...rest } = widget();
+    let made = 0;
+    const forgetting = {
+      ...rest,
+      api: () => {
+        made++;
+        return client;
+      },
+      forget: async (id: string, previous: Props) => {
+        seen.push({ hook: "forget", args: [id, previous] });
+      },
+    };
+    await handlersOf(forgetting).delete("a", { name: "a", __stateVersion: 2 });
+    expect(seen).toEqual([{ hook: "forget", args: ["a", { name: "a", __stateVersion: 2 }] }]);
+    expect(made).toBe(0);
+    expect(() => handlersOf({ ...forgetting, delete: widget().delete })).toThrow(
+      "demo.Widget: a definition has either a delete or a forget hook",
+    );
+    expect(() => handlersOf(rest)).toThrow("demo.Widget: a definition has either a delete or a forget hook");
+  });
+
   test("delete: state migrated first, a newer one refused before any request", async () => {
     const h = handlersOf(widget());
     await h.delete("a", { name: "a", __stateVersion: 1 });

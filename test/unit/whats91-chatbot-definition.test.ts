@@ -1,9 +1,9 @@
 /**
- * whats91.Chatbot as a definition (core/definition.ts): what its conversion had to keep. The core
- * makes a definition's client before every hook; Whats91's is made on first use instead, so a
- * destroy still needs no settings (Whats91 has no delete API), while the other hooks still make it
- * first thing and their errors are still redacted. The type checks below fail `tsc` if the args
- * interface or the class drift from the field table.
+ * whats91.Chatbot as a definition (core/definition.ts): what its conversion had to keep. Whats91
+ * has no delete API, so the definition has a `forget` hook, which runs without a client: a destroy
+ * still needs no settings, while the other hooks make the client first thing and their errors are
+ * still redacted. The type checks below fail `tsc` if the args interface or the class drift from
+ * the field table.
  */
 import { randomBytes } from "node:crypto";
 import type { ArgsMatch, Assert, ClassMatch } from "../../provider/core/definition";
@@ -47,7 +47,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-describe("whats91.Chatbot's client, made on first use", () => {
+describe("whats91.Chatbot's client: none to forget a chatbot, made first for the rest", () => {
   test("delete needs no settings: it only warns, as it always did", async () => {
     await expect(chatbotHandlers.delete(state.chatbotUid, state)).resolves.toBeUndefined();
     expect(warnings).toEqual([
