@@ -35,7 +35,7 @@ import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot");
 import { BotBody, BotRecord, DeadSimpleChatApi, deadSimpleChatApi, isNameConflict, sameName } from "./api";
-import { outputSlots } from "../core/resource";
+import { resourceArgs } from "../core/resource";
 
 /**
  * The inputs of a {@link Bot}: DeadSimpleChat's bot fields in camelCase. Every field is updated in
@@ -286,7 +286,7 @@ export const definition = defineResource({
 });
 
 type Field = keyof typeof fields;
-const { inputSchema, rules, updatable, outputNames } = schemaOf(definition);
+const { inputSchema, rules, updatable } = schemaOf(definition);
 /** The fields sent to DeadSimpleChat: those with a vendor name (every one but `adopt`). */
 const vendorName = (f: Field) => (fields as FieldTable)[f].vendor;
 const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => vendorName(f) !== undefined);
@@ -483,7 +483,7 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly created: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, outputSlots(outputNames, args), opts, "deadsimplechat", "Bot");
+    super(...resourceArgs(definition, provider, name, args, opts));
     // Derived from the id (see above): the engine keeps an updating resource's id known.
     (this as { botId: pulumi.Output<string> }).botId = this.id;
   }

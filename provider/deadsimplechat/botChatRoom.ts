@@ -6,13 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { pathId } from "../core/codec";
-import { defineResource, fieldTable, handlersOf, schemaOf } from "../core/definition";
+import { defineResource, fieldTable, handlersOf } from "../core/definition";
 import { InputError } from "../core/errors";
 import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot-chat-room");
 import { deadSimpleChatApi } from "./api";
-import { outputSlots } from "../core/resource";
+import { resourceArgs } from "../core/resource";
 
 /** The inputs of a {@link BotChatRoom}: which bot, in which room. Both force a replacement. */
 export interface BotChatRoomArgs {
@@ -71,8 +71,6 @@ export const definition = defineResource({
   },
 });
 
-const { outputNames } = schemaOf(definition);
-
 const idOf = (botId: string, roomId: string) => `${botId}/${roomId}`;
 
 /** The bot and room of an id `<botId>/<roomId>` (`get` passes one), split at its first "/". */
@@ -98,7 +96,7 @@ export class BotChatRoom extends pulumi.dynamic.Resource {
   declare public readonly roomId: pulumi.Output<string>;
 
   constructor(name: string, args: BotChatRoomArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, outputSlots(outputNames, args), opts, "deadsimplechat", "BotChatRoom");
+    super(...resourceArgs(definition, provider, name, args, opts));
   }
 
   /** Reads an existing assignment by its id `<botId>/<roomId>`. */

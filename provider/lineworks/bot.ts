@@ -34,7 +34,7 @@ import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot");
 import { BotRecord, CALLBACK_EVENTS, LANGUAGES, LineWorksApi, lineworksApi } from "./api";
-import { outputSlots } from "../core/resource";
+import { resourceArgs } from "../core/resource";
 
 /** A language of the i18n fields: "ko_KR", "ja_JP", "en_US", "zh_CN" or "zh_TW". */
 export type Language = (typeof LANGUAGES)[number];
@@ -350,7 +350,7 @@ export const definition = defineResource({
 });
 
 type Field = keyof typeof fields;
-const { rules, outputNames } = schemaOf(definition);
+const { rules } = schemaOf(definition);
 /** The fields sent to LINE WORKS, by their own names: all but the state-only ones. */
 const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => !(fields as FieldTable)[f].stateOnly);
 
@@ -576,7 +576,7 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly modifiedTime: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, outputSlots(outputNames, args), opts, "lineworks", "Bot");
+    super(...resourceArgs(definition, provider, name, args, opts));
     // Derived from the id (see above): the engine keeps an updating resource's id known.
     (this as { botId: pulumi.Output<string> }).botId = this.id;
   }

@@ -15,7 +15,7 @@ import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot-domain");
 import { DomainBody, DomainRecord, isAlreadyExist, isGone, LineWorksApi, lineworksApi } from "./api";
 import { botIdInput } from "./bot";
-import { outputSlots } from "../core/resource";
+import { resourceArgs } from "../core/resource";
 
 /**
  * The inputs of a {@link BotDomain}: which bot, in which domain, and how it shows there. `botId`
@@ -126,7 +126,7 @@ export const definition = defineResource({
 });
 
 /** The fields LINE WORKS changes in place, by their own names in its request body. */
-const { updatable: UPDATABLE, outputNames } = schemaOf(definition);
+const { updatable: UPDATABLE } = schemaOf(definition);
 
 const idOf = (botId: string, domainId: number) => `${botId}/${domainId}`;
 
@@ -305,7 +305,7 @@ export class BotDomain extends pulumi.dynamic.Resource {
   declare public readonly adopt: pulumi.Output<boolean>;
 
   constructor(name: string, args: BotDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, outputSlots(outputNames, args), opts, "lineworks", "BotDomain");
+    super(...resourceArgs(definition, provider, name, args, opts));
   }
 
   /** Reads an existing registration by its id `<botId>/<domainId>`, without managing it. */

@@ -21,7 +21,7 @@ import { InputError } from "../core/errors";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/sendbird-bot");
 import { BotCreateBody, BotResource, BotUpdateBody, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
-import { outputSlots } from "../core/resource";
+import { resourceArgs } from "../core/resource";
 /**
  * The inputs of a {@link Bot}: Sendbird's create/update fields in camelCase. Lengths count
  * characters (Unicode code points), as Sendbird does. Bad values fail at `pulumi preview`, naming
@@ -183,7 +183,7 @@ export const definition = defineResource({
 
 type Inputs = DefinedInputs<typeof fields>;
 type Field = keyof typeof fields;
-const { updatable: UPDATABLE, outputNames, secretOutputs } = schemaOf(definition);
+const { updatable: UPDATABLE } = schemaOf(definition);
 /** The fields sent to Sendbird: those with a vendor name. */
 const vendorName = (f: Field) => (fields as FieldTable)[f].vendor;
 const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => vendorName(f) !== undefined);
@@ -334,14 +334,7 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly createdAt: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      outputSlots(outputNames, args),
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: secretOutputs }),
-      "sendbird",
-      "Bot",
-    );
+    super(...resourceArgs(definition, provider, name, args, opts));
   }
 
   /** Reads an existing bot by botUserid into the program, without managing it. */

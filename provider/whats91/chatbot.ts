@@ -44,7 +44,7 @@ import {
   Whats91Api,
   whats91Api,
 } from "./api";
-import { outputSlots } from "../core/resource";
+import { resourceArgs } from "../core/resource";
 
 // ---- the inputs, as TypeScript types users get completion for -------------------------------
 
@@ -505,7 +505,7 @@ export const definition = defineResource({
 });
 
 const schema = schemaOf(definition);
-const { inputSchema, outputNames } = schema;
+const { inputSchema } = schema;
 /** The inputs that make the chatbot: every one replaces it, since Whats91 cannot change any. */
 const FIELDS = schema.diffSpec.forceNew ?? [];
 
@@ -699,7 +699,7 @@ export class Chatbot extends pulumi.dynamic.Resource {
   declare public readonly replaceLeavesOldActive: pulumi.Output<boolean>;
 
   constructor(name: string, args: ChatbotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, outputSlots(outputNames, args), opts, "whats91", "Chatbot");
+    super(...resourceArgs(definition, provider, name, args, opts));
     (this as { chatbotUid: pulumi.Output<string> }).chatbotUid = this.id;
   }
 

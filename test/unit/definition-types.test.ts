@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { typeKey, type ArgsMatch, type Assert, type ClassMatch } from "../../provider/core/definition";
+import { resourceArgs } from "../../provider/core/resource";
 import { handlersFor } from "../../provider/handlers";
 import { RESOURCES } from "../../provider/resources";
 import * as sendbirdBot from "../../provider/sendbird/bot";
@@ -66,5 +67,31 @@ describe("the one list of resources (provider/resources.ts)", () => {
     expect(() => handlersFor("sendbird:Channel")).toThrow(
       'pulumi-chatbots: no handlers for resource type "sendbird:Channel"; upgrade the package',
     );
+  });
+});
+
+describe("what a resource class hands pulumi.dynamic.Resource (core/resource.ts resourceArgs)", () => {
+  const provider = { create: async () => ({ id: "x" }) };
+
+  test("the type from the definition, a slot for every output, then the args", () => {
+    const [shim, name, props, , module, type] = resourceArgs(
+      botChatRoom.definition,
+      provider,
+      "room",
+      { botId: "b" },
+      undefined,
+    );
+    expect([shim, name, module, type]).toEqual([provider, "room", "deadsimplechat", "BotChatRoom"]);
+    expect(props).toEqual({ botId: "b", roomId: undefined });
+    expect(Object.keys(props)).toEqual(["botId", "roomId"]);
+  });
+
+  test("secret outputs are marked; where none is secret the options pass as given", () => {
+    const opts = { protect: true, additionalSecretOutputs: ["botNickname"] };
+    const [, , , merged] = resourceArgs(sendbirdBot.definition, provider, "bot", {}, opts);
+    expect(merged?.additionalSecretOutputs).toEqual(["botNickname", "botToken"]);
+    expect(merged?.protect).toBe(true);
+    const given = { protect: true };
+    expect(resourceArgs(botChatRoom.definition, provider, "room", {}, given)[3]).toBe(given);
   });
 });
