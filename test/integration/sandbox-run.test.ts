@@ -120,7 +120,7 @@ test("runs the command with every sandbox's environment, keeps state, exits with
     ].sort(),
   );
   const env = Object.fromEntries(child.names.map((name: string, i: number) => [name, child.values[i]]));
-  expect(env.LINEWORKS_PRIVATE_KEY).toContain("BEGIN PRIVATE KEY"); // the key pair made for the run
+  expect(env.LINEWORKS_PRIVATE_KEY).toMatch(/^-----BEGIN [A-Z ]*KEY-----/); // the key pair made for the run
 
   // The URLs are printed; no credential is.
   const printed = run.stderr();
