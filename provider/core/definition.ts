@@ -231,6 +231,25 @@ export function inputsOf(def: DefinitionShape, outs: Props): Props {
   return inputs;
 }
 
+/**
+ * check, synchronously: each field by the table, then the cross-field rule (told which fields
+ * already failed). The handlers' `check` is this.
+ */
+export function checkDefined(
+  inputSchema: InputSchema,
+  crossCheck: ResourceDefinition["crossCheck"],
+  olds: Props,
+  news: Props,
+): pulumi.dynamic.CheckResult {
+  const result = checkInputs(inputSchema, news);
+  if (!crossCheck) return result;
+  const failed = new Set((result.failures ?? []).map((f) => f.property));
+  const more = crossCheck(result.inputs as Props, olds, failed);
+  return more.length === 0
+    ? result
+    : { inputs: result.inputs, failures: [...(result.failures ?? []), ...more] };
+}
+
 /** The handlers the shim runs for a definition: the whole lifecycle around its hooks. */
 export function handlersOf<F extends FieldTable, Api extends RedactingClient, O extends OutputTable>(
   def: ResourceDefinition<F, Api, O>,
@@ -250,13 +269,7 @@ export function handlersOf<F extends FieldTable, Api extends RedactingClient, O 
 
   return forTheHost({
     async check(olds, news) {
-      const result = checkInputs(inputSchema, news);
-      if (!def.crossCheck) return result;
-      const failed = new Set((result.failures ?? []).map((f) => f.property));
-      const more = def.crossCheck(result.inputs as Props, olds, failed);
-      return more.length === 0
-        ? result
-        : { inputs: result.inputs, failures: [...(result.failures ?? []), ...more] };
+      return checkDefined(inputSchema, def.crossCheck, olds, news);
     },
 
     async diff(_id, olds, news) {

@@ -19,10 +19,10 @@ import {
   nonBlankString,
   oneOf,
 } from "../core/codec";
-import { checkInputs } from "../core/check";
 import { applyUpdate, Props, settle, warnDiffering } from "../core/contract";
 import { createReconciled } from "../core/create";
 import {
+  checkDefined,
   defineResource,
   fieldTable,
   handlersOf,
@@ -296,12 +296,7 @@ const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => vendorName(f)
  * does, the core composing the two the same way).
  */
 export function checkBot(news: Props): pulumi.dynamic.CheckResult {
-  const result = checkInputs(inputSchema, news);
-  const failed = new Set((result.failures ?? []).map((f) => f.property));
-  const more = triggerVisibility(result.inputs as Props, failed);
-  return more.length === 0
-    ? result
-    : { inputs: result.inputs, failures: [...(result.failures ?? []), ...more] };
+  return checkDefined(inputSchema, definition.crossCheck, {}, news);
 }
 
 function apiBody(values: Props): BotBody {

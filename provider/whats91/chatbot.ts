@@ -24,10 +24,16 @@ import {
   publicHttpsUrl,
   refine,
 } from "../core/codec";
-import { checkInputs } from "../core/check";
 import { deepEqual, Props, settle } from "../core/contract";
 import { createReconciled } from "../core/create";
-import { defineResource, fieldTable, handlersOf, schemaOf, vendorBody } from "../core/definition";
+import {
+  checkDefined,
+  defineResource,
+  fieldTable,
+  handlersOf,
+  schemaOf,
+  vendorBody,
+} from "../core/definition";
 import type { DiffSpec } from "../core/diff";
 import { ApiError, ResourceInitError } from "../core/errors";
 import { warn } from "../core/log";
@@ -520,10 +526,7 @@ export const diffSpec: DiffSpec = { keys: schema.diffSpec.keys, forceNew: FIELDS
  * rule, which adds failures only when every field passed.
  */
 export function checkChatbot(olds: Props, news: Props): pulumi.dynamic.CheckResult {
-  const result = checkInputs(inputSchema, news);
-  const failed = new Set((result.failures ?? []).map((f) => f.property));
-  const failures = consentMissing(result.inputs as Props, olds, failed);
-  return failures.length === 0 ? result : { inputs: result.inputs, failures };
+  return checkDefined(inputSchema, definition.crossCheck, olds, news);
 }
 
 // ---- mapping ---------------------------------------------------------------------------------
