@@ -83,6 +83,56 @@ export function settle(
   return { values, differing };
 }
 
+/** The given keys of `props` that hold a value. */
+export function pick(props: Props, keys: readonly string[]): Props {
+  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+}
+
+/*
+ * Resources whose managed fields are the declared ones (deadsimplechat.Bot, lineworks.Bot): an
+ * optional field left out of the program is left to the vendor, and the state forgets it.
+ */
+
+/** The fields of `fields` that `props` declares. */
+export function declaredFields<F extends string>(fields: readonly F[], props: Props): F[] {
+  return fields.filter((f) => props[f] !== undefined);
+}
+
+/**
+ * What `read` stores for those fields: the state's, and the vendor's values where they are not the
+ * `same` (rule 5). With no state (`noState`: `get`, an import) every field the vendor returns is taken.
+ */
+export function readDeclared(
+  fields: readonly string[],
+  previous: Props,
+  answer: Props,
+  rules: FieldRules | undefined,
+  noState: boolean,
+): Props {
+  const taken = noState ? fields : declaredFields(fields, previous);
+  return { ...pick(previous, fields), ...settle(taken, previous, answer, rules).values };
+}
+
+/**
+ * What `update` sends for those fields: the changed ones still declared (a field no longer declared
+ * is no longer managed: nothing to send), and `kept(values)`, the state of every field: the given
+ * values over the state's values of the fields that did not change.
+ */
+export function declaredUpdate(
+  fields: readonly string[],
+  previous: Props,
+  news: Props,
+  changed: readonly string[],
+): { declared: Props; toSend: string[]; kept(values: Props): Props } {
+  const declared = pick(news, fields);
+  const unchanged = fields.filter((f) => !changed.includes(f));
+  return {
+    declared,
+    toSend: changed.filter((f) => declared[f] !== undefined),
+    kept: (values) => ({ ...pick(previous, unchanged), ...values }),
+  };
+}
+
 /** Warns that the vendor stored fields otherwise than they were sent (never quoting values: they may be secret). */
 export async function warnDiffering(vendor: string, what: string, fields: readonly string[]): Promise<void> {
   if (fields.length === 0) return;

@@ -194,6 +194,21 @@ export class InputError extends Error {
 }
 
 /**
+ * An update of a resource the vendor no longer has: `diff` cannot know it, so the plan said update;
+ * the user refreshes (which drops it) and runs up again (which makes it anew).
+ */
+export function goneBeforeUpdate(
+  what: string,
+  cause = "deleted outside Pulumi",
+  again = "create it again",
+): InputError {
+  return new InputError(
+    `${what} no longer exists (${cause}): run \`pulumi refresh\` to drop it from the stack, ` +
+      `then \`pulumi up\` to ${again}`,
+  );
+}
+
+/**
  * The vendor answered with success, but the body is not what its documentation describes. After a
  * create this means the resource exists: callers must not treat it as "nothing happened".
  */

@@ -35,3 +35,70 @@ export function resourceArgs(
     secretOutputs.length > 0 ? pulumi.mergeOptions(opts, { additionalSecretOutputs: secretOutputs }) : opts;
   return [provider, name, outputSlots(outputNames, args), options, def.module, def.name];
 }
+
+/** The definition each resource class was made from (resources.ts finds them through the exports). */
+const definitions = new WeakMap<object, DefinitionShape>();
+
+/** The definition of a class made by `definedResource` (or of a class extending one), if any. */
+export function definitionOf(cls: unknown): DefinitionShape | undefined {
+  for (let c = cls; typeof c === "function"; c = Object.getPrototypeOf(c)) {
+    const def = definitions.get(c);
+    if (def) return def;
+  }
+  return undefined;
+}
+
+export interface DefinedResourceOptions {
+  /** The output that is the resource id: it is set from `this.id`. */
+  idOutput?: string;
+}
+
+/** What `definedResource` makes (a named type: declaration files cannot name an anonymous class). */
+export interface DefinedResourceClass<Args> {
+  new (name: string, args: Args, opts?: pulumi.CustomResourceOptions): pulumi.dynamic.Resource;
+  /**
+   * Reads an existing resource by its id into the program, without managing it (the id is
+   * described on the class).
+   */
+  get<T>(
+    this: new (name: string, args: Args, opts?: pulumi.CustomResourceOptions) => T,
+    name: string,
+    id: pulumi.Input<string>,
+    opts?: pulumi.CustomResourceOptions,
+  ): T;
+}
+
+/**
+ * The base of a resource class: the constructor and `get` every resource has, from its definition
+ * and its shim. The class itself only declares its outputs, with their doc comments:
+ *
+ *   export class Bot extends definedResource<BotArgs>(definition, provider) {
+ *     declare public readonly botId: pulumi.Output<string>;
+ *   }
+ */
+export function definedResource<Args extends object>(
+  def: DefinitionShape,
+  provider: pulumi.dynamic.ResourceProvider,
+  options: DefinedResourceOptions = {},
+): DefinedResourceClass<Args> {
+  const { idOutput } = options;
+  const base = class extends pulumi.dynamic.Resource {
+    constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
+      super(...resourceArgs(def, provider, name, args, opts));
+      // The engine keeps an updating resource's id known, where an output would be unknown.
+      if (idOutput !== undefined)
+        (this as unknown as Record<string, pulumi.Output<string>>)[idOutput] = this.id;
+    }
+
+    static get<T>(
+      this: new (name: string, args: Args, opts?: pulumi.CustomResourceOptions) => T,
+      name: string,
+      id: pulumi.Input<string>,
+      opts?: pulumi.CustomResourceOptions,
+    ): T {
+      return new this(name, {} as Args, { ...opts, id });
+    }
+  };
+  definitions.set(base, def);
+  return base;
+}

@@ -19,7 +19,16 @@ import {
   nonBlankString,
   oneOf,
 } from "../core/codec";
-import { applyUpdate, Props, settle, warnDiffering } from "../core/contract";
+import {
+  applyUpdate,
+  declaredFields as declaredFieldsOf,
+  declaredUpdate,
+  pick,
+  Props,
+  readDeclared,
+  settle,
+  warnDiffering,
+} from "../core/contract";
 import { createReconciled } from "../core/create";
 import {
   checkDefined,
@@ -30,12 +39,12 @@ import {
   vendorBody,
   type FieldTable,
 } from "../core/definition";
-import { InputError, ResourceInitError } from "../core/errors";
+import { goneBeforeUpdate, InputError, ResourceInitError } from "../core/errors";
 import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot");
 import { BotBody, BotRecord, DeadSimpleChatApi, deadSimpleChatApi, isNameConflict, sameName } from "./api";
-import { resourceArgs } from "../core/resource";
+import { definedResource } from "../core/resource";
 
 /**
  * The inputs of a {@link Bot}: DeadSimpleChat's bot fields in camelCase. Every field is updated in
@@ -242,25 +251,15 @@ export const definition = defineResource({
     const bot = await api.findBot(id);
     if (!bot) return undefined; // absent from the account's bots: deleted outside Pulumi
     // `Bot.get` reads with no state: then every field the listing returns is taken.
-    const taken = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
-    const { values } = settle(taken, previous, fieldValues(bot), rules);
-    return toOutputs({ ...pick(previous, FIELD_NAMES), ...values }, bot, previous);
+    const values = readDeclared(FIELD_NAMES, previous, fieldValues(bot), rules, previous.botId === undefined);
+    return toOutputs(values, bot, previous);
   },
 
   async update(api, id, { previous, news, changed }) {
-    const declared = pick(news, FIELD_NAMES);
-    // A field no longer declared is no longer managed: nothing to send, the state forgets it.
-    const toSend = changed.filter((f) => declared[f] !== undefined);
-    const kept = (values: Props) => ({
-      ...pick(
-        previous,
-        FIELD_NAMES.filter((f) => !changed.includes(f)),
-      ),
-      ...values,
-    });
+    const { declared, toSend, kept } = declaredUpdate(FIELD_NAMES, previous, news, changed);
     if (toSend.length === 0) return toOutputs(kept(declared), undefined, previous);
     const before = await api.findBot(id);
-    if (!before) throw goneBeforeUpdate(id);
+    if (!before) throw goneBeforeUpdate(`DeadSimpleChat bot ${id}`);
     if (toSend.includes("name")) await refuseRenameCollision(api, before, declared);
     const bot = await updateFields(api, before, toSend, declared);
     const applied = settle(toSend, declared, fieldValues(bot), rules);
@@ -312,13 +311,7 @@ function fieldValues(bot: BotRecord): Props {
 }
 
 /** The fields this resource manages: those declared (an omitted optional field is left alone). */
-function declaredFields(props: Props): Field[] {
-  return FIELD_NAMES.filter((f) => props[f] !== undefined);
-}
-
-function pick(props: Props, keys: readonly string[]): Props {
-  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
-}
+const declaredFields = (props: Props) => declaredFieldsOf(FIELD_NAMES, props);
 
 function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): Props {
   const outs: Props = { ...pick(values, FIELD_NAMES), adopt: previous.adopt ?? false };
@@ -352,7 +345,7 @@ async function updateFields(
     send: async (values) => {
       try {
         const answer = await api.updateBot(before._id, apiBody(values));
-        if (!answer) throw goneBeforeUpdate(before._id);
+        if (!answer) throw goneBeforeUpdate(`DeadSimpleChat bot ${before._id}`);
         bot = answer;
       } catch (err) {
         // Another bot took the name between our check and the PUT: nothing was applied.
@@ -432,21 +425,16 @@ function alreadyExists(name: string): InputError {
   );
 }
 
-function goneBeforeUpdate(id: string): InputError {
-  return new InputError(
-    `DeadSimpleChat bot ${id} no longer exists (deleted outside Pulumi): run \`pulumi refresh\` to drop ` +
-      "it from the stack, then `pulumi up` to create it again",
-  );
-}
-
 export const botHandlers: ResourceHandlers = handlersOf(definition);
 
 /**
  * A DeadSimpleChat bot (consumer API v2). Settings: the secret `deadsimplechat:apiKey` (or
  * DEADSIMPLECHAT_API_KEY). DeadSimpleChat has no delete: destroying the resource disables the bot
  * and warns that it stays in the account.
+ *
+ * `Bot.get(name, id)`: reads an existing bot by its id into the program, without managing it.
  */
-export class Bot extends pulumi.dynamic.Resource {
+export class Bot extends definedResource<BotArgs>(definition, provider, { idOutput: "botId" }) {
   /**
    * The bot's id (DeadSimpleChat `_id`). It is the resource id, so a dependent wired to it (a
    * BotChatRoom) sees it known during the preview of an update and is not replaced.
@@ -476,15 +464,4 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly customer: pulumi.Output<string | undefined>;
   /** When the bot was created (ISO 8601). */
   declare public readonly created: pulumi.Output<string | undefined>;
-
-  constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...resourceArgs(definition, provider, name, args, opts));
-    // Derived from the id (see above): the engine keeps an updating resource's id known.
-    (this as { botId: pulumi.Output<string> }).botId = this.id;
-  }
-
-  /** Reads an existing bot by its id into the program, without managing it. */
-  static get(name: string, botId: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Bot {
-    return new Bot(name, {} as BotArgs, { ...opts, id: botId });
-  }
 }

@@ -12,7 +12,7 @@ import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot-chat-room");
 import { deadSimpleChatApi } from "./api";
-import { resourceArgs } from "../core/resource";
+import { definedResource } from "../core/resource";
 
 /** The inputs of a {@link BotChatRoom}: which bot, in which room. Both force a replacement. */
 export interface BotChatRoomArgs {
@@ -88,19 +88,12 @@ export const botChatRoomHandlers: ResourceHandlers = handlersOf(definition);
  * A DeadSimpleChat bot enabled in one chat room. Id: `<botId>/<roomId>`. Delete disables the bot in
  * that room. DeadSimpleChat cannot list the rooms a bot is enabled in, so refresh sees only whether
  * the bot still exists.
+ *
+ * `BotChatRoom.get(name, id)`: reads an existing assignment by its id `<botId>/<roomId>`.
  */
-export class BotChatRoom extends pulumi.dynamic.Resource {
+export class BotChatRoom extends definedResource<BotChatRoomArgs>(definition, provider) {
   /** The bot's id. */
   declare public readonly botId: pulumi.Output<string>;
   /** The chat room's id. */
   declare public readonly roomId: pulumi.Output<string>;
-
-  constructor(name: string, args: BotChatRoomArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...resourceArgs(definition, provider, name, args, opts));
-  }
-
-  /** Reads an existing assignment by its id `<botId>/<roomId>`. */
-  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): BotChatRoom {
-    return new BotChatRoom(name, {} as BotChatRoomArgs, { ...opts, id });
-  }
 }

@@ -26,15 +26,26 @@ import {
   oneOf,
   publicHttpsUrl,
 } from "../core/codec";
-import { applyUpdate, deepEqual, Props, Same, settle, warnDiffering } from "../core/contract";
+import {
+  applyUpdate,
+  declaredFields as declaredFieldsOf,
+  declaredUpdate,
+  deepEqual,
+  pick,
+  Props,
+  readDeclared,
+  Same,
+  settle,
+  warnDiffering,
+} from "../core/contract";
 import { createReconciled } from "../core/create";
 import { defineResource, fieldTable, handlersOf, schemaOf, type FieldTable } from "../core/definition";
-import { InputError } from "../core/errors";
+import { goneBeforeUpdate, InputError } from "../core/errors";
 import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot");
 import { BotRecord, CALLBACK_EVENTS, LANGUAGES, LineWorksApi, lineworksApi } from "./api";
-import { resourceArgs } from "../core/resource";
+import { definedResource } from "../core/resource";
 
 /** A language of the i18n fields: "ko_KR", "ja_JP", "en_US", "zh_CN" or "zh_TW". */
 export type Language = (typeof LANGUAGES)[number];
@@ -320,26 +331,15 @@ export const definition = defineResource({
     // A documented gone answer: deleted outside Pulumi (docs/vendors/lineworks.md, "Gone").
     if (!bot) return undefined;
     // `Bot.get` reads with no state: then every field LINE WORKS returns is taken.
-    const read = previous.botId === undefined ? FIELD_NAMES : declaredFields(previous);
-    // Contract rule 5: the state's value stays wherever LINE WORKS' is the same (set order).
-    const { values } = settle(read, previous, fieldValues(bot), rules);
-    return toOutputs({ ...pick(previous, FIELD_NAMES), ...values }, bot, previous);
+    const values = readDeclared(FIELD_NAMES, previous, fieldValues(bot), rules, previous.botId === undefined);
+    return toOutputs(values, bot, previous);
   },
 
   async update(api, id, { previous, news, changed }) {
-    const declared = pick(news, FIELD_NAMES);
-    // A field no longer declared is no longer managed: nothing to send, the state forgets it.
-    const toSend = changed.filter((f) => declared[f] !== undefined);
-    const kept = (values: Props) => ({
-      ...pick(
-        previous,
-        FIELD_NAMES.filter((f) => !changed.includes(f)),
-      ),
-      ...values,
-    });
+    const { declared, toSend, kept } = declaredUpdate(FIELD_NAMES, previous, news, changed);
     if (toSend.length === 0) return toOutputs(kept(declared), undefined, previous);
     const before = await api.getBot(id);
-    if (!before) throw goneBeforeUpdate(id);
+    if (!before) throw goneBeforeUpdate(describe(undefined, id));
     const bot = await updateFields(api, before, toSend, declared);
     const applied = settle(toSend, declared, fieldValues(bot), rules);
     await warnDiffering("LINE WORKS", describe(bot.botName, id), applied.differing);
@@ -354,10 +354,6 @@ const { rules } = schemaOf(definition);
 /** The fields sent to LINE WORKS, by their own names: all but the state-only ones. */
 const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => !(fields as FieldTable)[f].stateOnly);
 
-function pick(props: Props, keys: readonly string[]): Props {
-  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
-}
-
 function apiBody(values: Props): Record<string, unknown> {
   return pick(values, FIELD_NAMES);
 }
@@ -370,9 +366,7 @@ function fieldValues(bot: BotRecord): Props {
 }
 
 /** The fields this resource manages: the declared ones (see the rule at the top). */
-function declaredFields(props: Props): Field[] {
-  return FIELD_NAMES.filter((f) => props[f] !== undefined);
-}
+const declaredFields = (props: Props) => declaredFieldsOf(FIELD_NAMES, props);
 
 /** Outputs: the settled field values, the declared `adoptBotId`, and what only LINE WORKS knows. */
 function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): Props {
@@ -411,7 +405,7 @@ async function updateFields(
     send: async (values) => {
       await warnSideEffects(api, before, values);
       const answer = await api.patchBot(before.botId, apiBody(values));
-      if (!answer) throw goneBeforeUpdate(before.botId);
+      if (!answer) throw goneBeforeUpdate(describe(undefined, before.botId));
       bot = answer;
       return fieldValues(bot);
     },
@@ -451,13 +445,6 @@ async function adoptExisting(api: LineWorksApi, botId: string, declared: Props):
   }
   const differing = settle(declaredFields(declared), declared, fieldValues(existing), rules).differing;
   return differing.length > 0 ? updateFields(api, existing, differing, declared) : existing;
-}
-
-function goneBeforeUpdate(id: string): InputError {
-  return new InputError(
-    `${describe(undefined, id)} no longer exists (deleted outside Pulumi): run \`pulumi refresh\` to drop ` +
-      "it from the stack, then `pulumi up` to create it again",
-  );
 }
 
 /**
@@ -512,8 +499,10 @@ export const botHandlers: ResourceHandlers = handlersOf(definition);
  * lineworks.BotDomain. Settings: a service account (`lineworks:clientId`, `clientSecret`,
  * `serviceAccount`, `privateKey`) or `lineworks:accessToken`, or the LINEWORKS_* environment
  * variables. Delete deletes the bot.
+ *
+ * `Bot.get(name, id)`: reads an existing bot by its botId into the program, without managing it.
  */
-export class Bot extends pulumi.dynamic.Resource {
+export class Bot extends definedResource<BotArgs>(definition, provider, { idOutput: "botId" }) {
   /**
    * The bot's id (int64, as a string). It is the resource id, so a dependent wired to it (a
    * BotDomain) sees it known during the preview of an update and is not replaced.
@@ -574,15 +563,4 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly createdTime: pulumi.Output<string | undefined>;
   /** When the bot was last changed. */
   declare public readonly modifiedTime: pulumi.Output<string | undefined>;
-
-  constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...resourceArgs(definition, provider, name, args, opts));
-    // Derived from the id (see above): the engine keeps an updating resource's id known.
-    (this as { botId: pulumi.Output<string> }).botId = this.id;
-  }
-
-  /** Reads an existing bot by its botId into the program, without managing it. */
-  static get(name: string, botId: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Bot {
-    return new Bot(name, {} as BotArgs, { ...opts, id: botId });
-  }
 }

@@ -7,15 +7,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as t from "io-ts";
 import { integerIn } from "../core/codec";
-import { applyUpdate, Props, settle, warnDiffering } from "../core/contract";
+import { applyUpdate, pick, Props, settle, warnDiffering } from "../core/contract";
 import { CREATE_UNSETTLED, createReconciled } from "../core/create";
 import { defineResource, fieldTable, handlersOf, schemaOf, type FieldTable } from "../core/definition";
-import { ApiError, InputError } from "../core/errors";
+import { ApiError, goneBeforeUpdate, InputError } from "../core/errors";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot-domain");
 import { DomainBody, DomainRecord, isAlreadyExist, isGone, LineWorksApi, lineworksApi } from "./api";
 import { botIdInput } from "./bot";
-import { resourceArgs } from "../core/resource";
+import { definedResource } from "../core/resource";
 
 /**
  * The inputs of a {@link BotDomain}: which bot, in which domain, and how it shows there. `botId`
@@ -108,7 +108,7 @@ export const definition = defineResource({
       // registration that was fully made is not made again behind the user's back: someone
       // removed it, and refresh is how they tell Pulumi so.
       if (previous[CREATE_UNSETTLED] === true) return (await register(api, news)).outs;
-      throw goneBeforeUpdate(botId, domainId);
+      throw domainGone(botId, domainId);
     }
     if (changed.length === 0) return outputs(previous);
     const record = await updateFields(api, botId, domainId, before, changed, news);
@@ -178,19 +178,12 @@ async function updateFields(
     what: describe(botId, domainId),
     send: async (values) => {
       const answer = await api.patchDomain(botId, domainId, body(values));
-      if (!answer) throw goneBeforeUpdate(botId, domainId);
+      if (!answer) throw domainGone(botId, domainId);
       record = answer;
       return domainValues(record);
     },
   });
   return record;
-}
-
-function goneBeforeUpdate(botId: string, domainId: number): InputError {
-  return new InputError(
-    `${describe(botId, domainId)} no longer exists (removed outside Pulumi, or the bot's allowDomains ` +
-      "left the domain out): run `pulumi refresh` to drop it from the stack, then `pulumi up` to add it again",
-  );
 }
 
 function alreadyRegistered(botId: string, domainId: number): InputError {
@@ -282,17 +275,21 @@ async function register(api: LineWorksApi, inputs: Props): Promise<{ id: string;
   return { id: idOf(botId, domainId), outs: outputs({ ...inputs, botId, domainId, ...values }) };
 }
 
-export const botDomainHandlers: ResourceHandlers = handlersOf(definition);
-
-function pick(props: Props, keys: readonly string[]): Props {
-  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+/** An update of a registration LINE WORKS no longer has. */
+function domainGone(botId: string, domainId: number) {
+  const cause = "removed outside Pulumi, or the bot's allowDomains left the domain out";
+  return goneBeforeUpdate(describe(botId, domainId), cause, "add it again");
 }
+
+export const botDomainHandlers: ResourceHandlers = handlersOf(definition);
 
 /**
  * A LINE WORKS bot registered in one domain, which makes it usable there. Id: `<botId>/<domainId>`.
  * Delete removes the registration.
+ *
+ * `BotDomain.get(name, id)`: reads an existing registration by its id `<botId>/<domainId>`, without managing it.
  */
-export class BotDomain extends pulumi.dynamic.Resource {
+export class BotDomain extends definedResource<BotDomainArgs>(definition, provider) {
   /** The bot's id. */
   declare public readonly botId: pulumi.Output<string>;
   /** The domain's id. */
@@ -303,13 +300,4 @@ export class BotDomain extends pulumi.dynamic.Resource {
   declare public readonly allowToSelectedMember: pulumi.Output<boolean>;
   /** The declared `adopt` (state only, never sent). */
   declare public readonly adopt: pulumi.Output<boolean>;
-
-  constructor(name: string, args: BotDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...resourceArgs(definition, provider, name, args, opts));
-  }
-
-  /** Reads an existing registration by its id `<botId>/<domainId>`, without managing it. */
-  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): BotDomain {
-    return new BotDomain(name, {} as BotDomainArgs, { ...opts, id });
-  }
 }

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as t from "io-ts";
 import { boundedString, httpUrl, oneOf, pathId } from "../core/codec";
-import { applyUpdate, Props, settle, warnDiffering } from "../core/contract";
+import { applyUpdate, pick, Props, settle, warnDiffering } from "../core/contract";
 import { createReconciled } from "../core/create";
 import {
   defineResource,
@@ -17,11 +17,11 @@ import {
   type FieldTable,
   type Inputs as DefinedInputs,
 } from "../core/definition";
-import { InputError } from "../core/errors";
+import { goneBeforeUpdate, InputError } from "../core/errors";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/sendbird-bot");
 import { BotCreateBody, BotResource, BotUpdateBody, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
-import { resourceArgs } from "../core/resource";
+import { definedResource } from "../core/resource";
 /**
  * The inputs of a {@link Bot}: Sendbird's create/update fields in camelCase. Lengths count
  * characters (Unicode code points), as Sendbird does. Bad values fail at `pulumi preview`, naming
@@ -169,7 +169,7 @@ export const definition = defineResource({
       // init error promised. A bot that was fully created is not made again behind the user's
       // back: someone deleted it, and refresh is how they tell Pulumi so.
       if (halfMade) return (await createBot(api, news)).outs;
-      throw goneBeforeUpdate(id);
+      throw goneBeforeUpdate(describe(id));
     }
     const resource = changed.length > 0 ? await updateFields(api, id, changed, news, before) : before;
     const applied = settle(changed, news, fieldValues(resource));
@@ -202,10 +202,6 @@ function fieldValues(resource: BotResource): Props {
     values[f] = source[vendorName(f) as string] ?? undefined;
   }
   return values;
-}
-
-function pick(props: Props, keys: readonly string[]): Props {
-  return Object.fromEntries(keys.map((k) => [k, props[k]]));
 }
 
 /** Outputs: the settled field values, what only Sendbird knows (token, metadata), and `adopt`. */
@@ -289,20 +285,15 @@ async function createBot(api: SendbirdApi, inputs: Inputs): Promise<{ id: string
   return { id, outs: toOutputs(values, resource, inputs) };
 }
 
-function goneBeforeUpdate(id: string): InputError {
-  return new InputError(
-    `${describe(id)} no longer exists (deleted outside Pulumi): run \`pulumi refresh\` ` +
-      "to drop it from the stack, then `pulumi up` to create it again",
-  );
-}
-
 export const botHandlers: ResourceHandlers = handlersOf(definition);
 
 /**
  * A Sendbird bot (Chat Platform API v3). Settings: `sendbird:appId` (or `sendbird:apiUrl`) and the
  * secret `sendbird:apiToken`, or the SENDBIRD_* environment variables. Delete deletes the bot.
+ *
+ * `Bot.get(name, id)`: reads an existing bot by botUserid into the program, without managing it.
  */
-export class Bot extends pulumi.dynamic.Resource {
+export class Bot extends definedResource<BotArgs>(definition, provider) {
   /** The bot's unique ID, as declared; also the resource id. */
   declare public readonly botUserid: pulumi.Output<string>;
   /** The display name, as Sendbird holds it. */
@@ -332,13 +323,4 @@ export class Bot extends pulumi.dynamic.Resource {
   declare public readonly botMetadata: pulumi.Output<Record<string, string>>;
   /** Unix seconds, when Sendbird returns it. */
   declare public readonly createdAt: pulumi.Output<number | undefined>;
-
-  constructor(name: string, args: BotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...resourceArgs(definition, provider, name, args, opts));
-  }
-
-  /** Reads an existing bot by botUserid into the program, without managing it. */
-  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Bot {
-    return new Bot(name, {} as BotArgs, { ...opts, id });
-  }
 }

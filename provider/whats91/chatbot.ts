@@ -24,7 +24,7 @@ import {
   publicHttpsUrl,
   refine,
 } from "../core/codec";
-import { deepEqual, Props, settle } from "../core/contract";
+import { deepEqual, pick, Props, settle } from "../core/contract";
 import { createReconciled } from "../core/create";
 import {
   checkDefined,
@@ -50,7 +50,7 @@ import {
   Whats91Api,
   whats91Api,
 } from "./api";
-import { resourceArgs } from "../core/resource";
+import { definedResource } from "../core/resource";
 
 // ---- the inputs, as TypeScript types users get completion for -------------------------------
 
@@ -605,10 +605,6 @@ function comparable(declared: Props, live: Props): Props {
 
 const describe = (uid: unknown, name: unknown) => `Whats91 chatbot ${String(uid)} ("${String(name)}")`;
 
-function pick(props: Props, keys: readonly string[]): Props {
-  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
-}
-
 function toOutputs(values: Props, found: ChatbotWithSender | undefined, previous: Props): Props {
   const outs: Props = {
     ...pick(values, FIELDS),
@@ -669,8 +665,10 @@ export const chatbotHandlers: ResourceHandlers = handlersOf(definition);
  * `whats91:apiToken` and `whats91:senderId` (or WHATS91_API_TOKEN, WHATS91_SENDER_ID). Whats91 has
  * no update and no delete: a change fails at preview unless `replaceLeavesOldActive` is set, and
  * destroying the resource only removes it from the stack, with a warning naming what stays live.
+ *
+ * `Chatbot.get(name, id)`: reads an existing chatbot by its chatbotUid, without managing it.
  */
-export class Chatbot extends pulumi.dynamic.Resource {
+export class Chatbot extends definedResource<ChatbotArgs>(definition, provider, { idOutput: "chatbotUid" }) {
   /** The chatbot's public id (also the resource id). */
   declare public readonly chatbotUid: pulumi.Output<string>;
   /** What Whats91 calls the kind: simple (text), media or advanced (buttons, cta, list). */
@@ -700,14 +698,4 @@ export class Chatbot extends pulumi.dynamic.Resource {
   declare public readonly response: pulumi.Output<ChatbotResponse>;
   /** The declared `replaceLeavesOldActive` (state only, never sent). */
   declare public readonly replaceLeavesOldActive: pulumi.Output<boolean>;
-
-  constructor(name: string, args: ChatbotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...resourceArgs(definition, provider, name, args, opts));
-    (this as { chatbotUid: pulumi.Output<string> }).chatbotUid = this.id;
-  }
-
-  /** Reads an existing chatbot by its chatbotUid, without managing it. */
-  static get(name: string, chatbotUid: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Chatbot {
-    return new Chatbot(name, {} as ChatbotArgs, { ...opts, id: chatbotUid });
-  }
 }

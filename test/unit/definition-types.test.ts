@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { typeKey, type ArgsMatch, type Assert, type ClassMatch } from "../../provider/core/definition";
-import { resourceArgs } from "../../provider/core/resource";
+import { definitionOf, resourceArgs } from "../../provider/core/resource";
 import { handlersFor } from "../../provider/handlers";
 import { RESOURCES } from "../../provider/resources";
 import * as sendbirdBot from "../../provider/sendbird/bot";
@@ -38,6 +38,12 @@ export type Refused = [
   Assert<ClassMatch<MissingOutput, typeof sendbirdBot.definition>>,
 ];
 
+/** `get` from the core's base class returns the resource's own class, with its outputs (never called). */
+export function gotIsTheClass(): pulumi.Output<string> {
+  const bot: sendbirdBot.Bot = sendbirdBot.Bot.get("helper", "helper-id");
+  return bot.botUserid;
+}
+
 test("the checks above are types: this file passing tsc is the test", () => {
   const defined = [sendbirdBot.definition, botChatRoom.definition].map((d) => `${d.module}:${d.name}`);
   expect(defined).toEqual(["sendbird:Bot", "deadsimplechat:BotChatRoom"]);
@@ -58,6 +64,20 @@ describe("the one list of resources (provider/resources.ts)", () => {
       );
       expect(shim).toContain(`export = dynamicProvider("${typeKey(def)}");`);
     }
+  });
+
+  test("is read from the package's exports: every exported resource class, in export order", () => {
+    expect(RESOURCES.map(typeKey)).toEqual([
+      "sendbird:Bot",
+      "deadsimplechat:Bot",
+      "deadsimplechat:BotChatRoom",
+      "whats91:Chatbot",
+      "lineworks:Bot",
+      "lineworks:BotDomain",
+    ]);
+    expect(definitionOf(sendbirdBot.Bot)).toBe(sendbirdBot.definition);
+    expect(definitionOf(class extends sendbirdBot.Bot {})).toBe(sendbirdBot.definition);
+    expect(definitionOf(Object)).toBeUndefined();
   });
 
   test("the handlers are found by type, each type once; an unknown type says to upgrade", () => {
