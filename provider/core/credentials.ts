@@ -16,6 +16,25 @@ export interface SettingSpec {
   secret?: boolean;
 }
 
+/**
+ * A platform's settings: its own (e.g. `apiToken`, secret) and the three every platform has
+ * (`apiUrl`, `readsPerSecond`, `writesPerSecond`). Each is config key `<namespace>:<key>` or the
+ * environment variable `<NAMESPACE>_<KEY>` (apiToken: SENDBIRD_API_TOKEN), so the two never drift.
+ */
+export function platformSettings<K extends string>(
+  namespace: string,
+  own: Record<K, { secret?: boolean }>,
+): Record<K | "apiUrl" | "readsPerSecond" | "writesPerSecond", SettingSpec> {
+  const all = { ...own, apiUrl: {}, readsPerSecond: {}, writesPerSecond: {} } as Record<
+    string,
+    { secret?: boolean }
+  >;
+  const env = (key: string) => `${namespace}_${key.replace(/[A-Z]/g, (c) => `_${c}`)}`.toUpperCase();
+  return Object.fromEntries(
+    Object.entries(all).map(([key, { secret }]) => [key, { key, env: env(key), ...(secret && { secret }) }]),
+  ) as Record<K | "apiUrl" | "readsPerSecond" | "writesPerSecond", SettingSpec>;
+}
+
 // Set by `configure` in the provider process; handler modules are ordinary cached modules there.
 let stackConfig: ConfigSource | undefined;
 

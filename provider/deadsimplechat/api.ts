@@ -17,17 +17,12 @@ import {
   readFixedRates,
   readUrlSetting,
   requireSetting,
-  SettingSpec,
+  platformSettings,
 } from "../core/credentials";
 
 export const NAMESPACE = "deadsimplechat";
 
-export const SETTINGS = {
-  apiKey: { key: "apiKey", env: "DEADSIMPLECHAT_API_KEY", secret: true },
-  apiUrl: { key: "apiUrl", env: "DEADSIMPLECHAT_API_URL" },
-  readsPerSecond: { key: "readsPerSecond", env: "DEADSIMPLECHAT_READS_PER_SECOND" },
-  writesPerSecond: { key: "writesPerSecond", env: "DEADSIMPLECHAT_WRITES_PER_SECOND" },
-} satisfies Record<string, SettingSpec>;
+export const SETTINGS = platformSettings(NAMESPACE, { apiKey: { secret: true } });
 
 export const DEFAULT_API_URL = "https://api.deadsimplechat.com/consumer/api/v2";
 

@@ -9,18 +9,12 @@ import {
   readSetting,
   readUrlSetting,
   requireSetting,
-  SettingSpec,
+  platformSettings,
 } from "../core/credentials";
 
 export const NAMESPACE = "sendbird";
 
-export const SETTINGS = {
-  appId: { key: "appId", env: "SENDBIRD_APP_ID" },
-  apiToken: { key: "apiToken", env: "SENDBIRD_API_TOKEN", secret: true },
-  apiUrl: { key: "apiUrl", env: "SENDBIRD_API_URL" },
-  readsPerSecond: { key: "readsPerSecond", env: "SENDBIRD_READS_PER_SECOND" },
-  writesPerSecond: { key: "writesPerSecond", env: "SENDBIRD_WRITES_PER_SECOND" },
-} satisfies Record<string, SettingSpec>;
+export const SETTINGS = platformSettings(NAMESPACE, { appId: {}, apiToken: { secret: true } });
 
 /**
  * Pacing before Sendbird advertises its limit: 80% of the free-trial plan's 10 GET/s and

@@ -16,18 +16,12 @@ import {
   readSetting,
   readUrlSetting,
   requireSetting,
-  SettingSpec,
+  platformSettings,
 } from "../core/credentials";
 
 export const NAMESPACE = "whats91";
 
-export const SETTINGS = {
-  apiToken: { key: "apiToken", env: "WHATS91_API_TOKEN", secret: true },
-  senderId: { key: "senderId", env: "WHATS91_SENDER_ID" },
-  apiUrl: { key: "apiUrl", env: "WHATS91_API_URL" },
-  readsPerSecond: { key: "readsPerSecond", env: "WHATS91_READS_PER_SECOND" },
-  writesPerSecond: { key: "writesPerSecond", env: "WHATS91_WRITES_PER_SECOND" },
-} satisfies Record<string, SettingSpec>;
+export const SETTINGS = platformSettings(NAMESPACE, { apiToken: { secret: true }, senderId: {} });
 
 export const DEFAULT_API_URL = "https://graph.whats91.com/api/v2";
 
