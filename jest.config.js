@@ -16,7 +16,8 @@ const project = (name, extra = {}) => ({
 module.exports = {
   projects: [
     project("unit"),
-    // Handlers run in the test process here: their waits are shortened (test/integration/setup.ts).
+    // Handlers run in the test process here, under the policies each test gives them
+    // (handler-kit.ts testPolicies); setup.ts checks every sandbox answer has a basis.
     project("integration", { setupFilesAfterEnv: ["<rootDir>/test/integration/setup.ts"] }),
     project("e2e"),
   ],

@@ -5,14 +5,15 @@
  *   is never blindly sent again: the resource is looked up first, and only sent again if absent.
  * - "Already exists" after such an attempt goes through the same "is this what we sent" check,
  *   since our own earlier attempt may have committed after the lookup missed it.
- * - The lookup after such an attempt rides out a vendor outage (see lookupPatience): it is the only
- *   thing that tells a stored create from a lost one.
+ * - The lookup after such an attempt rides out a vendor outage (the `lookupPausesMs` policy,
+ *   core/policies.ts): it is the only thing that tells a stored create from a lost one.
  * - Once the vendor may hold the resource, any later failure becomes a ResourceInitError carrying
  *   its id and properties, so Pulumi records it instead of orphaning it; where the id is only known
  *   from the vendor's answer, the error says to look for the resource before the next `up`.
  */
 import { AmbiguousRequestError, ApiError, ResourceInitError, UnexpectedResponseError } from "./errors";
 import type { Props } from "./contract";
+import { policies } from "./policies";
 
 export interface ReconciledCreate<R> {
   /** Names the resource in messages, e.g. `Sendbird bot "helper"`. */
@@ -46,14 +47,6 @@ const MAX_ROUNDS = 3;
  */
 export const CREATE_UNSETTLED = "__createUnsettled";
 
-/**
- * Pauses between lookups after a create whose outcome is unknown, when a lookup fails for a passing
- * reason (5xx, 429, a reset, a timeout; each lookup already has the HTTP client's own retries).
- * Giving up would leave a stored resource unrecorded (an orphan, and a duplicate on the next `up`),
- * so about two minutes of outage are ridden out. Tests shorten it.
- */
-export const lookupPatience = { pausesMs: [2_000, 5_000, 10_000, 20_000, 30_000, 30_000] };
-
 /** Errors after which the vendor may hold the resource although we have no usable answer. */
 function mayHaveCreated(err: unknown): boolean {
   return err instanceof AmbiguousRequestError || err instanceof UnexpectedResponseError;
@@ -66,8 +59,13 @@ function mayPass(err: unknown): boolean {
   return err.status === undefined || err.status === 429 || err.status >= 500;
 }
 
+/**
+ * The lookup after a create whose outcome is unknown: a failure for a passing reason (5xx, 429, a
+ * reset, a timeout; each lookup already has the HTTP client's own retries) is tried again after
+ * each of the policy's pauses.
+ */
 async function patientLookup<R>(c: ReconciledCreate<R>): Promise<R | undefined> {
-  for (const pauseMs of [...lookupPatience.pausesMs, undefined]) {
+  for (const pauseMs of [...policies().lookupPausesMs, undefined]) {
     try {
       return await c.lookup();
     } catch (err) {

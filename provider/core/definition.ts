@@ -24,6 +24,7 @@ import { changedFields, type FieldRules, type Props, type Same } from "./contrac
 import { diffOwned, type DiffSpec } from "./diff";
 import { ResourceInitError } from "./errors";
 import { forTheHost } from "./host";
+import { PRODUCTION_POLICIES, underPolicies, type Policies } from "./policies";
 import type { ResourceHandlers } from "./shim";
 import { migrateState, STATE_VERSION_KEY, type StateSchema } from "./state";
 
@@ -250,9 +251,13 @@ export function checkDefined(
     : { inputs: result.inputs, failures: [...(result.failures ?? []), ...more] };
 }
 
-/** The handlers the shim runs for a definition: the whole lifecycle around its hooks. */
+/**
+ * The handlers the shim runs for a definition: the whole lifecycle around its hooks, every call
+ * under `policies` (core/policies.ts; tests give their own).
+ */
 export function handlersOf<F extends FieldTable, Api extends RedactingClient, O extends OutputTable>(
   def: ResourceDefinition<F, Api, O>,
+  policies: Policies = PRODUCTION_POLICIES,
 ): ResourceHandlers {
   const generic: DefinitionShape = def;
   const { inputSchema, diffSpec, rules, updatable } = schemaOf(generic);
@@ -267,7 +272,7 @@ export function handlersOf<F extends FieldTable, Api extends RedactingClient, O 
     throw new Error(`${state.resource}: a definition has either a delete or a forget hook`);
   }
 
-  return forTheHost({
+  const handlers = forTheHost({
     async check(olds, news) {
       return checkDefined(inputSchema, def.crossCheck, olds, news);
     },
@@ -318,6 +323,7 @@ export function handlersOf<F extends FieldTable, Api extends RedactingClient, O 
       if (remove) await api.redacting(() => remove(api, id, previous));
     },
   });
+  return underPolicies(policies, handlers);
 }
 
 // ---- compile-time checks of the hand-written args interfaces and classes ---------------------

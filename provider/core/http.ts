@@ -9,25 +9,12 @@ import { isWellFormed, shownText } from "./codec";
 import { AmbiguousRequestError, ApiError, ApiErrorDetails, InputError, redact, redactError } from "./errors";
 import type { SettingSpec } from "./credentials";
 import { warn } from "./log";
+import { policies, type RetryPolicy } from "./policies";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export interface RetryPolicy {
-  /** Total tries, the first included. */
-  maxAttempts: number;
-  /** Backoff before try n+1 is a random value in [0, min(maxDelayMs, baseDelayMs * 2^n)]. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A server may ask for a longer wait than maxDelayMs (Retry-After); this caps what we honour. */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 250,
-  maxDelayMs: 8_000,
-  maxRetryAfterMs: 60_000,
-};
+// The retry policy is one of the provider's policies (core/policies.ts); exported here as before.
+export { DEFAULT_RETRY, type RetryPolicy } from "./policies";
 
 export interface VendorError {
   code?: string | number;
@@ -62,6 +49,7 @@ export interface ApiClientOptions {
   maxRequestBytes?: number;
   /** The most items one listing collects (see `collect`). */
   maxListItems?: number;
+  /** Overrides the retry policy of the calls this client serves (core/policies.ts). */
   retry?: Partial<RetryPolicy>;
   /** Vendor headers, in seconds, that say when to retry; checked with the standard Retry-After. */
   retryAfterHeaders?: string[];
@@ -315,7 +303,6 @@ export function retryAfterMs(headers: Record<string, unknown>, names: string[]):
 
 export class ApiClient {
   private readonly http: AxiosInstance;
-  private readonly retry: RetryPolicy;
   private readonly pacers?: Record<MethodClass, Pacer>;
   /** Per-operation pacers (PaceOptions.operation), by class and operation. */
   private readonly operationPacers = new Map<string, Pacer>();
@@ -326,7 +313,6 @@ export class ApiClient {
   private readonly maxListItems: number;
 
   constructor(private readonly opts: ApiClientOptions) {
-    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     const timeout = opts.timeoutMs ?? 30_000;
     this.deadlineMs = opts.deadlineMs ?? timeout + DEADLINE_ALLOWANCE_MS;
     this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -497,6 +483,11 @@ export class ApiClient {
    */
   private vendorText(text: string, max: number): string {
     return shownText(this.redact(text.slice(0, VENDOR_TEXT_READ)), max, { quotes: false });
+  }
+
+  /** Read per call: a client is kept per settings and serves calls of any policies. */
+  private get retry(): RetryPolicy {
+    return { ...policies().retry, ...this.opts.retry };
   }
 
   get platform(): string {

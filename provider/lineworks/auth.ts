@@ -3,7 +3,8 @@
  * - a service account (the documented way for server apps): an RS256 JWT assertion signed with the
  *   app's private key is exchanged at the token endpoint for an access token (JWT bearer grant).
  *   The token is cached in the provider process per token endpoint, app and service account, used
- *   by every resource until shortly before it expires, and fetched anew when the API refuses it;
+ *   by every resource until shortly before it expires, and fetched anew when the API refuses it
+ *   (the cache is the `tokens` policy, core/policies.ts: tests bring their own);
  * - a ready access token (`lineworks:accessToken`), used as is: nothing renews it.
  * The client secret, the private key, assertions and tokens are secrets: they are redacted from
  * every error, and token-endpoint errors report only the OAuth `error` and `error_description`.
@@ -13,24 +14,22 @@ import * as fs from "node:fs";
 import * as t from "io-ts";
 import { SignJWT } from "jose";
 import { decodeOrThrow, optional } from "../core/codec";
-import { readSetting, readUrlSetting, SettingSpec } from "../core/credentials";
+import { platformSettings, readSetting, readUrlSetting, SettingSpec } from "../core/credentials";
 import { ConfigurationError } from "../core/errors";
 import { ApiClient, RequestAuth, VendorError } from "../core/http";
-import { CachedToken } from "../core/token";
+import { policies } from "../core/policies";
+import type { CachedToken } from "../core/token";
 
 export const NAMESPACE = "lineworks";
 
-export const SETTINGS = {
-  clientId: { key: "clientId", env: "LINEWORKS_CLIENT_ID" },
-  clientSecret: { key: "clientSecret", env: "LINEWORKS_CLIENT_SECRET", secret: true },
-  serviceAccount: { key: "serviceAccount", env: "LINEWORKS_SERVICE_ACCOUNT" },
-  privateKey: { key: "privateKey", env: "LINEWORKS_PRIVATE_KEY", secret: true },
-  accessToken: { key: "accessToken", env: "LINEWORKS_ACCESS_TOKEN", secret: true },
-  apiUrl: { key: "apiUrl", env: "LINEWORKS_API_URL" },
-  authUrl: { key: "authUrl", env: "LINEWORKS_AUTH_URL" },
-  readsPerSecond: { key: "readsPerSecond", env: "LINEWORKS_READS_PER_SECOND" },
-  writesPerSecond: { key: "writesPerSecond", env: "LINEWORKS_WRITES_PER_SECOND" },
-} satisfies Record<string, SettingSpec>;
+export const SETTINGS = platformSettings(NAMESPACE, {
+  clientId: {},
+  clientSecret: { secret: true },
+  serviceAccount: {},
+  privateKey: { secret: true },
+  accessToken: { secret: true },
+  authUrl: {},
+});
 
 export const DEFAULT_AUTH_URL = "https://auth.worksmobile.com/oauth2/v2.0/token";
 export const JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -176,14 +175,16 @@ export function clientAuthentication(creds: Credentials): ClientAuthentication {
       identity: JSON.stringify(["accessToken", creds.accessToken]),
     };
   }
-  const cached = cachedToken(creds);
+  // Looked up per request, not kept: a client outlives the call that made it, and each call's
+  // policies hold its token cache.
+  const cached = () => cachedToken(creds);
   const bearer = (headers: Record<string, string>) => /^Bearer (.+)$/.exec(headers.Authorization ?? "")?.[1];
   return {
     headers: {},
     auth: {
-      headers: async () => ({ Authorization: `Bearer ${await cached.get()}` }),
-      rejected: (headers) => cached.rejected(bearer(headers)),
-      secrets: () => cached.secrets(),
+      headers: async () => ({ Authorization: `Bearer ${await cached().get()}` }),
+      rejected: (headers) => cached().rejected(bearer(headers)),
+      secrets: () => cached().secrets(),
     },
     secrets: [creds.clientSecret, creds.privateKeySetting, creds.privateKeyPem],
     unauthorizedAdvice:
@@ -201,29 +202,11 @@ export function clientAuthentication(creds: Credentials): ClientAuthentication {
   };
 }
 
-interface TokenEntry {
-  token: CachedToken;
-  /** The latest credentials seen for this app: the next fetch signs with these. */
-  creds: ServiceAccountCredentials;
-}
-
-// One token per token endpoint, app and service account, for the life of the provider process.
-const tokens = new Map<string, TokenEntry>();
-
+// One token per token endpoint, app and service account, in the cache of the call's policies (in
+// production, the provider process's).
 function cachedToken(creds: ServiceAccountCredentials): CachedToken {
   const key = JSON.stringify([creds.authUrl, creds.clientId, creds.serviceAccount]);
-  let entry = tokens.get(key);
-  if (!entry) {
-    const created: TokenEntry = { creds, token: new CachedToken(() => requestToken(created.creds)) };
-    tokens.set(key, (entry = created));
-  }
-  entry.creds = creds;
-  return entry.token;
-}
-
-/** Forgets every cached token (tests). */
-export function resetTokenCache(): void {
-  tokens.clear();
+  return policies().tokens.token(key, () => requestToken(creds));
 }
 
 const TokenAnswer = t.intersection([

@@ -8,11 +8,11 @@ import {
   type DeadSimpleChatSandbox,
   type DeadSimpleChatSandboxOptions,
 } from "../../sandbox";
-import { botHandlers } from "../../provider/deadsimplechat/bot";
-import { botChatRoomHandlers } from "../../provider/deadsimplechat/botChatRoom";
+import { definition as botDefinition } from "../../provider/deadsimplechat/bot";
+import { definition as botChatRoomDefinition } from "../../provider/deadsimplechat/botChatRoom";
+import { handlersOf } from "../../provider/core/definition";
 import { resetConfiguration } from "../../provider/core/credentials";
-import { setWarningSink } from "../../provider/core/log";
-import { errorTexts, failure } from "./handler-kit";
+import { errorTexts, failure, testPolicies } from "./handler-kit";
 
 const declared = {
   name: "Support Bot",
@@ -26,6 +26,9 @@ const declared = {
 let sandbox: DeadSimpleChatSandbox;
 let apiKey: string;
 let warnings: string[];
+const policies = testPolicies({ warn: (m) => void warnings.push(m) });
+const botHandlers = handlersOf(botDefinition, policies);
+const botChatRoomHandlers = handlersOf(botChatRoomDefinition, policies);
 const keys: string[] = [];
 
 type Props = Record<string, unknown>;
@@ -93,14 +96,12 @@ async function createBot(news: Props = declared) {
 
 beforeEach(async () => {
   warnings = [];
-  setWarningSink((m) => warnings.push(m));
   await useSandbox();
 });
 
 afterEach(async () => {
   await sandbox.stop();
   resetConfiguration();
-  setWarningSink(undefined);
   for (const name of [
     "DEADSIMPLECHAT_API_URL",
     "DEADSIMPLECHAT_API_KEY",

@@ -1,4 +1,16 @@
 /** Shared by the handler tests (handlers against a sandbox over HTTP). */
+import { newPolicies, type Policies } from "../../provider/core/policies";
+
+/**
+ * Policies for handler tests (`handlersOf(definition, testPolicies(...))`): production's, except
+ * that after a create whose outcome is unknown a failing lookup is tried again after a few
+ * milliseconds, not about two minutes (tests that make every lookup fail would wait that long; the
+ * tests that a lookup is retried at all are the unit tests of createReconciled), and with a token
+ * cache of their own. `changes` sets others (where warnings go, most often).
+ */
+export function testPolicies(changes: Partial<Policies> = {}): Policies {
+  return newPolicies({ lookupPausesMs: [5, 5], ...changes });
+}
 
 /**
  * Every error text a test file's `failure` saw: messages and ResourceInitError reasons (what the

@@ -5,19 +5,21 @@
  */
 import { randomBytes } from "node:crypto";
 import { startSendbirdSandbox, type SendbirdSandbox } from "../../sandbox";
-import { botHandlers } from "../../provider/sendbird/bot";
+import { definition } from "../../provider/sendbird/bot";
+import { handlersOf } from "../../provider/core/definition";
 import { resetConfiguration } from "../../provider/core/credentials";
-import { setWarningSink } from "../../provider/core/log";
 import { sendbirdBotArgs } from "../fixtures";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { testPolicies } from "./handler-kit";
 
 /** What a hostile Sendbird stores as the bot's metadata: JSON text, parsed as the client parses it. */
 const HOSTILE_METADATA = '{"__proto__": {"polluted": "yes"}, "team": "support"}';
 
 let sandbox: SendbirdSandbox;
+// Warnings are not what these tests look at.
+const botHandlers = handlersOf(definition, testPolicies({ warn: () => undefined }));
 
 beforeEach(async () => {
-  setWarningSink(() => undefined);
   const apiToken = randomBytes(20).toString("hex");
   sandbox = await startSendbirdSandbox({
     apiToken,
@@ -32,7 +34,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await sandbox.stop();
   resetConfiguration();
-  setWarningSink(undefined);
   delete process.env.SENDBIRD_API_URL;
   delete process.env.SENDBIRD_API_TOKEN;
 });

@@ -9,16 +9,17 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiClient, ApiClientOptions } from "../../provider/core/http";
 import { AmbiguousRequestError, ApiError } from "../../provider/core/errors";
-import { setWarningSink } from "../../provider/core/log";
+import { handlersOf } from "../../provider/core/definition";
+import { withPolicies } from "../../provider/core/policies";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { sendbirdApi } from "../../provider/sendbird/api";
-import { botHandlers as sendbirdBot } from "../../provider/sendbird/bot";
-import { botHandlers as deadSimpleChatBot } from "../../provider/deadsimplechat/bot";
+import { definition as sendbirdBotDefinition } from "../../provider/sendbird/bot";
+import { definition as deadSimpleChatBotDefinition } from "../../provider/deadsimplechat/bot";
 import { LineWorksApi } from "../../provider/lineworks/api";
 import { Whats91Api } from "../../provider/whats91/api";
 import { CoalescedReads } from "../../provider/core/coalesce";
 import { sendbirdBotArgs } from "../fixtures";
-import { failure } from "./handler-kit";
+import { failure, testPolicies } from "./handler-kit";
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
 
@@ -98,13 +99,15 @@ function bigJson(res: http.ServerResponse, total: number, status = 200, wrap?: o
 const MiB = 1024 * 1024;
 let warnings: string[];
 const savedEnv = { ...process.env };
+/** Where the handlers, and the clients these tests call directly (`withPolicies`), put warnings. */
+const policies = testPolicies({ warn: (message) => void warnings.push(message) });
+const sendbirdBot = handlersOf(sendbirdBotDefinition, policies);
+const deadSimpleChatBot = handlersOf(deadSimpleChatBotDefinition, policies);
 
 beforeEach(() => {
   warnings = [];
-  setWarningSink((message) => warnings.push(message));
 });
 afterEach(async () => {
-  setWarningSink(undefined);
   process.env = { ...savedEnv };
   resetConfiguration();
   await Promise.all(servers.splice(0).map((s) => s.stop()));
@@ -120,8 +123,8 @@ describe("a rate-limit header advertising an absurdly low limit", () => {
     process.env.SENDBIRD_API_TOKEN = randomBytes(20).toString("hex");
     delete process.env.SENDBIRD_READS_PER_SECOND;
     const started = Date.now();
-    await sendbirdApi().getBot("helper_bot");
-    await sendbirdApi().getBot("helper_bot");
+    await withPolicies(policies, () => sendbirdApi().getBot("helper_bot"));
+    await withPolicies(policies, () => sendbirdApi().getBot("helper_bot"));
     // At the floor (0.8 reads a second) the second read waits 1.25 s; the header alone would mean 3 years.
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(vendor.seen).toEqual(["GET /v3/bots/helper_bot", "GET /v3/bots/helper_bot"]);
@@ -391,8 +394,8 @@ describe("found by review: what a hostile vendor can still put in an answer", ()
         pace: { defaults: { readsPerSecond: 1000, writesPerSecond: 1000 }, limitHeader: "X-Limit" },
         baseUrl: `${vendor.url}/v${randomBytes(4).toString("hex")}`,
       });
-      await paced.request({ method: "GET", path: "/a" });
-      await paced.request({ method: "GET", path: "/a" });
+      await withPolicies(policies, () => paced.request({ method: "GET", path: "/a" }));
+      await withPolicies(policies, () => paced.request({ method: "GET", path: "/a" }));
       expect(paced.rate("read")).toBe(1000);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(

@@ -8,10 +8,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { startLineWorksSandbox, type LineWorksSandbox, type LineWorksSandboxOptions } from "../../sandbox";
-import { botHandlers } from "../../provider/lineworks/bot";
-import { resetTokenCache } from "../../provider/lineworks/auth";
+import { definition } from "../../provider/lineworks/bot";
 import { configure, resetConfiguration } from "../../provider/core/credentials";
-import { setWarningSink } from "../../provider/core/log";
+import { handlersOf } from "../../provider/core/definition";
+import type { ResourceHandlers } from "../../provider/core/shim";
 import {
   newRsaKeyPair,
   newTestApp,
@@ -20,7 +20,7 @@ import {
   serviceAccountOf,
   type TestApp,
 } from "./lineworks-helpers";
-import { errorTexts, failure } from "./handler-kit";
+import { errorTexts, failure, testPolicies } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -44,6 +44,12 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lineworks-auth-"));
 
 let sandbox: LineWorksSandbox;
 let warnings: string[];
+let botHandlers: ResourceHandlers;
+
+/** Handlers with a token cache of their own: no token obtained before is reused. */
+function withNewTokenCache(): void {
+  botHandlers = handlersOf(definition, testPolicies({ warn: (m) => void warnings.push(m) }));
+}
 /** Every output a test saw. */
 const outputs: Props[] = [];
 
@@ -94,8 +100,7 @@ const tokenRequests = () => sandbox.requests.filter((r) => r.path === "/oauth2/v
 
 beforeEach(async () => {
   warnings = [];
-  setWarningSink((m) => warnings.push(m));
-  resetTokenCache();
+  withNewTokenCache();
   await useSandbox();
   useServiceAccount();
 });
@@ -103,7 +108,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await sandbox.stop();
   resetConfiguration();
-  setWarningSink(undefined);
   for (const name of ENV) delete process.env[name];
 });
 
@@ -339,7 +343,7 @@ describe("no credential ever shows", () => {
     process.env.LINEWORKS_API_URL = sandbox.url;
     // The sandbox's 404 quotes the path, which holds the client secret here: redacted.
     process.env.LINEWORKS_AUTH_URL = sandbox.authUrl.replace(/token$/, app.clientSecret);
-    resetTokenCache();
+    withNewTokenCache();
     const wrongAuth = await failure(botHandlers.read(created.id, created.outs as Props));
     // Never "gone": the token endpoint's 404 is not the API's answer about the bot.
     expect(wrongAuth.message).toContain(

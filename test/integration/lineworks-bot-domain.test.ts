@@ -5,14 +5,15 @@
  */
 import { startLineWorksSandbox, type LineWorksSandbox, type LineWorksSandboxOptions } from "../../sandbox";
 import { LINEWORKS_ALREADY_EXIST_ANSWERS, LINEWORKS_NOT_FOUND_ANSWERS } from "../../sandbox/lineworks";
-import { botHandlers } from "../../provider/lineworks/bot";
-import { botDomainHandlers } from "../../provider/lineworks/botDomain";
-import { resetTokenCache } from "../../provider/lineworks/auth";
+import { definition as botDefinition } from "../../provider/lineworks/bot";
+import { definition as botDomainDefinition } from "../../provider/lineworks/botDomain";
 import { LIST_TTL_MS, lineworksApi } from "../../provider/lineworks/api";
 import { resetConfiguration } from "../../provider/core/credentials";
-import { setWarningSink } from "../../provider/core/log";
+import { handlersOf } from "../../provider/core/definition";
+import { withPolicies, type Policies } from "../../provider/core/policies";
+import type { ResourceHandlers } from "../../provider/core/shim";
 import { newTestApp, remember, secretsSeen, serviceAccountOf } from "./lineworks-helpers";
-import { errorTexts, failure } from "./handler-kit";
+import { errorTexts, failure, testPolicies } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -30,6 +31,10 @@ const botArgs = {
 
 let sandbox: LineWorksSandbox;
 let warnings: string[];
+/** Each test's own: its warnings, and one token cache (the bot's and the domains' handlers share it). */
+let policies: Policies;
+let botHandlers: ResourceHandlers;
+let botDomainHandlers: ResourceHandlers;
 
 async function useSandbox(opts: Partial<LineWorksSandboxOptions> = {}): Promise<void> {
   await sandbox?.stop();
@@ -98,15 +103,15 @@ async function halfMadeRegistration(inputs: Props): Promise<{ id: string; proper
 
 beforeEach(async () => {
   warnings = [];
-  setWarningSink((m) => warnings.push(m));
-  resetTokenCache();
+  policies = testPolicies({ warn: (m) => void warnings.push(m) });
+  botHandlers = handlersOf(botDefinition, policies);
+  botDomainHandlers = handlersOf(botDomainDefinition, policies);
   await useSandbox();
 });
 
 afterEach(async () => {
   await sandbox.stop();
   resetConfiguration();
-  setWarningSink(undefined);
   for (const name of Object.keys(process.env).filter((n) => n.startsWith("LINEWORKS_")))
     delete process.env[name];
 });
@@ -269,7 +274,7 @@ describe("reads share one listing", () => {
       await useSandbox({ domains: many, endOfListCursor });
       const bot = await createBot();
       const api = lineworksApi();
-      for (const domainId of many) await api.createDomain(bot.id, domainId, {});
+      for (const domainId of many) await withPolicies(policies, () => api.createDomain(bot.id, domainId, {}));
       const before = domainLists().length;
       const last = await botDomainHandlers.read(`${bot.id}/20000105`, {});
       expect(last.props).toMatchObject({ domainId: 20000105 });
@@ -420,7 +425,7 @@ describe("errors a user can fix", () => {
     const bot = await createBot();
     const inputs = await checked({ botId: bot.id, domainId: 10000001 });
     const init = await halfMadeRegistration(inputs);
-    await lineworksApi().createDomain(bot.id, 10000001, {});
+    await withPolicies(policies, () => lineworksApi().createDomain(bot.id, 10000001, {}));
     const postsBefore = registrationPosts().length;
     const done = await botDomainHandlers.update(init.id, init.properties, inputs);
     expect(done.outs).toEqual({ ...inputs, __stateVersion: 1 });
@@ -433,7 +438,7 @@ describe("errors a user can fix", () => {
     // Made fully, and also a half-made record that a refresh then found: read drops the marker.
     const created = await register(bot.id, 10000001);
     const init = await halfMadeRegistration(await checked({ botId: bot.id, domainId: 10000002 }));
-    await lineworksApi().createDomain(bot.id, 10000002, {});
+    await withPolicies(policies, () => lineworksApi().createDomain(bot.id, 10000002, {}));
     const refreshed = await botDomainHandlers.read(init.id, init.properties);
     expect(refreshed.props).toEqual({ ...init.properties, __createUnsettled: undefined });
     expect(Object.keys(refreshed.props as Props)).not.toContain("__createUnsettled");

@@ -5,13 +5,14 @@
  */
 import { startLineWorksSandbox, type LineWorksSandbox, type LineWorksSandboxOptions } from "../../sandbox";
 import { LINEWORKS_NOT_FOUND_ANSWERS } from "../../sandbox/lineworks";
-import { botHandlers } from "../../provider/lineworks/bot";
+import { definition } from "../../provider/lineworks/bot";
 import { lineworksApi } from "../../provider/lineworks/api";
-import { resetTokenCache } from "../../provider/lineworks/auth";
 import { resetConfiguration } from "../../provider/core/credentials";
-import { setWarningSink } from "../../provider/core/log";
+import { handlersOf } from "../../provider/core/definition";
+import { withPolicies, type Policies } from "../../provider/core/policies";
+import type { ResourceHandlers } from "../../provider/core/shim";
 import { newTestApp, remember, secretsSeen, serviceAccountOf } from "./lineworks-helpers";
-import { errorTexts, failure } from "./handler-kit";
+import { errorTexts, failure, testPolicies } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -33,6 +34,9 @@ const declared = {
 
 let sandbox: LineWorksSandbox;
 let warnings: string[];
+/** Each test's own: its warnings, and a token cache no other test's tokens are in. */
+let policies: Policies;
+let botHandlers: ResourceHandlers;
 
 async function useSandbox(opts: Partial<LineWorksSandboxOptions> = {}): Promise<void> {
   await sandbox?.stop();
@@ -68,15 +72,14 @@ const puts = () => calls("PUT", /^\/v1\.0\/bots\//);
 
 beforeEach(async () => {
   warnings = [];
-  setWarningSink((m) => warnings.push(m));
-  resetTokenCache();
+  policies = testPolicies({ warn: (m) => void warnings.push(m) });
+  botHandlers = handlersOf(definition, policies);
   await useSandbox();
 });
 
 afterEach(async () => {
   await sandbox.stop();
   resetConfiguration();
-  setWarningSink(undefined);
   for (const name of Object.keys(process.env).filter((n) => n.startsWith("LINEWORKS_")))
     delete process.env[name];
 });
@@ -271,7 +274,7 @@ describe("lineworks.Bot lifecycle", () => {
   test("narrowing allowDomains warns which registrations LINE WORKS removes", async () => {
     const created = await createBot();
     const api = lineworksApi();
-    await api.createDomain(created.id, 10000002, { visible: true });
+    await withPolicies(policies, () => api.createDomain(created.id, 10000002, { visible: true }));
     await botHandlers.update(
       created.id,
       created.outs as Props,

@@ -6,21 +6,22 @@ import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { startSendbirdSandbox, type SendbirdSandbox, type SendbirdSandboxOptions } from "../../sandbox";
-import { botHandlers } from "../../provider/sendbird/bot";
+import { definition } from "../../provider/sendbird/bot";
+import { handlersOf } from "../../provider/core/definition";
 import { sendbirdApi } from "../../provider/sendbird/api";
 import { configure, resetConfiguration } from "../../provider/core/credentials";
 import { ResourceInitError } from "../../provider/core/errors";
-import { setWarningSink } from "../../provider/core/log";
 import { sendbirdBotArgs } from "../fixtures";
 // What Pulumi's dynamic-provider host turns every result into: it throws on anything not JSON.
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { failure } from "./handler-kit";
+import { failure, testPolicies } from "./handler-kit";
 
 const declared = sendbirdBotArgs;
 
 let sandbox: SendbirdSandbox;
 let apiToken: string;
 let warnings: string[];
+const botHandlers = handlersOf(definition, testPolicies({ warn: (m) => void warnings.push(m) }));
 
 /**
  * The sandbox's named readings of what Sendbird's pages leave open (docs/vendors/sendbird.md,
@@ -85,14 +86,12 @@ const lookups = (id = "helper_bot") =>
 
 beforeEach(async () => {
   warnings = [];
-  setWarningSink((m) => warnings.push(m));
   await useSandbox();
 });
 
 afterEach(async () => {
   await sandbox.stop();
   resetConfiguration();
-  setWarningSink(undefined);
   for (const name of [
     "SENDBIRD_API_URL",
     "SENDBIRD_API_TOKEN",

@@ -7,9 +7,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { startSendbirdSandbox, type SendbirdSandbox } from "../../sandbox";
-import { botHandlers } from "../../provider/sendbird/bot";
+import { definition } from "../../provider/sendbird/bot";
+import { handlersOf } from "../../provider/core/definition";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { sendbirdBotArgs } from "../fixtures";
+import { testPolicies } from "./handler-kit";
 
 type JsonType = "string" | "boolean" | "integer";
 interface Property {
@@ -164,6 +166,7 @@ const CHANGES: [string, Record<string, unknown>][] = [
 ];
 
 let sandbox: SendbirdSandbox;
+const botHandlers = handlersOf(definition, testPolicies());
 
 async function checked(news: Record<string, unknown>): Promise<Record<string, unknown>> {
   const r = await botHandlers.check({}, news);

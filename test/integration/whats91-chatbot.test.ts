@@ -4,11 +4,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { startWhats91Sandbox, type Whats91Sandbox, type Whats91SandboxOptions } from "../../sandbox";
-import { chatbotHandlers } from "../../provider/whats91/chatbot";
+import { definition } from "../../provider/whats91/chatbot";
+import { handlersOf } from "../../provider/core/definition";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { ResourceInitError } from "../../provider/core/errors";
-import { setWarningSink } from "../../provider/core/log";
-import { errorTexts, failure } from "./handler-kit";
+import { errorTexts, failure, testPolicies } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -48,6 +48,7 @@ const responses: Record<string, Props> = {
 let sandbox: Whats91Sandbox;
 let token: string;
 let warnings: string[];
+const chatbotHandlers = handlersOf(definition, testPolicies({ warn: (m) => void warnings.push(m) }));
 const tokens: string[] = [];
 
 async function checked(news: Props, olds: Props = {}): Promise<Props> {
@@ -80,14 +81,12 @@ const creates = () => sandbox.requests.filter((r) => r.method === "POST");
 
 beforeEach(async () => {
   warnings = [];
-  setWarningSink((m) => warnings.push(m));
   await useSandbox();
 });
 
 afterEach(async () => {
   await sandbox.stop();
   resetConfiguration();
-  setWarningSink(undefined);
   for (const name of [
     "WHATS91_API_URL",
     "WHATS91_API_TOKEN",

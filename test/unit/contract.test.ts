@@ -1,7 +1,7 @@
 /** The core's state contract, reconciled create and versioned state, with fakes for the vendor. */
 import * as pulumi from "@pulumi/pulumi";
 import { applyUpdate, changedFields, deepEqual, settle, warnDiffering } from "../../provider/core/contract";
-import { createReconciled, lookupPatience, type ReconciledCreate } from "../../provider/core/create";
+import { createReconciled, type ReconciledCreate } from "../../provider/core/create";
 import {
   AmbiguousRequestError,
   ApiError,
@@ -10,7 +10,7 @@ import {
   UnexpectedResponseError,
 } from "../../provider/core/errors";
 import { migrateState, packageVersion } from "../../provider/core/state";
-import { setWarningSink } from "../../provider/core/log";
+import { newPolicies, withPolicies } from "../../provider/core/policies";
 import { advertisedRate } from "../../provider/core/http";
 import { forTheHost, jsonValues } from "../../provider/core/host";
 import { run } from "../../provider/handlers";
@@ -44,17 +44,14 @@ describe("settle", () => {
 
 test("warnDiffering names the fields, never the values, and says nothing when nothing differs", async () => {
   const warnings: string[] = [];
-  setWarningSink((m) => warnings.push(m));
-  try {
+  await withPolicies(newPolicies({ warn: (m) => void warnings.push(m) }), async () => {
     await warnDiffering("Vendor", 'bot "b"', []);
     await warnDiffering("Vendor", 'bot "b"', ["name", "url"]);
-    expect(warnings).toEqual([
-      'pulumi-chatbots: Vendor stored name, url of bot "b" differently from what was sent; the state holds ' +
-        "Vendor's values, so the next preview shows the difference",
-    ]);
-  } finally {
-    setWarningSink(undefined);
-  }
+  });
+  expect(warnings).toEqual([
+    'pulumi-chatbots: Vendor stored name, url of bot "b" differently from what was sent; the state holds ' +
+      "Vendor's values, so the next preview shows the difference",
+  ]);
 });
 
 describe("applyUpdate", () => {
@@ -239,29 +236,24 @@ describe("createReconciled", () => {
   describe("the lookup after an uncertain send rides out an outage", () => {
     const unavailable = () => new ApiError({ ...details, method: "GET", status: 502, attempts: 5 });
     const refused = () => new ApiError({ ...details, method: "GET", status: 401 });
-    const saved = lookupPatience.pausesMs;
-    beforeEach(() => {
-      lookupPatience.pausesMs = [1, 1];
-    });
-    afterEach(() => {
-      lookupPatience.pausesMs = saved;
-    });
+    const patient = newPolicies({ lookupPausesMs: [1, 1] });
+    const patiently = <R>(c: ReconciledCreate<R>) => withPolicies(patient, () => createReconciled(c));
 
     test("a lookup failing for a passing reason is tried again after a pause: found, never sent twice", async () => {
       const { c, calls } = plan([fail(ambiguous)], [fail(unavailable), fail(unavailable), () => ours]);
-      await expect(createReconciled(c)).resolves.toBe(ours);
+      await expect(patiently(c)).resolves.toBe(ours);
       expect(calls).toEqual(["send", "lookup", "lookup", "lookup"]);
     });
 
     test("a refusal (401) is not waited out: recorded at once", async () => {
       const { c, calls } = plan([fail(ambiguous)], [fail(refused)]);
-      await expect(createReconciled(c)).rejects.toBeInstanceOf(ResourceInitError);
+      await expect(patiently(c)).rejects.toBeInstanceOf(ResourceInitError);
       expect(calls).toEqual(["send", "lookup"]);
     });
 
     test("when patience runs out the resource is recorded, after one lookup per pause and one more", async () => {
       const { c, calls } = plan([fail(ambiguous)], [fail(unavailable), fail(unavailable), fail(unavailable)]);
-      await expect(createReconciled(c)).rejects.toBeInstanceOf(ResourceInitError);
+      await expect(patiently(c)).rejects.toBeInstanceOf(ResourceInitError);
       expect(calls).toEqual(["send", "lookup", "lookup", "lookup"]);
     });
 
@@ -269,14 +261,14 @@ describe("createReconciled", () => {
       const { c } = plan([fail(ambiguous)], [fail(unavailable), fail(unavailable), fail(unavailable)], {
         recordAs: () => undefined,
       });
-      await expect(createReconciled(c)).rejects.toThrow(
+      await expect(patiently(c)).rejects.toThrow(
         /HTTP 502 after 5 attempts\. bot "b" may have been created without Pulumi learning its id: look for it at the vendor before the next `pulumi up`/,
       );
     });
 
     test("no patience where nothing was sent uncertainly (an adopt lookup after 'already exists')", async () => {
       const { c, calls } = plan([fail(conflict)], [fail(unavailable)], { adopt: async () => ours });
-      await expect(createReconciled(c)).rejects.toThrow("HTTP 502");
+      await expect(patiently(c)).rejects.toThrow("HTTP 502");
       expect(calls).toEqual(["send", "lookup"]);
     });
   });
@@ -436,13 +428,10 @@ test.each([
 
 test("warnDiffering says 'value' for one field", async () => {
   const warnings: string[] = [];
-  setWarningSink((m) => warnings.push(m));
-  try {
-    await warnDiffering("Vendor", 'bot "b"', ["name"]);
-    expect(warnings[0]).toContain("the state holds Vendor's value, so the next preview");
-  } finally {
-    setWarningSink(undefined);
-  }
+  await withPolicies(newPolicies({ warn: (m) => void warnings.push(m) }), () =>
+    warnDiffering("Vendor", 'bot "b"', ["name"]),
+  );
+  expect(warnings[0]).toContain("the state holds Vendor's value, so the next preview");
 });
 
 test("applyUpdate ignores unsent fields the answer or the read before does not hold", async () => {

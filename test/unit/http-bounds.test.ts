@@ -6,7 +6,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiClient, ApiClientOptions, learnedBounds, Pacer } from "../../provider/core/http";
-import { setWarningSink } from "../../provider/core/log";
+import { newPolicies, withPolicies, type Policies } from "../../provider/core/policies";
 
 describe("learned rates are held between a floor and a ceiling", () => {
   test("the bounds are a tenth and a hundred times the starting rate", () => {
@@ -42,6 +42,8 @@ describe("ApiClient: an advertised limit outside the bounds is not followed, and
   let baseUrl: string;
   let headers: (req: http.IncomingMessage) => Record<string, string>;
   let warnings: string[];
+  /** The policies the clients' requests run under (where their warnings go). */
+  let policies: Policies;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -57,9 +59,8 @@ describe("ApiClient: an advertised limit outside the bounds is not followed, and
   afterAll(() => new Promise((resolve) => server.close(resolve)));
   beforeEach(() => {
     warnings = [];
-    setWarningSink((message) => warnings.push(message));
+    policies = newPolicies({ warn: (message) => void warnings.push(message) });
   });
-  afterEach(() => setWarningSink(undefined));
 
   const settings = {
     namespace: "sendbird",
@@ -70,21 +71,29 @@ describe("ApiClient: an advertised limit outside the bounds is not followed, and
   };
   // Starting rates high enough that the floor (a tenth) keeps each test quick.
   const client = (extra: Partial<ApiClientOptions> = {}, fixed?: { readsPerSecond?: number }) =>
-    new ApiClient({
-      platform: "Sendbird",
-      // A distinct base URL per client: pacers are shared per platform and base URL.
-      baseUrl: `${baseUrl}/${Math.random().toString(36).slice(2)}`,
-      headers: { "Api-Token": "static-secret-value-0001" },
-      secrets: ["static-secret-value-0001"],
-      baseUrlSetting: "sendbird:apiUrl",
-      pace: {
-        defaults: { readsPerSecond: 100, writesPerSecond: 50 },
-        fixed,
-        limitHeader: "X-RateLimit-Limit",
-        settings,
-      },
-      ...extra,
-    });
+    underTestPolicies(
+      new ApiClient({
+        platform: "Sendbird",
+        // A distinct base URL per client: pacers are shared per platform and base URL.
+        baseUrl: `${baseUrl}/${Math.random().toString(36).slice(2)}`,
+        headers: { "Api-Token": "static-secret-value-0001" },
+        secrets: ["static-secret-value-0001"],
+        baseUrlSetting: "sendbird:apiUrl",
+        pace: {
+          defaults: { readsPerSecond: 100, writesPerSecond: 50 },
+          fixed,
+          limitHeader: "X-RateLimit-Limit",
+          settings,
+        },
+        ...extra,
+      }),
+    );
+  /** `c`, its requests made under `policies` (as a handler's are under its own). */
+  const underTestPolicies = (c: ApiClient): ApiClient => {
+    const request = c.request.bind(c);
+    c.request = (req) => withPolicies(policies, () => request(req));
+    return c;
+  };
 
   test("a limit under the floor: the pace is the floor, and one warning names the header and the setting", async () => {
     headers = () => ({ "X-RateLimit-Limit": "1;w=100000000" });
@@ -151,8 +160,10 @@ describe("ApiClient: an advertised limit outside the bounds is not followed, and
   });
 
   test("a warning that cannot be delivered does not fail the request", async () => {
-    setWarningSink(() => {
-      throw new Error("the sink is broken");
+    policies = newPolicies({
+      warn: () => {
+        throw new Error("the sink is broken");
+      },
     });
     headers = () => ({ "X-RateLimit-Limit": "0.0001" });
     await expect(client().request({ method: "GET", path: "/bots/a" })).resolves.toMatchObject({

@@ -6,9 +6,9 @@
  * the field table.
  */
 import { randomBytes } from "node:crypto";
-import type { ArgsMatch, Assert, ClassMatch } from "../../provider/core/definition";
+import { handlersOf, type ArgsMatch, type Assert, type ClassMatch } from "../../provider/core/definition";
 import { ConfigurationError } from "../../provider/core/errors";
-import { setWarningSink } from "../../provider/core/log";
+import { newPolicies } from "../../provider/core/policies";
 import { Whats91Api } from "../../provider/whats91/api";
 import * as chatbot from "../../provider/whats91/chatbot";
 
@@ -17,7 +17,6 @@ export type Checked = [
   Assert<ClassMatch<chatbot.Chatbot, typeof chatbot.definition>>,
 ];
 
-const { chatbotHandlers } = chatbot;
 const ENV = ["WHATS91_API_TOKEN", "WHATS91_API_URL", "WHATS91_SENDER_ID"];
 
 const state = {
@@ -36,14 +35,13 @@ const state = {
 };
 
 let warnings: string[];
+const chatbotHandlers = handlersOf(chatbot.definition, newPolicies({ warn: (m) => void warnings.push(m) }));
 beforeEach(() => {
   for (const name of ENV) delete process.env[name];
   warnings = [];
-  setWarningSink((m) => warnings.push(m));
 });
 afterEach(() => {
   for (const name of ENV) delete process.env[name];
-  setWarningSink(undefined);
   jest.restoreAllMocks();
 });
 

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { chatbotHandlers, diffSpec } from "../../provider/whats91/chatbot";
+import { definition, diffSpec } from "../../provider/whats91/chatbot";
+import { handlersOf } from "../../provider/core/definition";
 import { StateVersionError } from "../../provider/core/errors";
-import { setWarningSink } from "../../provider/core/log";
+import { newPolicies } from "../../provider/core/policies";
 
 type Props = Record<string, unknown>;
 
@@ -34,15 +35,15 @@ const NO_CHANGE = { changes: false, replaces: [], deleteBeforeReplace: false };
 const IN_PLACE = { changes: true, replaces: [], deleteBeforeReplace: false };
 const replacing = (...keys: string[]) => ({ changes: true, replaces: keys, deleteBeforeReplace: false });
 
+let warnings: string[];
+const chatbotHandlers = handlersOf(definition, newPolicies({ warn: (m) => void warnings.push(m) }));
+
 const diff = (news: Props, olds: Props = state) =>
   chatbotHandlers.diff(state.chatbotUid, olds, { ...news, __provider: "new shim text" });
 
-let warnings: string[];
 beforeEach(() => {
   warnings = [];
-  setWarningSink((m) => warnings.push(m));
 });
-afterEach(() => setWarningSink(undefined));
 
 describe("whats91.Chatbot diff", () => {
   test("the spec: the six fields replace, replaceLeavesOldActive is owned but changes in place", () => {
