@@ -213,7 +213,23 @@ async function recording<R>(def: DefinitionShape, hook: () => Promise<R>): Promi
   }
 }
 
+type VendorName<D> = D extends { vendor: infer V extends string } ? V : never;
+
+/**
+ * The request body a table makes from whole inputs: every field with a vendor name, under that
+ * name; required where the input has a value (required or defaulted). An API client can type its
+ * request bodies as this, so the table and the client cannot disagree on a name or a type.
+ */
+export type VendorBody<F extends FieldTable> = {
+  [K in keyof F as HasValue<F[K]> extends true ? VendorName<F[K]> : never]: Value<F[K]>;
+} & {
+  [K in keyof F as HasValue<F[K]> extends true ? never : VendorName<F[K]>]?: Value<F[K]>;
+};
+
 /** The request body of the fields in `values` that have a vendor name, by that name. */
+export function vendorBody<F extends FieldTable>(fields: F, values: Inputs<F>): VendorBody<F>;
+/** The body of some of the fields (an update's changed ones). */
+export function vendorBody<F extends FieldTable>(fields: F, values: Props): Partial<VendorBody<F>>;
 export function vendorBody(fields: FieldTable, values: Props): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [k, f] of Object.entries(fields)) {

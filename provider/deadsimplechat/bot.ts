@@ -43,7 +43,7 @@ import { goneBeforeUpdate, InputError, ResourceInitError } from "../core/errors"
 import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/deadsimplechat-bot");
-import { BotBody, BotRecord, DeadSimpleChatApi, deadSimpleChatApi, isNameConflict, sameName } from "./api";
+import { BotRecord, DeadSimpleChatApi, deadSimpleChatApi, isNameConflict, sameName } from "./api";
 import { definedResource } from "../core/resource";
 
 /**
@@ -200,7 +200,7 @@ export const definition = defineResource({
     let bot = await createReconciled<BotRecord>({
       what: describe(name),
       send: async () => {
-        const created = await api.createBot(apiBody(declared));
+        const created = await api.createBot(vendorBody(fields, inputs));
         answered = true;
         return created;
       },
@@ -298,10 +298,6 @@ export function checkBot(news: Props): pulumi.dynamic.CheckResult {
   return checkDefined(inputSchema, definition.crossCheck, {}, news);
 }
 
-function apiBody(values: Props): BotBody {
-  return vendorBody(fields, values) as BotBody;
-}
-
 /** The bot's fields by input name, as DeadSimpleChat returned them (absent or null: undefined). */
 function fieldValues(bot: BotRecord): Props {
   const values: Props = {};
@@ -344,7 +340,7 @@ async function updateFields(
     what,
     send: async (values) => {
       try {
-        const answer = await api.updateBot(before._id, apiBody(values));
+        const answer = await api.updateBot(before._id, vendorBody(fields, values));
         if (!answer) throw goneBeforeUpdate(`DeadSimpleChat bot ${before._id}`);
         bot = answer;
       } catch (err) {

@@ -20,7 +20,7 @@ import {
 import { goneBeforeUpdate, InputError } from "../core/errors";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/sendbird-bot");
-import { BotCreateBody, BotResource, BotUpdateBody, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
+import { BotResource, isAlreadyExists, SendbirdApi, sendbirdApi } from "./api";
 import { definedResource } from "../core/resource";
 /**
  * The inputs of a {@link Bot}: Sendbird's create/update fields in camelCase. Lengths count
@@ -190,10 +190,6 @@ const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => vendorName(f)
 /** Fields Sendbird returns inside `bot` (the others are at the top of its answer). */
 const IN_BOT = new Set(["botUserid", "botNickname", "botProfileUrl", "botType"]);
 
-function apiBody(values: Props): Record<string, unknown> {
-  return vendorBody(fields, values);
-}
-
 /** The bot's fields by input name, as Sendbird returned them (absent or null: undefined). */
 function fieldValues(resource: BotResource): Props {
   const values: Props = {};
@@ -235,7 +231,7 @@ async function updateFields(
     before: fieldValues(before),
     what: describe(id),
     send: async (values) => {
-      resource = await api.updateBot(id, apiBody(values) as BotUpdateBody);
+      resource = await api.updateBot(id, vendorBody(fields, values));
       return fieldValues(resource);
     },
   });
@@ -271,7 +267,7 @@ async function createBot(api: SendbirdApi, inputs: Inputs): Promise<{ id: string
   const declared = pick(inputs, FIELD_NAMES);
   const resource = await createReconciled<BotResource>({
     what: describe(id),
-    send: () => api.createBot(apiBody(declared) as unknown as BotCreateBody),
+    send: () => api.createBot(vendorBody(fields, inputs)),
     lookup: () => api.getBot(id),
     isOurs: (found) => settle(FIELD_NAMES, declared, fieldValues(found)).differing.length === 0,
     isConflict: isAlreadyExists,

@@ -89,7 +89,8 @@ export interface CreateBody {
     trigger: { type: string; keywords?: string[] };
     priority?: number;
     status: "ACTIVE" | "INACTIVE";
-    response: Record<string, unknown>;
+    /** The reply, by its kind (chatbot.ts ChatbotResponse). */
+    response: object;
   };
 }
 

@@ -33,6 +33,7 @@ import {
   handlersOf,
   schemaOf,
   vendorBody,
+  type Inputs as DefinedInputs,
 } from "../core/definition";
 import type { DiffSpec } from "../core/diff";
 import { ApiError, ResourceInitError } from "../core/errors";
@@ -540,10 +541,10 @@ function routeFor(response: ChatbotResponse): CreateRoute {
 const BOT_TYPES: Record<CreateRoute, string> = { text: "simple", media: "media", interactive: "advanced" };
 
 /** The create request: the sender beside the chatbot, whose fields go by their vendor names. */
-function createBody(inputs: Props, senderId: string | undefined): CreateBody {
+function createBody(inputs: DefinedInputs<typeof fields>, senderId: string | undefined): CreateBody {
   return {
     ...(senderId !== undefined && { senderId }),
-    chatbot: vendorBody(fields, inputs) as CreateBody["chatbot"],
+    chatbot: vendorBody(fields, inputs),
   };
 }
 
