@@ -8,7 +8,7 @@
  */
 const config = {
   packageManager: "npm",
-  // Every platform; a run over one part: npm run test:mutation -- --mutate "provider/whats91/**/*.ts"
+  // Every platform; a run over one part: npm run test:mutation -- --mutate "provider/<platform>/**/*.ts"
   mutate: ["provider/**/*.ts", "!provider/shims/**", "!provider/index.ts", "!provider/*/index.ts"],
   // Not copied into Stryker's sandbox: never used by these tests, and e2e runs and `npm run up`
   // create and delete files there while they run.

@@ -759,3 +759,90 @@ function isStateFile(state: Partial<StateFile>): boolean {
     )
   );
 }
+
+// ---- the platform, as the sandbox list (platforms.ts) describes it --------------------------------
+
+import type { SandboxPlatform } from "./descriptor";
+
+/** The options the sandbox CLI sets (all but the key, which comes from the environment). */
+export type DeadSimpleChatCliOptions = Pick<
+  DeadSimpleChatSandboxOptions,
+  | "port"
+  | "stateFile"
+  | "rateLimit"
+  | "latencyMs"
+  | "duplicateNamesAllowed"
+  | "listOmitsOptionalFields"
+  | "createNameConflict"
+  | "updateResetsOmittedFields"
+  | "answersOmitOptionalFields"
+  | "chatRooms"
+>;
+
+export const deadSimpleChatPlatform: SandboxPlatform<
+  "deadsimplechat",
+  DeadSimpleChatSandbox,
+  Record<never, never>,
+  DeadSimpleChatCliOptions
+> = {
+  module: "deadsimplechat",
+  title: "DeadSimpleChat",
+  provider: {
+    envPrefix: "DEADSIMPLECHAT_",
+    credentials: [["apiKey", "DEADSIMPLECHAT_API_KEY"]],
+    pacing: { reads: "DEADSIMPLECHAT_READS_PER_SECOND", writes: "DEADSIMPLECHAT_WRITES_PER_SECOND" },
+  },
+  async startLocal(common) {
+    const apiKey = randomBytes(24).toString("hex");
+    const sandbox = await startDeadSimpleChatSandbox({ apiKey, ...common });
+    return { sandbox, env: { DEADSIMPLECHAT_API_URL: sandbox.url, DEADSIMPLECHAT_API_KEY: apiKey } };
+  },
+  cli: {
+    usage: `usage: cli.js deadsimplechat [options]   (the accepted private key is read from DEADSIMPLECHAT_API_KEY)
+  --port N                      port on 127.0.0.1 (default 0: any free port)
+  --state-file PATH             keep the bots in this JSON file across runs
+  --rate-limit N                requests per second allowed, all endpoints together (default 5)
+  --no-rate-limit               no rate limit
+  --latency-ms N                how long each API request waits before being handled (default 0)
+  --duplicate-names-allowed     create accepts a name another bot has (a rename onto one is still refused)
+  --list-omits-optional-fields  GET /bots returns only the fields the vendor's list example shows
+  --create-name-conflict update-page|heading   create's answer to a taken name (default update-page)
+  --update-resets-omitted-fields  PUT resets the optional fields its body omits
+  --answers-omit-optional-fields  create, update, enable and disable answer with only the list's fields
+  --chat-rooms ID,ID,...        the account's chat rooms (default: every room id exists)`,
+    secret: { variable: "DEADSIMPLECHAT_API_KEY", noun: "key" },
+    rateLimit: (flags) => ({ requestsPerSecond: flags.integer(0) }),
+    flag(flags, options) {
+      switch (flags.flag) {
+        case "--duplicate-names-allowed":
+          options.duplicateNamesAllowed = true;
+          return true;
+        case "--list-omits-optional-fields":
+          options.listOmitsOptionalFields = true;
+          return true;
+        case "--update-resets-omitted-fields":
+          options.updateResetsOmittedFields = true;
+          return true;
+        case "--answers-omit-optional-fields":
+          options.answersOmitOptionalFields = true;
+          return true;
+        case "--create-name-conflict":
+          options.createNameConflict = flags.choice(["update-page", "heading"] as const);
+          return true;
+        case "--chat-rooms":
+          options.chatRooms = flags.list("room ids");
+          return true;
+        default:
+          return false;
+      }
+    },
+    start: (options, apiKey) => startDeadSimpleChatSandbox({ apiKey, ...options }),
+  },
+  rates: {
+    lowest: {
+      plan: `none documented; the sandbox assumes ${DEFAULT_RATE_LIMIT.requestsPerSecond} requests/s`,
+      bucket: () => ["all requests", DEFAULT_RATE_LIMIT.requestsPerSecond],
+    },
+    largest: { plan: "none documented: no sandbox limit", rateLimit: false, bucket: () => undefined },
+  },
+};

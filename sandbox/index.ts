@@ -1,64 +1,7 @@
 /** Local emulators ("sandboxes") of the chat platforms' APIs, for tests, benchmarks and the root stack. */
-export {
-  startSendbirdSandbox,
-  SendbirdErrorCode,
-  type SendbirdBotRecord,
-  type SendbirdRateLimit,
-  type SendbirdSandbox,
-  type SendbirdSandboxOptions,
-} from "./sendbird";
-export {
-  startDeadSimpleChatSandbox,
-  DeadSimpleChatMessage,
-  DEADSIMPLECHAT_API_PATH,
-  type DeadSimpleChatBot,
-  type DeadSimpleChatRateLimit,
-  type DeadSimpleChatSandbox,
-  type DeadSimpleChatSandboxOptions,
-} from "./deadsimplechat";
-export {
-  startLineWorksSandbox,
-  LineWorksErrorCode,
-  LINEWORKS_API_PATH,
-  LINEWORKS_TOKEN_PATH,
-  LINEWORKS_JWT_BEARER_GRANT,
-  LINEWORKS_LANGUAGES,
-  LINEWORKS_CALLBACK_EVENTS,
-  LINEWORKS_CHANNEL_EVENTS,
-  type LineWorksBot,
-  type LineWorksBotDomain,
-  type LineWorksCallbackEvent,
-  type LineWorksChannelEvent,
-  type LineWorksI18nBotName,
-  type LineWorksI18nDescription,
-  type LineWorksI18nPhotoUrl,
-  type LineWorksLanguage,
-  type LineWorksNotFoundAnswer,
-  type LineWorksAlreadyExistAnswer,
-  type LineWorksRateLimit,
-  type LineWorksSandbox,
-  type LineWorksSandboxOptions,
-  type LineWorksServiceAccount,
-} from "./lineworks";
-export {
-  startWhats91Sandbox,
-  whats91Sender,
-  Whats91ErrorCode,
-  Whats91Message,
-  WHATS91_API_PATH,
-  WHATS91_DEFAULT_SENDER_ID,
-  type Whats91BotType,
-  type Whats91Chatbot,
-  type Whats91ChatbotEdit,
-  type Whats91CreateRoute,
-  type Whats91ErrorCodeValue,
-  type Whats91RateLimit,
-  type Whats91Sandbox,
-  type Whats91SandboxOptions,
-  type Whats91Sender,
-  type Whats91Token,
-  type Whats91WelcomeKeywords,
-} from "./whats91";
+// Each platform's exports, from the list of platforms (whose default export, the list itself, is
+// left out).
+export * from "./platforms";
 export type { Basis, DocumentedAnswer, DocumentedAnswers } from "./documented";
 export type {
   CommitThenStatusFault,

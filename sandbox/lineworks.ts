@@ -7,13 +7,16 @@
  * must survive either way are options (named readings: notFoundAnswer, alreadyExistAnswer,
  * endOfListCursor, getOneDomain, expiresInType).
  *
- * Emulated: POST /oauth2/v2.0/token (§ Authentication), and under /v1.0 the bot endpoints (§ Bots, with the
- * secret reissue), the bot-domain endpoints and their allowed-member endpoints (§ Bot domains), the
- * per-operation rate limit (§ Rate limit) and the rule against parallel mutations of one bot (§ Bots).
- * The vendor serves the token endpoint from auth.worksmobile.com and the API from
- * www.worksapis.com; the sandbox serves both from one origin.
- * Not emulated: messaging, rich menus (any defaultRichmenuId is accepted), callbacks (§ Bots), the
- * user directory (any user id is accepted) and the enableGroupJoin room eviction (no rooms).
+ * Emulated: POST /oauth2/v2.0/token with the JWT bearer grant (§ Authentication), and under /v1.0
+ * the calls the provider makes: bots listed, created, read, changed with PATCH and deleted (§ Bots),
+ * a bot's domain registrations listed, made, changed with PATCH and deleted (§ Bot domains; the
+ * undocumented get-one under `getOneDomain`), the per-operation rate limit (§ Rate limit) and the
+ * rule against parallel mutations of one bot (§ Bots). The vendor serves the token endpoint from
+ * auth.worksmobile.com and the API from www.worksapis.com; the sandbox serves both from one origin.
+ * Not emulated: what the provider never calls (PUT of a bot or a registration, the secret reissue,
+ * allowed members, the refresh-token grant: a wrong method answers 405, an unknown path 404),
+ * messaging, rich menus (any defaultRichmenuId is accepted), callbacks (§ Bots), the user
+ * directory (any user id is accepted) and the enableGroupJoin room eviction (no rooms).
  */
 import {
   createHmac,
@@ -154,9 +157,9 @@ export interface LineWorksSandboxOptions extends SandboxOptionsBase {
    */
   notFoundAnswer?: LineWorksNotFoundAnswer;
   /**
-   * Which documented answer a registration (or allowed member) that exists already gets: 409
-   * ALREADY_EXIST (default), or 409 `{RESOURCE}_ALREADY_EXIST` named BOT_DOMAIN_ALREADY_EXIST
-   * (BOT_DOMAIN_MEMBER_ALREADY_EXIST for a member; a reading: the page gives only the pattern).
+   * Which documented answer a registration that exists already gets: 409 ALREADY_EXIST (default),
+   * or 409 `{RESOURCE}_ALREADY_EXIST` named BOT_DOMAIN_ALREADY_EXIST (a reading: the page gives only
+   * the pattern).
    */
   alreadyExistAnswer?: LineWorksAlreadyExistAnswer;
 }
@@ -216,7 +219,7 @@ export interface LineWorksBotDomain {
 /**
  * A running LINE WORKS sandbox; its API is under /v1.0, and its request log holds the token
  * requests too, with Authorization headers, client secrets, assertions, access and refresh tokens
- * logged as "[REDACTED]".
+ * logged as "[REDACTED]" (wherever a client put them).
  */
 export interface LineWorksSandbox extends SandboxBase<LineWorksRateLimit> {
   /** The token endpoint, e.g. "http://127.0.0.1:41234/oauth2/v2.0/token". */
@@ -226,10 +229,6 @@ export interface LineWorksSandbox extends SandboxBase<LineWorksRateLimit> {
   bot(botId: number | string): LineWorksBot | undefined;
   /** The bot's domain registrations in domainId order ([] for an unknown bot). */
   domains(botId: number | string): LineWorksBotDomain[];
-  /** The allowed members of a registration, or undefined if there is no such registration. */
-  members(botId: number | string, domainId: number | string): string[] | undefined;
-  /** Whether `secret` is the bot's current secret (issued by POST /bots/{botId}/secret). */
-  botSecretMatches(botId: number | string, secret: string): boolean;
   /**
    * A change made in the admin console, for drift tests: no validation; modifiedTime is bumped
    * (unless given) and narrowing allowDomains drops registrations as the API does. An undefined
@@ -244,7 +243,7 @@ export interface LineWorksSandbox extends SandboxBase<LineWorksRateLimit> {
     changes: Partial<Pick<LineWorksBotDomain, "visible" | "allowToSelectedMember">>,
   ): void;
   removeDomain(botId: number | string, domainId: number | string): void;
-  /** Every access token issued so far answers 401 from now on (refresh tokens stay valid). */
+  /** Every access token issued so far answers 401 from now on. */
   expireTokens(): void;
   /** How many token pairs the token endpoint issued. */
   tokensIssued(): number;
@@ -279,7 +278,6 @@ const DEFAULT_DOMAINS = [10000001, 10000002, 10000003];
 const DEFAULT_TOKEN_TTL_SECONDS = 86400;
 const DEFAULT_BOT_LIMIT = 300;
 const DEFAULT_RATE_LIMIT: LineWorksRateLimit = { requestsPerMinute: 60 };
-const REFRESH_TOKEN_TTL_MS = 90 * 24 * 3600 * 1000;
 // silent: the maximum assertion lifetime is not documented (not documented); the official
 // samples use exp = iat + 3600, so anything longer is refused.
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
@@ -287,8 +285,6 @@ const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 const ASSERTION_CLOCK_SKEW_SECONDS = 60;
 const DEFAULT_PAGE_COUNT = 50;
 const MAX_PAGE_COUNT = 100;
-// silent: API 2.0 documents no cap on allowed members; API 1.0 capped them at 150.
-const MAX_MEMBERS_PER_DOMAIN = 150;
 const FIRST_BOT_ID = 2000001;
 /** Prefix of issued tokens (the vendor's look like "kr1AAAB..."); lets the log scrub them. */
 const TOKEN_PREFIX = "kr1AAA";
@@ -301,65 +297,35 @@ type Operation =
   | "bot.list"
   | "bot.create"
   | "bot.get"
-  | "bot.update"
   | "bot.patch"
   | "bot.delete"
-  | "bot.secret"
   | "domain.list"
   | "domain.get"
   | "domain.create"
-  | "domain.update"
   | "domain.patch"
-  | "domain.delete"
-  | "member.list"
-  | "member.create"
-  | "member.delete";
+  | "domain.delete";
 
 const OPERATIONS: Operation[] = [
   "bot.list",
   "bot.create",
   "bot.get",
-  "bot.update",
   "bot.patch",
   "bot.delete",
-  "bot.secret",
   "domain.list",
   "domain.get",
   "domain.create",
-  "domain.update",
   "domain.patch",
   "domain.delete",
-  "member.list",
-  "member.create",
-  "member.delete",
 ];
 
 /** Path shapes under /v1.0 and the operation of each method; ":x" segments are parameters. */
 const ROUTES: Array<{ shape: string[]; methods: Partial<Record<string, Operation>> }> = [
   { shape: ["bots"], methods: { GET: "bot.list", POST: "bot.create" } },
-  {
-    shape: ["bots", ":botId"],
-    methods: { GET: "bot.get", PUT: "bot.update", PATCH: "bot.patch", DELETE: "bot.delete" },
-  },
-  { shape: ["bots", ":botId", "secret"], methods: { POST: "bot.secret" } },
+  { shape: ["bots", ":botId"], methods: { GET: "bot.get", PATCH: "bot.patch", DELETE: "bot.delete" } },
   { shape: ["bots", ":botId", "domains"], methods: { GET: "domain.list" } },
   {
     shape: ["bots", ":botId", "domains", ":domainId"],
-    methods: {
-      GET: "domain.get",
-      POST: "domain.create",
-      PUT: "domain.update",
-      PATCH: "domain.patch",
-      DELETE: "domain.delete",
-    },
-  },
-  {
-    shape: ["bots", ":botId", "domains", ":domainId", "members"],
-    methods: { GET: "member.list", POST: "member.create" },
-  },
-  {
-    shape: ["bots", ":botId", "domains", ":domainId", "members", ":userId"],
-    methods: { DELETE: "member.delete" },
+    methods: { GET: "domain.get", POST: "domain.create", PATCH: "domain.patch", DELETE: "domain.delete" },
   },
 ];
 
@@ -367,7 +333,6 @@ interface Route {
   operation: Operation;
   botId: number;
   domainId: number;
-  userId: string;
 }
 
 /**
@@ -420,7 +385,7 @@ interface AppRecord {
   scopes: string[];
 }
 
-/** An issued access or refresh token, stored under the hex digest of its value. */
+/** An issued access token, stored under the hex digest of its value. */
 interface IssuedToken {
   clientId: string;
   scopes: string[];
@@ -430,23 +395,23 @@ interface IssuedToken {
 interface DomainRecord {
   visible: boolean;
   allowToSelectedMember: boolean;
-  members: string[];
 }
 
 interface StoredBot {
   bot: LineWorksBot;
   domains: Map<number, DomainRecord>;
-  /** Hex SHA-256 of the current bot secret, if one was issued. */
-  secretDigest?: string;
 }
 
-/** On-disk format of `stateFile`: bots, registrations and members, never tokens or secrets. */
+/**
+ * On-disk format of `stateFile`: bots and registrations, never tokens. A registration's `members`
+ * is always written empty and ignored on load: the sandbox no longer emulates allowed members, and
+ * release 0.1.0 requires the field (and wrote `secretSha256`, ignored too).
+ */
 interface StateFile {
   version: 1;
   nextBotId: number;
   bots: Array<{
     bot: LineWorksBot;
-    secretSha256?: string;
     domains: Array<{ domainId: number; visible: boolean; allowToSelectedMember: boolean; members: string[] }>;
   }>;
 }
@@ -515,7 +480,6 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   let tokensIssued = 0;
   let overlapping = 0;
   const accessTokens = new Map<string, IssuedToken>();
-  const refreshTokens = new Map<string, IssuedToken>();
   /** Bots with a mutation in progress (the overlap detector). */
   const busyBots = new Set<number>();
   // Cursors are signed with a per-instance key, so a garbled or foreign cursor is detected.
@@ -527,11 +491,10 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   for (const entry of stateFile.loaded?.bots ?? []) {
     bots.set(entry.bot.botId, {
       bot: entry.bot,
-      secretDigest: entry.secretSha256,
       domains: new Map(
-        entry.domains.map(({ domainId, visible, allowToSelectedMember, members }) => [
+        entry.domains.map(({ domainId, visible, allowToSelectedMember }) => [
           domainId,
-          { visible, allowToSelectedMember, members },
+          { visible, allowToSelectedMember },
         ]),
       ),
     });
@@ -545,10 +508,9 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       nextBotId,
       bots: sortedBots().map((stored) => ({
         bot: stored.bot,
-        ...(stored.secretDigest !== undefined && { secretSha256: stored.secretDigest }),
         domains: [...stored.domains.entries()]
           .sort(([a], [b]) => a - b)
-          .map(([domainId, record]) => ({ domainId, ...record })),
+          .map(([domainId, record]) => ({ domainId, ...record, members: [] })),
       })),
     });
   }
@@ -568,9 +530,8 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       const form = parseForm(req);
       const grantType = form.get("grant_type");
       if (grantType === undefined) throw invalidRequest("grant_type is required.");
+      // The refresh-token grant is not emulated: the provider asks for a new token instead.
       if (grantType === LINEWORKS_JWT_BEARER_GRANT) return jwtBearerGrant(form);
-      // silent: refreshing is documented (§ Authentication) but not its request; this is RFC 6749 section 6.
-      if (grantType === "refresh_token") return refreshTokenGrant(form);
       throw new OAuthError(400, "unsupported_grant_type", "grant_type is not supported.");
     } catch (error) {
       if (error instanceof OAuthError) return oauthError(error);
@@ -589,25 +550,6 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     const app = authenticateClient(clientId, clientSecret);
     verifyAssertion(app, assertion);
     return issueTokens(app.clientId, grantedScopes(scope, app.scopes));
-  }
-
-  function refreshTokenGrant(form: Map<string, string>): SandboxResponse {
-    const [clientId, clientSecret, refreshToken] = required(form, [
-      "client_id",
-      "client_secret",
-      "refresh_token",
-    ]);
-    const app = authenticateClient(clientId, clientSecret);
-    const key = tokenKey(refreshToken);
-    const grant = refreshTokens.get(key);
-    if (grant === undefined || grant.clientId !== app.clientId || Date.now() >= grant.expiresAt) {
-      throw new OAuthError(400, "invalid_grant", "The refresh token is invalid or expired.");
-    }
-    const scope = form.get("scope");
-    const scopes = scope === undefined ? grant.scopes : grantedScopes(scope, grant.scopes);
-    // Documented: refreshing issues a new refresh token. silent: the old one stops working.
-    refreshTokens.delete(key);
-    return issueTokens(app.clientId, scopes);
   }
 
   /** The app whose client id and secret these are; otherwise invalid_client (RFC 6749 5.2). */
@@ -665,23 +607,18 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
 
   function issueTokens(clientId: string, scopes: string[]): SandboxResponse {
     const accessToken = newToken();
-    const refreshToken = newToken();
     accessTokens.set(tokenKey(accessToken), {
       clientId,
       scopes,
       expiresAt: Date.now() + tokenTtlSeconds * 1000,
-    });
-    refreshTokens.set(tokenKey(refreshToken), {
-      clientId,
-      scopes,
-      expiresAt: Date.now() + REFRESH_TOKEN_TTL_MS,
     });
     tokensIssued += 1;
     return {
       status: 200,
       body: {
         access_token: accessToken,
-        refresh_token: refreshToken,
+        // Documented in the answer; no grant takes it back (see handleToken).
+        refresh_token: newToken(),
         scope: scopes.join(" "),
         token_type: "Bearer",
         expires_in: expiresInType === "number" ? tokenTtlSeconds : String(tokenTtlSeconds),
@@ -743,7 +680,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
       return apiError(error);
     }
     const { route, decision } = admitted;
-    // Documented (§ Bots): no parallel mutations of one bot, be they of the bot, a domain or a member.
+    // Documented (§ Bots): no parallel mutations of one bot, be they of the bot or of a domain.
     const mutatedBot = route.operation !== "bot.create" && req.method !== "GET" ? route.botId : undefined;
     let response: SandboxResponse;
     if (mutatedBot !== undefined && busyBots.has(mutatedBot)) {
@@ -776,38 +713,26 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
         return createBot(jsonBody(req));
       case "bot.get":
         return { status: 200, body: structuredClone(findBot(route.botId).bot) };
-      case "bot.update":
-        return updateBot(route.botId, jsonBody(req), "put");
       case "bot.patch":
-        return updateBot(route.botId, jsonBody(req), "patch");
+        return updateBot(route.botId, jsonBody(req));
       case "bot.delete":
         findBot(route.botId);
         deleteBot(route.botId);
         saveState();
         return noContent();
-      case "bot.secret":
-        return reissueSecret(route.botId);
       case "domain.list":
         return listDomains(route.botId, req.query);
       case "domain.get":
         return { status: 200, body: domainBody(route.domainId, findRegistration(route)) };
       case "domain.create":
         return createDomain(route, jsonBody(req));
-      case "domain.update":
-        return updateDomain(route, jsonBody(req), "put");
       case "domain.patch":
-        return updateDomain(route, jsonBody(req), "patch");
+        return updateDomain(route, jsonBody(req));
       case "domain.delete":
         findRegistration(route);
         deleteRegistration(findBot(route.botId), route.domainId);
         saveState();
         return noContent();
-      case "member.list":
-        return listMembers(route, req.query);
-      case "member.create":
-        return addMember(route, jsonBody(req));
-      case "member.delete":
-        return removeMember(route);
     }
   }
 
@@ -835,10 +760,10 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     return notFound(description);
   }
 
-  /** The answer for a registration or member that exists already, under the `alreadyExistAnswer` reading. */
-  function alreadyExist(resource: "BOT_DOMAIN" | "BOT_DOMAIN_MEMBER", description: string): LineWorksError {
+  /** The answer for a registration that exists already, under the `alreadyExistAnswer` reading. */
+  function alreadyExist(description: string): LineWorksError {
     if (alreadyExistAnswer === "ALREADY_EXIST") return refusal("alreadyExist", description);
-    const code = `${resource}_ALREADY_EXIST`;
+    const code = "BOT_DOMAIN_ALREADY_EXIST";
     const answer = documented("lineworks", LINEWORKS_ANSWERS, "resourceAlreadyExist", {
       body: { code, description },
     });
@@ -896,19 +821,13 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
   }
 
   /**
-   * PUT replaces: omitted optional fields go back to their defaults (documented globally,
-   * § API conventions).
    * PATCH changes only the fields sent. silent: the bot is looked up before the body is validated;
-   * both answer 200 with the whole bot; modifiedTime changes on every successful call.
+   * it answers 200 with the whole bot; modifiedTime changes on every successful call.
    */
-  function updateBot(botId: number, body: Record<string, unknown>, mode: "put" | "patch"): SandboxResponse {
+  function updateBot(botId: number, body: Record<string, unknown>): SandboxResponse {
     const stored = findBot(botId);
-    const fields = validateBotBody(body, mode, tenantDomains);
-    const now = timestamp();
-    const bot =
-      mode === "put"
-        ? composeBot(botId, fields, stored.bot.createdTime, now)
-        : { ...stored.bot, ...fields, modifiedTime: now };
+    const fields = validateBotBody(body, "patch", tenantDomains);
+    const bot = { ...stored.bot, ...fields, modifiedTime: timestamp() };
     checkBot(bot);
     stored.bot = bot;
     dropRegistrationsOutsideAllowDomains(stored);
@@ -918,7 +837,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
 
   /**
    * Documented (PATCH page, § Bots): narrowing allowDomains deletes registrations outside the new
-   * list. silent: PUT and the admin console do the same; an empty list allows every domain.
+   * list. silent: the admin console does the same; an empty list allows every domain.
    */
   function dropRegistrationsOutsideAllowDomains(stored: StoredBot): void {
     const allowed = stored.bot.allowDomains;
@@ -928,16 +847,7 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     }
   }
 
-  function reissueSecret(botId: number): SandboxResponse {
-    const stored = findBot(botId);
-    const secret = randomBytes(24).toString("base64url");
-    // Documented: the previous secret stops working at once. Only a digest is kept.
-    stored.secretDigest = secretDigest(secret).toString("hex");
-    saveState();
-    return { status: 200, body: { secret } };
-  }
-
-  // ---- domains and members (§ Bot domains) ----------------------------------------------------
+  // ---- domains (§ Bot domains) ----------------------------------------------------
 
   /** The registration the route names; 404 if the bot or the registration does not exist. */
   function findRegistration(route: Route): DomainRecord {
@@ -975,12 +885,11 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     }
     // silent: registering twice is refused rather than treated as an update.
     if (stored.domains.has(domainId)) {
-      throw alreadyExist("BOT_DOMAIN", `Bot ${route.botId} is already registered in domain ${domainId}.`);
+      throw alreadyExist(`Bot ${route.botId} is already registered in domain ${domainId}.`);
     }
     const record: DomainRecord = {
       visible: fields.visible ?? false,
       allowToSelectedMember: fields.allowToSelectedMember ?? false,
-      members: [],
     };
     stored.domains.set(domainId, record);
     deleted.delete(`${route.botId}/${domainId}`);
@@ -988,13 +897,12 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     return { status: 201, body: domainBody(domainId, record) };
   }
 
-  /** PUT resets omitted fields to false (their documented defaults); PATCH changes only those sent. */
-  function updateDomain(route: Route, body: Record<string, unknown>, mode: "put" | "patch"): SandboxResponse {
+  /** PATCH changes only the fields sent. */
+  function updateDomain(route: Route, body: Record<string, unknown>): SandboxResponse {
     const registration = findRegistration(route);
     const fields = validateDomainBody(body);
-    registration.visible = fields.visible ?? (mode === "put" ? false : registration.visible);
-    registration.allowToSelectedMember =
-      fields.allowToSelectedMember ?? (mode === "put" ? false : registration.allowToSelectedMember);
+    registration.visible = fields.visible ?? registration.visible;
+    registration.allowToSelectedMember = fields.allowToSelectedMember ?? registration.allowToSelectedMember;
     saveState();
     return { status: 200, body: domainBody(route.domainId, registration) };
   }
@@ -1003,51 +911,6 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     // silent: the answer is not documented; INVALID_PARAMETER's meaning fits.
     if (!tenantDomains.has(domainId))
       throw invalidParameter(`Domain ${domainId} does not belong to the tenant.`);
-  }
-
-  /**
-   * silent: the member list pages like the others; the documented "All users" answer for a
-   * registration open to everyone (§ Bot domains) has no known wire form, so the stored list is returned.
-   */
-  function listMembers(route: Route, query: Record<string, string>): SandboxResponse {
-    const registration = findRegistration(route);
-    const sorted = [...registration.members].sort();
-    const page = paginate(sorted, (userId) => userId, query, `members:${route.botId}:${route.domainId}`);
-    return { status: 200, body: { members: page.items, responseMetaData: page.metaData } };
-  }
-
-  function addMember(route: Route, body: Record<string, unknown>): SandboxResponse {
-    const registration = findRegistration(route);
-    for (const field of Object.keys(body)) {
-      if (field !== "userId") throw invalidParameter(`${field} is not a property of a member.`);
-    }
-    const { userId } = body;
-    if (typeof userId !== "string" || userId.trim().length === 0) {
-      throw invalidParameter("userId is required and must be a non-empty string.");
-    }
-    // silent: members only matter when allowToSelectedMember is true (§ Bot domains); otherwise refused.
-    if (!registration.allowToSelectedMember) {
-      throw invalidParameter("allowToSelectedMember is false: every member may use the bot in this domain.");
-    }
-    if (registration.members.includes(userId)) {
-      throw alreadyExist("BOT_DOMAIN_MEMBER", `${userId} is already an allowed member.`);
-    }
-    if (registration.members.length >= MAX_MEMBERS_PER_DOMAIN) {
-      throw invalidParameter(`A domain allows at most ${MAX_MEMBERS_PER_DOMAIN} selected members.`);
-    }
-    registration.members.push(userId);
-    saveState();
-    // Documented: 201. silent: the body echoes the member.
-    return { status: 201, body: { userId } };
-  }
-
-  function removeMember(route: Route): SandboxResponse {
-    const registration = findRegistration(route);
-    const index = registration.members.indexOf(route.userId);
-    if (index < 0) throw notFound(`${route.userId} is not an allowed member.`);
-    registration.members.splice(index, 1);
-    saveState();
-    return noContent();
   }
 
   // ---- pagination --------------------------------------------------------------------------------
@@ -1168,13 +1031,6 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
         body: { tokensIssued, overlappingMutations: overlapping, rateLimited: rateLimit.rateLimited() },
       }),
     },
-    "/__sandbox/tokens": {
-      DELETE: () => {
-        const expired = accessTokens.size;
-        accessTokens.clear();
-        return { status: 200, body: { expired } };
-      },
-    },
   });
 
   // Values scrubbed from the request log wherever they occur; tokens and assertions are caught by
@@ -1224,14 +1080,6 @@ export async function startLineWorksSandbox(opts: LineWorksSandboxOptions): Prom
     domains: (botId) => {
       const stored = storedBot(botId);
       return stored === undefined ? [] : domainsOf(stored);
-    },
-    members: (botId, domainId) => {
-      const registration = storedBot(botId)?.domains.get(Number(domainId));
-      return registration === undefined ? undefined : [...registration.members].sort();
-    },
-    botSecretMatches: (botId, secret) => {
-      const digest = storedBot(botId)?.secretDigest;
-      return digest !== undefined && matchesAnyDigest(secret, [Buffer.from(digest, "hex")]);
     },
     editBot: (botId, changes) => {
       const stored = existingBot(botId);
@@ -1376,7 +1224,6 @@ function routeOf(req: SandboxRequest, getOneDomain: boolean): Route {
     operation,
     botId: matched.shape.includes(":botId") ? int64Parameter("botId", parameter(":botId")) : 0,
     domainId: matched.shape.includes(":domainId") ? int64Parameter("domainId", parameter(":domainId")) : 0,
-    userId: matched.shape.includes(":userId") ? parameter(":userId") : "",
   };
 }
 
@@ -1512,7 +1359,7 @@ function checkBot(bot: LineWorksBot): void {
  * become spaces, as documented). The first problem found is reported.
  * silent: each of these is the strictest plausible reading:
  *  - unknown and read-only fields (botId, createdTime, modifiedTime) are refused;
- *  - `null` is a value of the wrong type: no field is cleared with it (PUT clears by omission);
+ *  - `null` is a value of the wrong type: no field is cleared with it;
  *  - no type conversion ("true" is no boolean, "10000001" no domain id);
  *  - botName and description must not be blank; lengths count Unicode code points;
  *  - URLs must be absolute https URLs with a host and no whitespace;
@@ -1522,10 +1369,10 @@ function checkBot(bot: LineWorksBot): void {
  */
 function validateBotBody(
   body: Record<string, unknown>,
-  mode: "create" | "put" | "patch",
+  mode: "create" | "patch",
   tenantDomains: Set<number>,
 ): Partial<BotFields> {
-  if (mode !== "patch") {
+  if (mode === "create") {
     for (const field of REQUIRED_FIELDS) {
       if (body[field] === undefined) throw invalidParameter(`${field}: required.`);
     }
@@ -1857,3 +1704,231 @@ function isStateFile(state: Partial<StateFile>): boolean {
     )
   );
 }
+
+// ---- the platform, as the sandbox list (platforms.ts) describes it --------------------------------
+
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { CliIo, SandboxPlatform } from "./descriptor";
+
+/** What startLocalSandboxes takes for LINE WORKS besides the common options. */
+export interface LineWorksLocalOptions {
+  /** The LINE WORKS tenant's domain ids; default [10000001, 10000002, 10000003]. */
+  lineWorksDomains?: number[];
+}
+
+/**
+ * The options the sandbox CLI sets (all but the client secret, which comes from the environment).
+ * The app's identity comes from flags or, when a flag is absent, the environment.
+ */
+export type LineWorksCliOptions = {
+  clientId?: string;
+  serviceAccount?: string;
+  publicKeyFile?: string;
+  scopes?: string[];
+} & Pick<
+  LineWorksSandboxOptions,
+  | "port"
+  | "stateFile"
+  | "rateLimit"
+  | "latencyMs"
+  | "mutationMs"
+  | "tokenTtlSeconds"
+  | "botLimit"
+  | "domains"
+  | "endOfListCursor"
+  | "expiresInType"
+  | "getOneDomain"
+  | "notFoundAnswer"
+  | "alreadyExistAnswer"
+>;
+
+/**
+ * The LINE WORKS app from the CLI's flags, the environment filling what they leave out, and the
+ * client secret; undefined (after saying why) if something is missing. Says no secret.
+ */
+function lineWorksCliApp(
+  cli: LineWorksCliOptions,
+  clientSecret: string,
+  { env, stderr }: CliIo,
+): LineWorksServiceAccount | undefined {
+  const clientId = cli.clientId ?? env.LINEWORKS_CLIENT_ID;
+  const serviceAccount = cli.serviceAccount ?? env.LINEWORKS_SERVICE_ACCOUNT;
+  const publicKeyFile = cli.publicKeyFile ?? env.LINEWORKS_PUBLIC_KEY_FILE;
+  const missing = [
+    clientId ? undefined : "--client-id (or LINEWORKS_CLIENT_ID)",
+    serviceAccount ? undefined : "--service-account (or LINEWORKS_SERVICE_ACCOUNT)",
+    publicKeyFile ? undefined : "--public-key-file (or LINEWORKS_PUBLIC_KEY_FILE)",
+  ].filter((item) => item !== undefined);
+  if (!clientId || !serviceAccount || !publicKeyFile) {
+    stderr.write(`lineworks needs ${missing.join(", ")}.\n`);
+    return undefined;
+  }
+  let publicKeyPem: string;
+  try {
+    publicKeyPem = readFileSync(publicKeyFile, "utf8");
+  } catch {
+    stderr.write(`cannot read the public key file ${publicKeyFile}.\n`);
+    return undefined;
+  }
+  return {
+    clientId,
+    clientSecret,
+    serviceAccount,
+    publicKeyPem,
+    ...(cli.scopes !== undefined && { scopes: cli.scopes }),
+  };
+}
+
+/** The largest documented plan (Standard and Advanced). */
+const LARGEST_RATE_LIMIT: LineWorksRateLimit = { requestsPerMinute: 240 };
+
+/**
+ * The limit of a request under `limit`: its API operation's (method and path, ids generalised);
+ * the token endpoint has none (§ Rate limit).
+ */
+const lineWorksBucket = (limit: LineWorksRateLimit) => (req: RecordedRequest) => {
+  if (req.path === LINEWORKS_TOKEN_PATH) return undefined;
+  const path = req.path
+    .split("/")
+    .map((segment) => (/\d/.test(segment) && !/^v\d+(\.\d+)*$/.test(segment) ? "{id}" : segment))
+    .join("/");
+  return [`${req.method} ${path}`, limit.requestsPerMinute / 60] as const;
+};
+
+export const lineWorksPlatform: SandboxPlatform<
+  "lineworks",
+  LineWorksSandbox,
+  LineWorksLocalOptions,
+  LineWorksCliOptions
+> = {
+  module: "lineworks",
+  title: "LINE WORKS",
+  provider: {
+    envPrefix: "LINEWORKS_",
+    credentials: [
+      ["clientSecret", "LINEWORKS_CLIENT_SECRET"],
+      ["accessToken", "LINEWORKS_ACCESS_TOKEN"],
+    ],
+    pacing: { reads: "LINEWORKS_READS_PER_SECOND", writes: "LINEWORKS_WRITES_PER_SECOND" },
+  },
+  async startLocal(common, { lineWorksDomains }) {
+    // An app whose key pair exists only for this run.
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const app = {
+      clientId: `client-${randomBytes(6).toString("hex")}`,
+      clientSecret: randomBytes(24).toString("hex"),
+      serviceAccount: `svc-${randomBytes(4).toString("hex")}.serviceaccount@example.com`,
+      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    };
+    const sandbox = await startLineWorksSandbox({
+      apps: [app],
+      ...(lineWorksDomains !== undefined && { domains: lineWorksDomains }),
+      ...common,
+    });
+    const env = {
+      LINEWORKS_API_URL: sandbox.url,
+      LINEWORKS_AUTH_URL: sandbox.authUrl,
+      LINEWORKS_CLIENT_ID: app.clientId,
+      LINEWORKS_CLIENT_SECRET: app.clientSecret,
+      LINEWORKS_SERVICE_ACCOUNT: app.serviceAccount,
+      LINEWORKS_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    };
+    return { sandbox, env };
+  },
+  cli: {
+    usage: `usage: cli.js lineworks [options]   (the accepted client secret is read from LINEWORKS_CLIENT_SECRET)
+  --client-id ID                the app's client id (default: LINEWORKS_CLIENT_ID)
+  --service-account ID          the app's service account (default: LINEWORKS_SERVICE_ACCOUNT)
+  --public-key-file PATH        PEM file with the app's RSA public key (default: LINEWORKS_PUBLIC_KEY_FILE)
+  --scopes S,S,...              scopes the app may be granted (default bot,bot.read)
+  --domains ID,ID,...           the tenant's domain ids (default 10000001,10000002,10000003)
+  --port N                      port on 127.0.0.1 (default 0: any free port)
+  --state-file PATH             keep the bots and their domains in this JSON file across runs
+  --rate-limit N                requests per minute allowed per API operation (default 60)
+  --no-rate-limit               no rate limit
+  --latency-ms N                how long each request takes (default 0)
+  --mutation-ms N               how long a mutation holds its bot; a parallel one is refused (default 0)
+  --token-ttl-seconds N         expires_in of issued access tokens (default 86400)
+  --bot-limit N                 bots allowed in the tenant (default 300)
+  --end-of-list null|absent|empty   how a list's last page shows nextCursor (default null)
+  --expires-in-type string|number   JSON type of expires_in (default string)
+  --get-one-domain              serve the undocumented GET /bots/{botId}/domains/{domainId}
+  --not-found-answer NOT_FOUND|BOT_NOT_EXIST|DELETED   the documented "gone" answer sent (default NOT_FOUND)
+  --already-exist-answer ALREADY_EXIST|BOT_DOMAIN_ALREADY_EXIST   the documented 409 sent (default ALREADY_EXIST)
+  LINEWORKS_STATIC_TOKEN, if set, is accepted as an access token (scope bot) as well.`,
+    secret: { variable: "LINEWORKS_CLIENT_SECRET", noun: "client secret" },
+    rateLimit: (flags) => ({ requestsPerMinute: flags.integer(0) }),
+    flag(flags, options) {
+      switch (flags.flag) {
+        case "--client-id":
+          options.clientId = flags.value();
+          return true;
+        case "--service-account":
+          options.serviceAccount = flags.value();
+          return true;
+        case "--public-key-file":
+          options.publicKeyFile = flags.value();
+          return true;
+        case "--scopes":
+          options.scopes = flags.list();
+          return true;
+        case "--domains":
+          options.domains = flags.list().map((domainId) => flags.integer(1, domainId));
+          return true;
+        case "--mutation-ms":
+          options.mutationMs = flags.integer(0);
+          return true;
+        case "--token-ttl-seconds":
+          options.tokenTtlSeconds = flags.integer(1);
+          return true;
+        case "--bot-limit":
+          options.botLimit = flags.integer(0);
+          return true;
+        case "--end-of-list":
+          options.endOfListCursor = flags.choice(["null", "absent", "empty"] as const);
+          return true;
+        case "--expires-in-type":
+          options.expiresInType = flags.choice(["string", "number"] as const);
+          return true;
+        case "--not-found-answer":
+          options.notFoundAnswer = flags.choice(LINEWORKS_NOT_FOUND_ANSWERS);
+          return true;
+        case "--already-exist-answer":
+          options.alreadyExistAnswer = flags.choice(LINEWORKS_ALREADY_EXIST_ANSWERS);
+          return true;
+        case "--get-one-domain":
+          options.getOneDomain = true;
+          return true;
+        default:
+          return false;
+      }
+    },
+    async start(cli, clientSecret, io) {
+      const { clientId: _id, serviceAccount: _sa, publicKeyFile: _file, scopes: _s, ...options } = cli;
+      const app = lineWorksCliApp(cli, clientSecret, io);
+      if (app === undefined) return undefined;
+      const staticToken = io.env.LINEWORKS_STATIC_TOKEN;
+      return startLineWorksSandbox({
+        apps: [app],
+        ...(staticToken ? { staticTokens: [staticToken] } : {}),
+        ...options,
+      });
+    },
+  },
+  rates: {
+    lowest: {
+      plan: `Free: ${DEFAULT_RATE_LIMIT.requestsPerMinute} requests/min per API operation`,
+      bucket: lineWorksBucket(DEFAULT_RATE_LIMIT),
+    },
+    largest: {
+      plan: `Standard/Advanced: ${LARGEST_RATE_LIMIT.requestsPerMinute} requests/min per API operation`,
+      rateLimit: LARGEST_RATE_LIMIT,
+      pacing: {
+        reads: LARGEST_RATE_LIMIT.requestsPerMinute / 60,
+        writes: LARGEST_RATE_LIMIT.requestsPerMinute / 60,
+      },
+      bucket: lineWorksBucket(LARGEST_RATE_LIMIT),
+    },
+  },
+};

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The package's `pulumi-chatbots-sandbox` command: starts all four sandboxes (startLocalSandboxes,
- * credentials and a LINE WORKS key pair generated for the run), runs one command with the
+ * The package's `pulumi-chatbots-sandbox` command: starts every platform's sandbox
+ * (startLocalSandboxes, credentials and key pairs generated for the run), runs one command with the
  * provider's environment for them added to its own, stops the sandboxes when it ends and exits
  * with its exit code:
  *
@@ -21,7 +21,9 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { constants } from "node:os";
 import * as path from "node:path";
-import { startLocalSandboxes } from "./local";
+import type { PlatformSandbox } from "./descriptor";
+import { startLocalSandboxes, type LocalSandboxes } from "./local";
+import SANDBOX_PLATFORMS from "./platforms";
 
 /** Where the sandboxes keep their bots by default, relative to the working directory. */
 export const DEFAULT_STATE_DIR = ".pulumi-chatbots-sandbox";
@@ -29,11 +31,14 @@ export const DEFAULT_STATE_DIR = ".pulumi-chatbots-sandbox";
 /** The lock file in the state directory: it holds the process id of the run using the directory. */
 export const LOCK_FILE = "pulumi-chatbots-sandbox.lock";
 
+/** The vendors, as they write their names. */
+const VENDORS = SANDBOX_PLATFORMS.map((platform) => platform.title).join(", ");
+
 export const RUN_USAGE = `usage: pulumi-chatbots-sandbox [--state-dir DIR] -- <command> [arguments...]
 
-Starts local sandboxes of the four vendor APIs (Sendbird, DeadSimpleChat, LINE WORKS, Whats91) with
-credentials generated for this run, runs <command> with the provider's environment variables for
-them (API URLs, credentials, a LINE WORKS private key made for the run) added to its environment,
+Starts local sandboxes of the vendor APIs (${VENDORS}) with credentials
+generated for this run, runs <command> with the provider's environment variables for them (API
+URLs and credentials, private keys included, made for the run) added to its environment,
 stops the sandboxes when the command ends and exits with its exit code. Example:
 
   npx --no-install pulumi-chatbots-sandbox -- pulumi up --yes
@@ -46,6 +51,14 @@ stops the sandboxes when the command ends and exits with its exit code. Example:
 
 The stack must not set the platforms' credentials in its config (config wins over the environment).
 The sandboxes' URLs are printed to stderr; the credentials are never printed.`;
+
+/** Each sandbox's URLs, by vendor: "<Vendor> <url>" or "<Vendor> <url> (tokens <authUrl>)", joined by ", ". */
+function whereTheyAre(local: LocalSandboxes): string {
+  return SANDBOX_PLATFORMS.map((platform) => {
+    const { url, authUrl }: PlatformSandbox = local[platform.module];
+    return `${platform.title} ${url}${authUrl === undefined ? "" : ` (tokens ${authUrl})`}`;
+  }).join(", ");
+}
 
 /** A command line this command does not accept: exit 2, with the usage. */
 class UsageError extends Error {}
@@ -283,11 +296,7 @@ export async function runWithSandboxes(argv: string[], io: RunEnvironment): Prom
       const local = await startLocalSandboxes({ stateDir });
       try {
         if (received) return stoppedEarly(received);
-        io.stderr.write(
-          `pulumi-chatbots-sandbox: Sendbird ${local.sendbird.url}, DeadSimpleChat ${local.deadsimplechat.url}, ` +
-            `LINE WORKS ${local.lineworks.url} (tokens ${local.lineworks.authUrl}), Whats91 ${local.whats91.url}; ` +
-            `state in ${stateDir}\n`,
-        );
+        io.stderr.write(`pulumi-chatbots-sandbox: ${whereTheyAre(local)}; state in ${stateDir}\n`);
         return await new Promise<number>((resolve) => {
           const child = spawn(command, args, {
             cwd: io.cwd,

@@ -5,7 +5,7 @@
  * sandbox option), or an HTTP-level assumption. Where the documentation is silent the sandbox takes
  * the strictest plausible behaviour; each such choice is marked "silent:" below.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import {
   checkRateLimitCounts,
   openStateFile,
@@ -98,19 +98,10 @@ export interface SendbirdSandbox extends SandboxBase<SendbirdRateLimit> {
   /** Snapshot of the stored bots, in creation order. */
   bots(): SendbirdBotRecord[];
   bot(botUserid: string): SendbirdBotRecord | undefined;
-  /** URLs of the channels the bot has joined (sorted), or undefined if there is no such bot. */
-  channels(botUserid: string): string[] | undefined;
   /** Accepts one more Api-Token (like a secondary token); the others stay valid. */
   addApiToken(token: string): void;
-  /**
-   * Stops accepting a token: requests with it get the bad-token answer. Revoking a token that is
-   * not accepted does nothing; revoking the last accepted one throws (use `rotateApiToken`).
-   */
-  revokeApiToken(token: string): void;
   /** Accepts `newToken` and revokes every other token, the master token included. */
   rotateApiToken(newToken: string): void;
-  /** Expires every list page token issued so far (they answer 400109 from now on). */
-  expirePageTokens(): void;
 }
 
 /** Sendbird error codes used by the emulator (Chat Platform API numbering; docs/vendors/sendbird.md, "Errors"). */
@@ -205,10 +196,12 @@ interface StoredBot {
   /** Creation sequence number; orders the list and anchors page tokens. */
   seq: number;
   record: SendbirdBotRecord;
-  channels: Set<string>;
 }
 
-/** On-disk format of `stateFile`: bots in creation order. */
+/**
+ * On-disk format of `stateFile`: bots in creation order. `channel_urls` is always written empty and
+ * ignored on load: the sandbox no longer emulates channels, and release 0.1.0 requires the field.
+ */
 interface StateFile {
   version: 1;
   bots: Array<{ resource: SendbirdBotRecord; channel_urls: string[] }>;
@@ -236,12 +229,8 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   const bots = new Map<string, StoredBot>();
   let nextSeq = 1;
   const stateFile = openStateFile<StateFile>(opts.stateFile, "Sendbird", isStateFile);
-  for (const { resource, channel_urls } of stateFile.loaded?.bots ?? []) {
-    bots.set(resource.bot.bot_userid, {
-      seq: nextSeq++,
-      record: resource,
-      channels: new Set(channel_urls),
-    });
+  for (const { resource } of stateFile.loaded?.bots ?? []) {
+    bots.set(resource.bot.bot_userid, { seq: nextSeq++, record: resource });
   }
 
   function saveState(): void {
@@ -249,7 +238,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       version: 1,
       bots: [...bots.values()].map((stored) => ({
         resource: stored.record,
-        channel_urls: [...stored.channels].sort(),
+        channel_urls: [],
       })),
     });
   }
@@ -268,23 +257,13 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       ),
     );
 
-  // Real Sendbird never revokes the master token; the sandbox can, to play "the configured token
-  // stopped working" (a revoked secondary token, or an application whose token was replaced).
   function addApiToken(token: string): void {
     requireNonEmptyString(token, "addApiToken: token");
     if (!isAccepted(token)) tokenDigests.push(secretDigest(token));
   }
 
-  function revokeApiToken(token: string): void {
-    requireNonEmptyString(token, "revokeApiToken: token");
-    const digest = secretDigest(token);
-    const remaining = tokenDigests.filter((expected) => !timingSafeEqual(digest, expected));
-    if (remaining.length === 0) {
-      throw new Error("revokeApiToken: refusing to revoke the last accepted token; use rotateApiToken.");
-    }
-    tokenDigests = remaining;
-  }
-
+  // Real Sendbird never revokes the master token; the sandbox can, to play "the configured token
+  // stopped working" (an application whose token was replaced).
   function rotateApiToken(newToken: string): void {
     requireNonEmptyString(newToken, "rotateApiToken: newToken");
     tokenDigests = [secretDigest(newToken)];
@@ -336,7 +315,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       created_at: Math.floor(Date.now() / 1000),
     };
     opts.canonicalize?.(record);
-    bots.set(botUserid, { seq: nextSeq++, record, channels: new Set() });
+    bots.set(botUserid, { seq: nextSeq++, record });
     listChanged();
     saveState();
     return ok(record);
@@ -397,43 +376,10 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     return ok({});
   }
 
-  function joinChannels(botUserid: string, body: Record<string, unknown>): SandboxResponse {
-    const stored = findBot(botUserid);
-    const channelUrls = body.channel_urls;
-    if (channelUrls === undefined) throw missing("channel_urls");
-    if (!Array.isArray(channelUrls)) {
-      throw new SendbirdError("expectedList", '"channel_urls" should be a list.');
-    }
-    if (channelUrls.length === 0) throw invalidValue('"channel_urls" must not be empty.');
-    for (const url of channelUrls) {
-      if (typeof url !== "string" || url.trim().length === 0) {
-        throw invalidValue('"channel_urls" must contain only non-empty strings.');
-      }
-    }
-    // silent: there are no channels to check against, so every channel URL is taken to exist.
-    for (const url of channelUrls as string[]) stored.channels.add(url);
-    saveState();
-    const unique = [...new Set(channelUrls as string[])];
-    return ok({ channels: unique.map((channel_url) => ({ channel_url })) });
-  }
-
-  function leaveChannels(botUserid: string, channelUrl?: string): SandboxResponse {
-    const stored = findBot(botUserid);
-    if (channelUrl === undefined) {
-      stored.channels.clear();
-    } else {
-      // silent: leaving a channel the bot is not in is treated as "channel not found".
-      if (!stored.channels.has(channelUrl)) throw notFound(`Channel "${channelUrl}" of bot "${botUserid}"`);
-      stored.channels.delete(channelUrl);
-    }
-    saveState();
-    return ok({});
-  }
-
   // ---- page tokens --------------------------------------------------------------------------
 
   // silent: the docs name ExpiredPageToken but not when a token expires; the sandbox expires it
-  // after pageTokenTtlMs, on expirePageTokens(), and (optionally) when the list changes.
+  // after pageTokenTtlMs, and (optionally) when the list changes.
   function listChanged(): void {
     if (opts.pageTokensExpireOnChange) pageTokenGeneration += 1;
   }
@@ -466,7 +412,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   function route(req: SandboxRequest): SandboxResponse {
     const segments = pathSegmentsUnder(req.path, [API_PREFIX, "bots"]);
     if (segments === undefined) throw invalidUrl(req);
-    const [botUserid, sub, channelUrl, ...extra] = segments;
+    const [botUserid, ...extra] = segments;
     const jsonBody = (): Record<string, unknown> => {
       const parsed = parseJsonObjectBody(req);
       if (!parsed.ok) throw new SendbirdError("invalidJsonBody", parsed.message);
@@ -477,21 +423,11 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     if (botUserid === undefined) {
       return dispatch(req, { GET: () => listBots(req.query), POST: () => createBot(jsonBody()) });
     }
-    if (sub === undefined) {
-      return dispatch(req, {
-        GET: () => ok(findBot(botUserid).record),
-        PUT: () => updateBot(botUserid, jsonBody()),
-        DELETE: () => deleteBot(botUserid),
-      });
-    }
-    if (sub !== "channels") throw invalidUrl(req);
-    if (channelUrl === undefined) {
-      return dispatch(req, {
-        POST: () => joinChannels(botUserid, jsonBody()),
-        DELETE: () => leaveChannels(botUserid),
-      });
-    }
-    return dispatch(req, { DELETE: () => leaveChannels(botUserid, channelUrl) });
+    return dispatch(req, {
+      GET: () => ok(findBot(botUserid).record),
+      PUT: () => updateBot(botUserid, jsonBody()),
+      DELETE: () => deleteBot(botUserid),
+    });
   }
 
   function handle(req: SandboxRequest): SandboxResponse {
@@ -530,40 +466,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
   // ---- control endpoints (/__sandbox/...) ----------------------------------------------------
 
   function controlBots(): SandboxResponse {
-    const stored = [...bots.values()];
-    return {
-      status: 200,
-      body: {
-        bots: stored.map((bot) => bot.record),
-        channels: Object.fromEntries(
-          stored.map((bot) => [bot.record.bot.bot_userid, [...bot.channels].sort()]),
-        ),
-      },
-    };
-  }
-
-  /** How many tokens are accepted (answers carry the count, never a token). */
-  const tokenCount = (): SandboxResponse => ({ status: 200, body: { tokens: tokenDigests.length } });
-
-  /**
-   * POST {"add" | "revoke" | "rotate": token}: changes the accepted tokens like the methods of the
-   * same names, and answers the count.
-   */
-  function changeTokens(req: SandboxRequest): SandboxResponse {
-    const parsed = parseJsonObjectBody(req);
-    if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
-    const actions = { add: addApiToken, revoke: revokeApiToken, rotate: rotateApiToken };
-    const given = Object.keys(parsed.value);
-    const name = given[0];
-    if (given.length !== 1 || !Object.hasOwn(actions, name)) {
-      return { status: 400, body: { error: 'Give exactly one of "add", "revoke" or "rotate".' } };
-    }
-    try {
-      actions[name as keyof typeof actions](parsed.value[name] as string);
-    } catch (error) {
-      return { status: 400, body: { error: (error as Error).message } }; // the messages name no token
-    }
-    return tokenCount();
+    return { status: 200, body: { bots: [...bots.values()].map((bot) => bot.record) } };
   }
 
   const server = await startSandboxServer({
@@ -575,10 +478,7 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
     renderInternalError: () =>
       sendbirdAnswer(new SendbirdError("internalError", messageForCode(SendbirdErrorCode.internalError))),
     authorizeControl: (req) => (isAuthorized(req) ? undefined : badToken()),
-    handleControl: controlRoutes({
-      "/__sandbox/bots": { GET: controlBots },
-      "/__sandbox/tokens": { GET: tokenCount, POST: changeTokens },
-    }),
+    handleControl: controlRoutes({ "/__sandbox/bots": { GET: controlBots } }),
   });
 
   return {
@@ -588,16 +488,8 @@ export async function startSendbirdSandbox(opts: SendbirdSandboxOptions): Promis
       const stored = bots.get(botUserid);
       return stored === undefined ? undefined : structuredClone(stored.record);
     },
-    channels: (botUserid) => {
-      const stored = bots.get(botUserid);
-      return stored === undefined ? undefined : [...stored.channels].sort();
-    },
     addApiToken,
-    revokeApiToken,
     rotateApiToken,
-    expirePageTokens: () => {
-      pageTokenGeneration += 1;
-    },
   };
 }
 
@@ -730,3 +622,103 @@ function isStateFile(state: Partial<StateFile>): boolean {
     )
   );
 }
+
+// ---- the platform, as the sandbox list (platforms.ts) describes it --------------------------------
+
+import type { SandboxPlatform } from "./descriptor";
+
+/** The options the sandbox CLI sets (all but the token, which comes from the environment). */
+export type SendbirdCliOptions = Pick<
+  SendbirdSandboxOptions,
+  | "port"
+  | "stateFile"
+  | "rateLimit"
+  | "notFoundStatus"
+  | "badTokenStatus"
+  | "pageTokenTtlMs"
+  | "pageTokensExpireOnChange"
+  | "updateResetsOmittedFields"
+  | "latencyMs"
+>;
+
+/** The largest documented plan (100K+ MAU). */
+const LARGEST_RATE_LIMIT: SendbirdRateLimit = { getPerSecond: 600, mutatePerSecond: 200 };
+
+/** The limit of a request under `limit`: GET/HEAD against one, every other method against the other. */
+const sendbirdBucket = (limit: SendbirdRateLimit) => (req: { method: string }) =>
+  methodClass(req.method) === "get"
+    ? (["GET", limit.getPerSecond] as const)
+    : (["POST/PUT/DELETE", limit.mutatePerSecond] as const);
+
+export const sendbirdPlatform: SandboxPlatform<
+  "sendbird",
+  SendbirdSandbox,
+  Record<never, never>,
+  SendbirdCliOptions
+> = {
+  module: "sendbird",
+  title: "Sendbird",
+  provider: {
+    envPrefix: "SENDBIRD_",
+    credentials: [["apiToken", "SENDBIRD_API_TOKEN"]],
+    pacing: { reads: "SENDBIRD_READS_PER_SECOND", writes: "SENDBIRD_WRITES_PER_SECOND" },
+  },
+  async startLocal(common) {
+    const apiToken = randomBytes(24).toString("hex");
+    const sandbox = await startSendbirdSandbox({ apiToken, ...common });
+    return { sandbox, env: { SENDBIRD_API_URL: sandbox.url, SENDBIRD_API_TOKEN: apiToken } };
+  },
+  cli: {
+    usage: `usage: cli.js sendbird [options]   (the accepted API token is read from SENDBIRD_API_TOKEN)
+  --port N                      port on 127.0.0.1 (default 0: any free port)
+  --state-file PATH             keep the bots in this JSON file across runs
+  --rate-limit GET,MUTATE       calls per second allowed for GET and for POST/PUT/DELETE (default 10,5)
+  --no-rate-limit               no rate limit
+  --not-found-status 400|404    HTTP status sent with code 400201, bot not found (default 400)
+  --bad-token-status 400|401    HTTP status sent with code 400401, bad Api-Token (default 400)
+  --page-token-ttl-ms N         how long a list page token stays valid (default 60000)
+  --page-tokens-expire-on-change  a list page token stops working once a bot is created or deleted
+  --update-resets-omitted-fields  PUT resets the fields its body omits
+  --latency-ms N                how long each API request waits before being handled (default 0)`,
+    secret: { variable: "SENDBIRD_API_TOKEN", noun: "token" },
+    rateLimit(flags) {
+      const parts = flags.value().split(",");
+      if (parts.length !== 2) flags.fail("--rate-limit must be GET_PER_SECOND,MUTATE_PER_SECOND");
+      return { getPerSecond: flags.integer(0, parts[0]), mutatePerSecond: flags.integer(0, parts[1]) };
+    },
+    flag(flags, options) {
+      switch (flags.flag) {
+        case "--not-found-status":
+          options.notFoundStatus = flags.oneOf([400, 404] as const);
+          return true;
+        case "--bad-token-status":
+          options.badTokenStatus = flags.oneOf([400, 401] as const);
+          return true;
+        case "--page-token-ttl-ms":
+          options.pageTokenTtlMs = flags.integer(1);
+          return true;
+        case "--page-tokens-expire-on-change":
+          options.pageTokensExpireOnChange = true;
+          return true;
+        case "--update-resets-omitted-fields":
+          options.updateResetsOmittedFields = true;
+          return true;
+        default:
+          return false;
+      }
+    },
+    start: (options, apiToken) => startSendbirdSandbox({ apiToken, ...options }),
+  },
+  rates: {
+    lowest: {
+      plan: `free trial: ${DEFAULT_RATE_LIMIT.getPerSecond} GET/s, ${DEFAULT_RATE_LIMIT.mutatePerSecond} POST/PUT/DELETE/s`,
+      bucket: sendbirdBucket(DEFAULT_RATE_LIMIT),
+    },
+    largest: {
+      plan: `100K+ MAU: ${LARGEST_RATE_LIMIT.getPerSecond} GET/s, ${LARGEST_RATE_LIMIT.mutatePerSecond} POST/PUT/DELETE/s`,
+      rateLimit: LARGEST_RATE_LIMIT,
+      pacing: { reads: LARGEST_RATE_LIMIT.getPerSecond, writes: LARGEST_RATE_LIMIT.mutatePerSecond },
+      bucket: sendbirdBucket(LARGEST_RATE_LIMIT),
+    },
+  },
+};

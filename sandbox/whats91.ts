@@ -8,9 +8,10 @@
  * code), a named reading (`WHATS91_READINGS`; the options choose the other readings), or an
  * HTTP-level assumption (an unknown path, a body too large or not JSON).
  *
- * Emulated, under /api/v2 (whats91.md, "Endpoints"): GET /chatbots, GET /chatbots/{chatbotUid},
- * POST /chatbots (generic), POST /chatbots/text, /chatbots/media and /chatbots/interactive.
- * There is no update or delete route (none is documented): those answer 404 like any unknown path.
+ * Emulated, under /api/v2 (whats91.md, "Endpoints"), the calls the provider makes: GET /chatbots,
+ * GET /chatbots/{chatbotUid}, POST /chatbots/text, /chatbots/media and /chatbots/interactive. The
+ * generic POST /chatbots, which the provider never calls, is not emulated, and there is no update
+ * or delete route (none is documented): those answer 404 like any unknown path.
  * Dashboard edits and removals, which the API cannot make, are simulated by `edit` and `remove`.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
@@ -141,7 +142,7 @@ export const WHATS91_READINGS = {
 } as const;
 
 export type Whats91BotType = "simple" | "media" | "advanced";
-export type Whats91CreateRoute = "generic" | "text" | "media" | "interactive";
+export type Whats91CreateRoute = "text" | "media" | "interactive";
 
 /** A stored chatbot, with the full configuration (most of which no API answer shows). */
 export interface Whats91Chatbot {
@@ -159,8 +160,8 @@ export interface Whats91Chatbot {
   response: Record<string, unknown>;
   /** ISO-8601 timestamp. */
   created: string;
-  /** The create route it came through. */
-  route: Whats91CreateRoute;
+  /** The create route it came through ("generic": POST /chatbots, in a state file of release 0.1.0). */
+  route: Whats91CreateRoute | "generic";
 }
 
 /** What a dashboard edit can change. */
@@ -187,8 +188,6 @@ export interface Whats91Sandbox extends SandboxBase<Whats91RateLimit> {
   /** Accepts one more token (or replaces the entry of the same token, expired or not). */
   addToken(token: Whats91Token): void;
   setChatbotsFeature(enabled: boolean): void;
-  /** The account's senders. */
-  senders(): Whats91Sender[];
   /** Marks a sender's WhatsApp setup as incomplete (400 WHATSAPP_SETUP_INCOMPLETE) or complete. */
   setSenderSetupIncomplete(senderId: string, incomplete: boolean): void;
 }
@@ -262,7 +261,6 @@ const TOKEN_SCOPES = ["global", "selected_number", "specific_number"] as const;
 
 /** The response kinds each create route takes (whats91.md, "Replies"). */
 const ROUTE_RESPONSE_TYPES: Record<Whats91CreateRoute, readonly ResponseType[]> = {
-  generic: RESPONSE_TYPES,
   text: ["text"],
   media: ["media"],
   interactive: ["buttons", "cta", "list"],
@@ -717,7 +715,6 @@ export async function startWhats91Sandbox(opts: Whats91SandboxOptions): Promise<
     setChatbotsFeature: (enabled) => {
       chatbotsFeature = enabled;
     },
-    senders: () => [...senders.values()].map((sender) => ({ ...sender })),
     setSenderSetupIncomplete: (senderId, incomplete) => {
       const sender = senders.get(senderId);
       if (sender === undefined) throw new Error(`No sender ${senderId}.`);
@@ -791,9 +788,7 @@ function faultError(status: number, endpoint: Endpoint | undefined): { code: str
 
 /** The create answer; its fields differ by route (whats91.md, "Answers"). */
 function createdView(chatbot: Whats91Chatbot, sender: Whats91Sender): Record<string, unknown> {
-  const generic = chatbot.route === "generic";
   const view: Record<string, unknown> = { chatbotUid: chatbot.chatbotUid };
-  if (generic) view.uid = chatbot.chatbotUid;
   view.name = chatbot.name;
   view.botType = chatbot.botType;
   // The text route's example has no triggerType; no create example has priority.
@@ -806,11 +801,7 @@ function createdView(chatbot: Whats91Chatbot, sender: Whats91Sender): Record<str
     // silent: fileName is echoed as null when none was given.
     view.media = { type: media.type, url: media.url, fileName: media.fileName ?? null };
   }
-  return {
-    senderId: sender.senderId,
-    ...(generic && { phoneNumberId: sender.phoneNumberId, wabaId: sender.wabaId }),
-    chatbot: view,
-  };
+  return { senderId: sender.senderId, chatbot: view };
 }
 
 /** A chatbot as get and list show it: summary fields only (whats91.md, "Answers"). */
@@ -843,7 +834,6 @@ function endpointOf(req: SandboxRequest): Endpoint | undefined {
   if (rest?.[0] !== "chatbots") return undefined;
   if (rest.length === 1) {
     if (req.method === "GET") return { kind: "list" };
-    if (req.method === "POST") return { kind: "create", route: "generic" };
   } else if (rest.length === 2) {
     if (req.method === "GET") return { kind: "get", uid: rest[1] };
     const route = rest[1];
@@ -997,7 +987,7 @@ function validateChatbot(
   if (strictFields) rejectUnknownFields(chatbot, CHATBOT_FIELDS, "chatbot.");
   // silent: no length limit or uniqueness is documented for names; a blank name is refused.
   const name = requiredString(chatbot.name, "chatbot.name");
-  const { triggerType, keywords } = validateTrigger(chatbot.trigger, route, rules);
+  const { triggerType, keywords } = validateTrigger(chatbot.trigger, rules);
   const priority = validatePriority(chatbot.priority);
   const status = chatbot.status ?? "ACTIVE";
   // silent: case-sensitive ("active" is refused).
@@ -1019,20 +1009,17 @@ function validateChatbot(
  * Documented (whats91.md, "Triggers"): keywords or keyword is required unless the other is given,
  * on every route; whether `welcome` is an exception is the `welcomeKeywords` reading. silent: each
  * the strictest plausible reading of the undocumented trigger rules:
- *  - on the generic route a missing trigger is a trigger without keywords, refused as such;
  *  - `keywords` and `keyword` together are refused;
  *  - keywords are kept as given, but a blank one, or one with a comma, is refused: replyTrigger
  *    joins them with ", " and could not be split back;
  *  - a `regex` keyword must compile as a JavaScript regular expression.
  */
 function validateTrigger(
-  trigger: unknown,
-  route: Whats91CreateRoute,
+  given: unknown,
   rules: ValidationRules,
 ): { triggerType: string; keywords: string[] } {
   const { strictFields, welcomeKeywords } = rules;
-  if (trigger === undefined && route !== "generic") throw invalid("chatbot.trigger is required");
-  const given = trigger ?? {};
+  if (given === undefined) throw invalid("chatbot.trigger is required");
   if (!isObject(given)) throw invalid("chatbot.trigger must be an object");
   if (strictFields) rejectUnknownFields(given, TRIGGER_FIELDS, "chatbot.trigger.");
   const triggerType = given.type ?? DEFAULT_TRIGGER_TYPE;
@@ -1102,7 +1089,7 @@ function validateResponse(
   const allowed = ROUTE_RESPONSE_TYPES[route];
   let type: ResponseType;
   if (given.type === undefined) {
-    // Documented as required on the generic and interactive routes only.
+    // Documented as required on the interactive route (and the generic one) only.
     if (allowed.length !== 1) throw invalid("chatbot.response.type is required");
     type = allowed[0];
   } else {
@@ -1333,7 +1320,6 @@ function applyEdit(
     if (changes.keywords !== undefined) {
       edited.keywords = validateTrigger(
         { type: chatbot.triggerType, keywords: changes.keywords },
-        "generic",
         { ...rules, strictFields: true },
       ).keywords;
     }
@@ -1401,3 +1387,111 @@ function isStateFile(state: Partial<StateFile>): boolean {
     )
   );
 }
+
+// ---- the platform, as the sandbox list (platforms.ts) describes it --------------------------------
+
+import type { SandboxPlatform } from "./descriptor";
+
+/**
+ * The options the sandbox CLI sets (all but the token, which comes from the environment). One
+ * token is accepted; with a bound scope it is bound to the one sender.
+ */
+export type Whats91CliOptions = { tokenScope?: Whats91Token["scope"] } & Pick<
+  Whats91SandboxOptions,
+  | "port"
+  | "stateFile"
+  | "rateLimit"
+  | "latencyMs"
+  | "pageSizeMax"
+  | "createStatus"
+  | "welcomeKeywords"
+  | "chatbotsFeature"
+  | "globalTokenSenderFallback"
+  | "unknownFieldsIgnored"
+>;
+
+export const whats91Platform: SandboxPlatform<
+  "whats91",
+  Whats91Sandbox,
+  Record<never, never>,
+  Whats91CliOptions
+> = {
+  module: "whats91",
+  title: "Whats91",
+  provider: {
+    envPrefix: "WHATS91_",
+    credentials: [["apiToken", "WHATS91_API_TOKEN"]],
+    pacing: { reads: "WHATS91_READS_PER_SECOND", writes: "WHATS91_WRITES_PER_SECOND" },
+  },
+  async startLocal(common) {
+    const token = randomBytes(24).toString("hex");
+    const sandbox = await startWhats91Sandbox({ tokens: [{ token, scope: "global" }], ...common });
+    const env = {
+      WHATS91_API_URL: sandbox.url,
+      WHATS91_API_TOKEN: token,
+      WHATS91_SENDER_ID: WHATS91_DEFAULT_SENDER_ID,
+    };
+    return { sandbox, env };
+  },
+  cli: {
+    usage: `usage: cli.js whats91 [options]   (the accepted API token is read from WHATS91_API_TOKEN)
+  WHATS91_SENDER_ID, if set, is the sender's number (default ${WHATS91_DEFAULT_SENDER_ID}).
+  --port N                      port on 127.0.0.1 (default 0: any free port)
+  --state-file PATH             keep the chatbots in this JSON file across runs
+  --rate-limit N                requests per second allowed, all endpoints together (default 5)
+  --no-rate-limit               no rate limit
+  --latency-ms N                how long each API request waits before being handled (default 0)
+  --token-scope SCOPE           global (default), selected_number or specific_number (bound to the sender)
+  --page-size-max N             the largest list page size (limit) accepted (default 100)
+  --create-status 200|201       HTTP status of a successful create (default 200)
+  --welcome-keywords required|optional|ignored   whether a welcome trigger needs keywords (default required)
+  --no-chatbots-feature         the subscription lacks chatbots: every chatbot route answers 403
+  --global-token-sender-fallback  a global token that gives no senderId works on the sender
+  --unknown-fields-ignored      undocumented request fields are ignored instead of refused`,
+    secret: { variable: "WHATS91_API_TOKEN", noun: "token" },
+    rateLimit: (flags) => ({ requestsPerSecond: flags.integer(0) }),
+    flag(flags, options) {
+      switch (flags.flag) {
+        case "--token-scope":
+          options.tokenScope = flags.choice(["global", "selected_number", "specific_number"] as const);
+          return true;
+        case "--page-size-max":
+          options.pageSizeMax = flags.integer(1);
+          return true;
+        case "--create-status":
+          options.createStatus = flags.oneOf([200, 201] as const);
+          return true;
+        case "--welcome-keywords":
+          options.welcomeKeywords = flags.choice(["required", "optional", "ignored"] as const);
+          return true;
+        case "--no-chatbots-feature":
+          options.chatbotsFeature = false;
+          return true;
+        case "--global-token-sender-fallback":
+          options.globalTokenSenderFallback = true;
+          return true;
+        case "--unknown-fields-ignored":
+          options.unknownFieldsIgnored = true;
+          return true;
+        default:
+          return false;
+      }
+    },
+    start({ tokenScope = "global", ...options }, secret, { env }) {
+      // The sender's number is no secret; a malformed one makes the start fail with a message.
+      const senderId = env.WHATS91_SENDER_ID || WHATS91_DEFAULT_SENDER_ID;
+      const token: Whats91Token =
+        tokenScope === "global"
+          ? { token: secret, scope: "global" }
+          : { token: secret, scope: tokenScope, senderId };
+      return startWhats91Sandbox({ tokens: [token], senders: [whats91Sender(senderId)], ...options });
+    },
+  },
+  rates: {
+    lowest: {
+      plan: `none documented for configuration calls; the sandbox assumes ${DEFAULT_RATE_LIMIT.requestsPerSecond} requests/s`,
+      bucket: () => ["all requests", DEFAULT_RATE_LIMIT.requestsPerSecond],
+    },
+    largest: { plan: "none documented: no sandbox limit", rateLimit: false, bucket: () => undefined },
+  },
+};

@@ -4,13 +4,14 @@
 //   node scripts/local-stack.js up|preview|refresh|destroy [pulumi arguments...]
 //   node scripts/local-stack.js <other pulumi command...>     e.g. stack output --show-secrets
 //
-// Runs the root stack (Pulumi.yaml: the program in examples/quickstart) against the four local
-// sandboxes, with no vendor account and no Pulumi Cloud login. Everything local lives in
-// .pulumi-local/ (git-ignored): the file backend, the stack config, the sandboxes' bots, and a
-// generated passphrase that encrypts the stack's secrets, so a second run finds what the first
-// made and `destroy` removes it. The sandboxes get fresh credentials each run; the provider reads
-// them from the environment, so none is stored in the stack. A platform whose credential is in
-// the stack config or the environment goes to the vendor's real API instead (see CREDENTIALS).
+// Runs the root stack (Pulumi.yaml: the program in examples/quickstart) against the local sandbox
+// of every platform (sandbox/platforms.ts), with no vendor account and no Pulumi Cloud login.
+// Everything local lives in .pulumi-local/ (git-ignored): the file backend, the stack config, the
+// sandboxes' bots, and a generated passphrase that encrypts the stack's secrets, so a second run
+// finds what the first made and `destroy` removes it. The sandboxes get fresh credentials each run;
+// the provider reads them from the environment, so none is stored in the stack. A platform whose
+// credential is in the stack config or the environment goes to the vendor's real API instead (see
+// configuredCredential).
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
 const { randomBytes } = require("node:crypto");
@@ -34,30 +35,20 @@ function stackNamed(args) {
   return inline !== undefined ? inline.slice("--stack=".length) : DEFAULT_STACK;
 }
 
-/**
- * The settings that hold each platform's credential. Once the stack config or the environment has
- * one, that platform goes to the real vendor API; the others stay on their sandboxes.
- */
-const CREDENTIALS = {
-  sendbird: [["apiToken", "SENDBIRD_API_TOKEN"]],
-  deadsimplechat: [["apiKey", "DEADSIMPLECHAT_API_KEY"]],
-  lineworks: [
-    ["clientSecret", "LINEWORKS_CLIENT_SECRET"],
-    ["accessToken", "LINEWORKS_ACCESS_TOKEN"],
-  ],
-  whats91: [["apiToken", "WHATS91_API_TOKEN"]],
-};
-
 /** The stack's config keys (secret values stay encrypted: no --show-secrets). */
 function stackConfigKeys(env) {
   const listed = spawnSync("pulumi", ["config", "--json"], { cwd: root, env, encoding: "utf8" });
   return listed.status === 0 ? JSON.parse(listed.stdout) : {};
 }
 
-/** The name of the first of `credentials` set in the stack config or the environment, if any. */
-function configuredCredential(platform, credentials, config) {
-  for (const [key, variable] of credentials) {
-    if (Object.hasOwn(config, `${platform}:${key}`)) return `${platform}:${key}`;
+/**
+ * The name of the first setting that holds the platform's credential (its descriptor's
+ * `provider.credentials`) set in the stack config or the environment, if any: such a platform goes
+ * to the real vendor API; the others stay on their sandboxes.
+ */
+function configuredCredential(platform, config) {
+  for (const [key, variable] of platform.provider.credentials) {
+    if (Object.hasOwn(config, `${platform.module}:${key}`)) return `${platform.module}:${key}`;
     if (process.env[variable]) return variable;
   }
   return undefined;
@@ -115,17 +106,19 @@ async function main() {
   if (!deploying) return runAsync("pulumi", [command, ...pulumiArgs], pulumiEnv);
 
   const { startLocalSandboxes } = require(path.join(root, "dist", "sandbox"));
+  const platforms = require(path.join(root, "dist", "sandbox", "platforms")).default;
   const sandboxes = await startLocalSandboxes({ stateDir: path.join(localDir, "sandboxes") });
   const env = { ...pulumiEnv };
   const config = stackConfigKeys(pulumiEnv);
-  for (const [platform, credentials] of Object.entries(CREDENTIALS)) {
-    const real = configuredCredential(platform, credentials, config);
+  for (const platform of platforms) {
+    const name = platform.module;
+    const real = configuredCredential(platform, config);
     if (real !== undefined) {
-      process.stderr.write(`${platform}: the real API (${real} is set)\n`);
+      process.stderr.write(`${name}: the real API (${real} is set)\n`);
     } else {
-      process.stderr.write(`${platform}: local sandbox at ${sandboxes[platform].url}\n`);
-      for (const [name, value] of Object.entries(sandboxes.env)) {
-        if (name.startsWith(`${platform.toUpperCase()}_`)) env[name] = value;
+      process.stderr.write(`${name}: local sandbox at ${sandboxes[name].url}\n`);
+      for (const [variable, value] of Object.entries(sandboxes.env)) {
+        if (variable.startsWith(platform.provider.envPrefix)) env[variable] = value;
       }
     }
   }

@@ -14,7 +14,8 @@
 //   plan (pacing raised to match), against the floor: baseline up + 100 x 100 ms / 10;
 // - up under the vendor's smallest documented limit with the provider's default pacing, against
 //   the floor that limit sets: 0 failures, and the 429s received.
-// Then scripts/bench/soak.js (fault soak, LINE WORKS domains) runs, and its rows join the report.
+// Then scripts/bench/soak.js (the fault soak and the platforms' own soak scenarios) runs, and its
+// rows join the report.
 //
 // The machine may be shared (timings then drift with its load), so: what changes nothing (preview,
 // refresh) and the up at the largest plan run --repeats times and the fastest counts; the baseline
@@ -26,15 +27,17 @@
 // Usage (through scripts/with-toolchain.sh, as `npm run bench -- [flags]`):
 //   --small            N = 5 everywhere and sizes 5 and 10 (CI: a few minutes on 2 cores)
 //   --full             the smallest-limit up with N = 100 for every type (LINE WORKS: ~2 x 100 min)
-//   --types a,b        only these types (sendbird.Bot, deadsimplechat.Bot, lineworks.Bot,
-//                      lineworks.BotDomain, whats91.Chatbot); the baseline always runs
+//   --types a,b        only these types (the `name`s in scripts/bench/projects/*/bench.js); the
+//                      baseline always runs
 //   --sizes 10,50      the scaling sizes
 //   --repeats k        preview and refresh run k times, the fastest counts (default 3; --small 1)
-//   --lowest-n t=n,..  N of the smallest-limit up for these types (default 10 for the LINE WORKS
-//                      types, 100 for the others)
+//   --lowest-n t=n,..  N of the smallest-limit up for these types (default: the type's lowestN,
+//                      else 100)
 //   --no-soak          skip scripts/bench/soak.js
 //   --publish          also copy bench.svg and bench.md to docs/performance/
 //   --report-only      measure nothing: render bench.md and bench.svg again from bench.json
+// The types are the bench projects' bench.js files, with their platforms' rate plans from the
+// sandbox list (scripts/bench/lib/types.js).
 // Writes bench-results/bench.json (raw numbers, machine), bench.md and bench.svg. Exits 0 when the
 // figures were measured, goals met or not; 1 when the harness broke (a pulumi command failed
 // where it must not).
@@ -44,7 +47,8 @@ const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const { benchStack, changedSteps, pulumiWorkspace } = require("./lib/pulumi");
-const { TYPES, FIRST_DOMAIN_ID, operationOf } = require("./lib/types");
+const { benchTypes, typeNames, operationOf } = require("./lib/types");
+const { sandboxPlatforms } = require("./lib/platforms");
 const { buildRows, printTables, renderMarkdown } = require("./lib/report");
 const { renderChart } = require("./lib/chart");
 const { machineInfo } = require("./lib/machine");
@@ -86,7 +90,7 @@ function parseArgs(argv) {
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  const known = TYPES.map((t) => t.name);
+  const known = typeNames();
   for (const name of [...(opts.types ?? []), ...Object.keys(opts.lowestN)]) {
     if (!known.includes(name)) throw new Error(`unknown type ${name}; known: ${known.join(", ")}`);
   }
@@ -96,19 +100,19 @@ function parseArgs(argv) {
   return opts;
 }
 
-/** What this run measures: the sizes, N of each figure, the types. */
-function planOf(opts) {
+/** What this run measures: the sizes, N of each figure, the types (of `types`, benchTypes()). */
+function planOf(opts, types) {
   const mainN = opts.small ? 5 : 100;
   const sizes = [...new Set([...(opts.sizes ?? (opts.small ? [5, 10] : [10, 50, 100, 200])), mainN])].sort(
     (a, b) => a - b,
   );
-  const types = TYPES.filter((t) => !opts.types || opts.types.includes(t.name));
+  const measured = types.filter((t) => !opts.types || opts.types.includes(t.name));
   const lowestN = {};
-  for (const t of types) {
+  for (const t of measured) {
     lowestN[t.name] = opts.lowestN[t.name] ?? (opts.small ? 5 : opts.full ? 100 : (t.lowestN ?? 100));
   }
   const repeats = opts.repeats ?? (opts.small ? 1 : 3);
-  return { mainN, sizes, types, lowestN, repeats, latencyMs: LATENCY_MS, parallel: PARALLEL };
+  return { mainN, sizes, types: measured, lowestN, repeats, latencyMs: LATENCY_MS, parallel: PARALLEL };
 }
 
 // ---- measuring ------------------------------------------------------------------------------
@@ -295,15 +299,14 @@ async function warmUp(ws) {
 
 // ---- one resource type ----------------------------------------------------------------------
 
-function domainIdsFor(plan) {
-  const most = Math.max(...plan.sizes, plan.mainN, ...Object.values(plan.lowestN));
-  return Array.from({ length: most }, (_, i) => FIRST_DOMAIN_ID + i);
-}
-
-/** Fresh sandboxes for one phase (so no phase sees another's bots), stopped by `use`'s end. */
-async function withSandboxes(plan, options, use) {
+/**
+ * Fresh sandboxes for one phase of `spec` (so no phase sees another's bots), with the options its
+ * stacks need, stopped by `use`'s end.
+ */
+async function withSandboxes(plan, spec, options, use) {
   const { startLocalSandboxes } = require(path.join(ROOT, "dist", "sandbox"));
-  const local = await startLocalSandboxes({ lineWorksDomains: domainIdsFor(plan), ...options });
+  const most = Math.max(...plan.sizes, plan.mainN, ...Object.values(plan.lowestN));
+  const local = await startLocalSandboxes({ ...spec.localOptions?.(most), ...options });
   try {
     return await use(local);
   } finally {
@@ -313,7 +316,7 @@ async function withSandboxes(plan, options, use) {
 
 /** Scaling at size n: up, preview, refresh, destroy with no latency, no limit, pacing out of the way. */
 async function scalingRun(ws, plan, spec, n) {
-  return withSandboxes(plan, { rateLimits: false }, async (local) => {
+  return withSandboxes(plan, spec, { rateLimits: false }, async (local) => {
     const sandbox = local[spec.sandbox];
     const projectDir = path.join(PROJECTS, spec.project);
     const stack = benchStack(ws, projectDir, `scale-${n}-${suffix()}`, { ...local.env, ...spec.unpaced });
@@ -359,7 +362,7 @@ async function largestPlanRun(ws, plan, spec, n) {
   const runs = [];
   for (let i = 0; i < plan.repeats; i++) {
     runs.push(
-      await withSandboxes(plan, { latencyMs: plan.latencyMs }, async (local) => {
+      await withSandboxes(plan, spec, { latencyMs: plan.latencyMs }, async (local) => {
         const sandbox = local[spec.sandbox];
         sandbox.setRateLimit(spec.largest.rateLimit);
         const projectDir = path.join(PROJECTS, spec.project);
@@ -411,7 +414,7 @@ function limitFloor(requests, bucket) {
  * its rate; the slowest limit is the floor.
  */
 async function lowestLimitRun(ws, plan, spec, n) {
-  return withSandboxes(plan, {}, async (local) => {
+  return withSandboxes(plan, spec, {}, async (local) => {
     const sandbox = local[spec.sandbox];
     const projectDir = path.join(PROJECTS, spec.project);
     const stack = benchStack(ws, projectDir, `lowest-${suffix()}`, { ...local.env });
@@ -526,7 +529,7 @@ async function writeReport(results, plan, publish) {
 /** --report-only: the report of the last run, from bench-results/bench.json. */
 async function reportAgain(publish) {
   const results = JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, "bench.json"), "utf8"));
-  const plan = { ...results.plan, types: TYPES.filter((t) => results.plan.types.includes(t.name)) };
+  const plan = { ...results.plan, types: benchTypes().filter((t) => results.plan.types.includes(t.name)) };
   await writeReport(results, plan, publish);
   return 0;
 }
@@ -534,13 +537,14 @@ async function reportAgain(publish) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.reportOnly) return reportAgain(opts.publish);
-  const plan = planOf(opts);
-  // Only the sandboxes' settings reach the provider: none of the user's own vendor settings.
-  for (const key of Object.keys(process.env)) {
-    if (/^(SENDBIRD|DEADSIMPLECHAT|LINEWORKS|WHATS91)_/.test(key)) delete process.env[key];
-  }
   log("building the package and installing it into node_modules/pulumi-chatbots");
   mustRun("bash", ["scripts/install-self.sh"]);
+  const platforms = sandboxPlatforms();
+  // Only the sandboxes' settings reach the provider: none of the user's own vendor settings.
+  for (const key of Object.keys(process.env)) {
+    if (platforms.some((platform) => key.startsWith(platform.provider.envPrefix))) delete process.env[key];
+  }
+  const plan = planOf(opts, benchTypes(platforms));
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
 
   const machine = machineInfo();

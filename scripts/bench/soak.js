@@ -13,12 +13,23 @@
 //    or not) followed by a short outage that fails every lookup the provider makes to find out
 //    (scripted per request, one stack with every type). Measured: up runs to converge (no faults
 //    after the first), duplicates and orphans, and whether destroy still works.
-// 2. LINE WORKS domains: one bot registered in 20 domains (5 with --small) at --parallel 16, while
-//    the sandbox holds each mutation of the bot for `mutationMs` and counts mutations that overlap
-//    (LINE WORKS forbids parallel changes of one bot). Measured: overlaps, and the time against the
-//    serial floor (every registration after the other, each held mutationMs, plus the bot create).
+// 2. The platforms' own scenarios (e.g. LINE WORKS: one bot registered in many domains at once).
 //
 // The full soak runs 3 rounds (fresh sandboxes and stack, seeds seed, seed + 10, ...), --small one.
+//
+// What a platform brings (scripts/bench/projects/<platform>-<what>/soak.js, for every platform of
+// the sandbox list, sandbox/platforms.ts):
+// - `unit`, exactly one per platform: what the fault soak makes of it, in units:
+//   counts {full, small, outage} (units in the full and small soak, and in the outage scenario),
+//   resources (a unit's), stateTypes (their types in `pulumi stack export`),
+//   declare(chatbots, index, {prefix, domainIds}) (one unit, in the soak program, soak-project/),
+//   compare(exported, sandbox, helpers) (the sandbox's contents against the state, reported through
+//   helpers.check, duplicatedNames and orphans), creates [{type, create, lookup}] (the paths of
+//   each create and of the lookup after a create whose answer was lost), and what destroy must
+//   leave: cannotDelete(exported, helpers) (the state ids the vendor cannot delete; default none),
+//   leftBehind(sandbox, cannotDelete) ({left, unexpected}) and leftNote (what `left` counts);
+// - `scenario`, optionally: {name, program(chatbots, {prefix, domainIds}), run(context)}, a
+//   benchmark of its own on a stack of the soak program, whose rows join the report.
 //
 // Usage (repository root, toolchain on PATH, dist/ built by scripts/install-self.sh):
 //   node scripts/bench/soak.js [--small] [--seed N] [--rounds N] [--rate FRACTION]
@@ -30,17 +41,12 @@ const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const { isolatedPulumi } = require("./lib/pulumi");
+const { platformProjects, sandboxPlatforms } = require("./lib/platforms");
 
 const root = path.join(__dirname, "..", "..");
 const projectDir = path.join(__dirname, "soak-project");
 const resultsFile = path.join(root, "bench-results", "soak.json");
 
-const SIZES = {
-  // 9 + 8x2 + 8x2 + 9 = 50 resources.
-  full: { sendbird: 9, deadsimplechat: 8, lineworks: 8, whats91: 9, domains: 20 },
-  // 2 + 2x2 + 1x2 + 2 = 10 resources.
-  small: { sendbird: 2, deadsimplechat: 2, lineworks: 1, whats91: 2, domains: 5 },
-};
 const FAULT_RATE = 0.1;
 const DEFAULT_SEED = 20240610;
 /** Rounds of the full soak (each on fresh sandboxes and a fresh stack, with its own seed). */
@@ -48,21 +54,29 @@ const FULL_ROUNDS = 3;
 /** `pulumi up` runs allowed before the soak gives up (the goal is 2). */
 const MAX_UP_RUNS = 4;
 const MAX_DESTROY_RUNS = 3;
-/** The LINE WORKS domain benchmark: how long the sandbox holds each mutation, and its latency. */
-const MUTATION_MS = 200;
-const LATENCY_MS = 20;
-const DOMAIN_PARALLEL = 16;
-const FLOOR_RATIO_GOAL = 1.2;
-
-const TYPES = {
-  sendbird: "pulumi-nodejs:dynamic/sendbird:Bot",
-  deadsimplechat: "pulumi-nodejs:dynamic/deadsimplechat:Bot",
-  deadsimplechatRoom: "pulumi-nodejs:dynamic/deadsimplechat:BotChatRoom",
-  lineworks: "pulumi-nodejs:dynamic/lineworks:Bot",
-  lineworksDomain: "pulumi-nodejs:dynamic/lineworks:BotDomain",
-  whats91: "pulumi-nodejs:dynamic/whats91:Chatbot",
-};
-const VENDORS = ["sendbird", "deadsimplechat", "lineworks", "whats91"];
+/**
+ * Each platform of the sandbox list with its soak unit and scenarios (see the top). A platform
+ * without a unit would leave the soak silently: an error.
+ */
+function soakPlatforms() {
+  const platforms = platformProjects(sandboxPlatforms(), "soak.js").map(({ platform, projects }) => {
+    const units = projects.filter(({ spec }) => spec.unit !== undefined);
+    if (units.length !== 1) {
+      throw new Error(
+        `${platform.module}: ${units.length} soak units; exactly one of scripts/bench/projects/` +
+          `${platform.module}-*/soak.js exports \`unit\``,
+      );
+    }
+    const scenarios = projects.filter(({ spec }) => spec.scenario !== undefined);
+    return {
+      vendor: platform.module,
+      project: units[0].dir,
+      unit: units[0].spec.unit,
+      scenarios: scenarios.map(({ dir, spec }) => ({ project: dir, ...spec.scenario })),
+    };
+  });
+  return platforms;
+}
 
 function parseArgs(argv) {
   const small = argv.includes("--small");
@@ -76,7 +90,7 @@ function parseArgs(argv) {
   if (!Number.isSafeInteger(seed)) throw new Error("--seed takes an integer");
   if (!(rate >= 0 && rate <= 1)) throw new Error("--rate takes a fraction between 0 and 1");
   if (!(Number.isSafeInteger(rounds) && rounds >= 1)) throw new Error("--rounds takes an integer >= 1");
-  return { small, seed, rate, rounds, size: small ? SIZES.small : SIZES.full };
+  return { small, seed, rate, rounds, size: small ? "small" : "full" };
 }
 
 // ---- the Pulumi CLI -----------------------------------------------------------------------------
@@ -209,8 +223,12 @@ function endpointOf(requestPath) {
   return requestPath.replace(/\/(\d+|[0-9a-f]{24}|bot_[0-9a-f]+|soak_[^/]+|room-[^/]+)(?=\/|$)/g, "/{id}");
 }
 
-/** Installs the random faults on one sandbox; every fault is appended to `log`. */
-function injectRandomFaults(vendor, sandbox, seed, rate, log, switches) {
+/** Whether a request is a create of the unit's (a POST that makes a record): faults on those count apart. */
+const isCreate = (unit, method, requestPath) =>
+  method === "POST" && unit.creates.some((spec) => spec.create.test(requestPath));
+
+/** Installs the random faults on one sandbox (the vendor's, of `unit`); every fault is appended to `log`. */
+function injectRandomFaults(vendor, unit, sandbox, seed, rate, log, switches) {
   const random = seededRandom(seed);
   const pick = (values) => values[Math.floor(random() * values.length)];
   onEveryRequest(sandbox, (method, requestPath, index) => {
@@ -224,6 +242,7 @@ function injectRandomFaults(vendor, sandbox, seed, rate, log, switches) {
       index,
       method,
       endpoint: endpointOf(requestPath),
+      create: isCreate(unit, method, requestPath),
       label,
       fault,
       phase: switches.phase,
@@ -252,7 +271,7 @@ function differing(triples) {
  * missing one), no two sandbox records share a declared name (duplicates) and no sandbox record is
  * absent from the state (orphans; a duplicate's extra copy is one too).
  */
-function compareWithState(exported, local) {
+function compareWithState(exported, local, platforms) {
   const report = { checked: 0, missing: [], mismatches: [], duplicates: [], orphans: [] };
   const check = (what, id, count, fields) => {
     report.checked += 1;
@@ -269,156 +288,9 @@ function compareWithState(exported, local) {
     for (const id of ids) if (!stateIds.has(id)) report.orphans.push(`${what} ${id}`);
   };
 
-  // Sendbird: the bot's userid is the id (unique at Sendbird).
-  const sendbirdBots = local.sendbird.bots();
-  const sendbirdState = stateResources(exported, TYPES.sendbird);
-  for (const r of sendbirdState) {
-    const found = sendbirdBots.filter((b) => b.bot.bot_userid === r.id);
-    const o = r.outputs;
-    const fields = found.length === 1 ? found[0] : undefined;
-    check(
-      "sendbird.Bot",
-      r.id,
-      found.length,
-      fields
-        ? differing([
-            ["botNickname", o.botNickname, fields.bot.bot_nickname],
-            ["botType", o.botType, fields.bot.bot_type],
-            ["botCallbackUrl", o.botCallbackUrl, fields.bot_callback_url],
-            ["isPrivacyMode", o.isPrivacyMode, fields.is_privacy_mode],
-          ])
-        : [],
-    );
+  for (const { vendor, unit } of platforms) {
+    unit.compare(exported, local[vendor], { stateResources, differing, check, duplicatedNames, orphans });
   }
-  orphans(
-    "sendbird bot",
-    sendbirdBots.map((b) => b.bot.bot_userid),
-    new Set(sendbirdState.map((r) => r.id)),
-  );
-
-  // DeadSimpleChat: ids are the vendor's; names are unique (case-insensitive) in an account.
-  const dscBots = local.deadsimplechat.bots();
-  const dscState = stateResources(exported, TYPES.deadsimplechat);
-  for (const r of dscState) {
-    const found = dscBots.filter((b) => b._id === r.id);
-    const o = r.outputs;
-    check(
-      "deadsimplechat.Bot",
-      r.id,
-      found.length,
-      found.length === 1
-        ? differing([
-            ["name", o.name, found[0].name],
-            ["description", o.description, found[0].description],
-            ["webhookUrl", o.webhookUrl, found[0].webhookURL],
-            ["trigger", o.trigger, found[0].trigger],
-            ["enabled", o.enabled, found[0].enabled],
-          ])
-        : [],
-    );
-  }
-  duplicatedNames(
-    "DeadSimpleChat bot",
-    dscBots.map((b) => b.name.toLowerCase()),
-  );
-  orphans(
-    "DeadSimpleChat bot",
-    dscBots.map((b) => b._id),
-    new Set(dscState.map((r) => r.id)),
-  );
-  const roomState = stateResources(exported, TYPES.deadsimplechatRoom);
-  for (const r of roomState) {
-    const rooms = local.deadsimplechat.rooms(String(r.outputs.botId)) ?? [];
-    check("deadsimplechat.BotChatRoom", r.id, rooms.filter((room) => room === r.outputs.roomId).length, []);
-  }
-  const roomIds = dscBots.flatMap((b) =>
-    (local.deadsimplechat.rooms(b._id) ?? []).map((room) => `${b._id}/${room}`),
-  );
-  orphans("DeadSimpleChat room assignment", roomIds, new Set(roomState.map((r) => r.id)));
-
-  // LINE WORKS: ids are the vendor's; names are not unique there, but each of ours is.
-  const lwBots = local.lineworks.bots();
-  const lwState = stateResources(exported, TYPES.lineworks);
-  for (const r of lwState) {
-    const found = lwBots.filter((b) => String(b.botId) === r.id);
-    const o = r.outputs;
-    check(
-      "lineworks.Bot",
-      r.id,
-      found.length,
-      found.length === 1
-        ? differing([
-            ["botName", o.botName, found[0].botName],
-            ["description", o.description, found[0].description],
-            ["photoUrl", o.photoUrl, found[0].photoUrl],
-            ["allowDomains", [...(o.allowDomains ?? [])].sort(), [...found[0].allowDomains].sort()],
-          ])
-        : [],
-    );
-  }
-  duplicatedNames(
-    "LINE WORKS bot",
-    lwBots.map((b) => b.botName),
-  );
-  orphans(
-    "LINE WORKS bot",
-    lwBots.map((b) => String(b.botId)),
-    new Set(lwState.map((r) => r.id)),
-  );
-  const domainState = stateResources(exported, TYPES.lineworksDomain);
-  for (const r of domainState) {
-    const registrations = local.lineworks.domains(String(r.outputs.botId));
-    const found = registrations.filter((d) => d.domainId === Number(r.outputs.domainId));
-    check(
-      "lineworks.BotDomain",
-      r.id,
-      found.length,
-      found.length === 1
-        ? differing([
-            ["visible", r.outputs.visible ?? false, found[0].visible],
-            [
-              "allowToSelectedMember",
-              r.outputs.allowToSelectedMember ?? false,
-              found[0].allowToSelectedMember,
-            ],
-          ])
-        : [],
-    );
-  }
-  const registrationIds = lwBots.flatMap((b) =>
-    local.lineworks.domains(b.botId).map((d) => `${b.botId}/${d.domainId}`),
-  );
-  orphans("LINE WORKS domain registration", registrationIds, new Set(domainState.map((r) => r.id)));
-
-  // Whats91: uids are the vendor's; names are not unique there, but each of ours is.
-  const chatbots = local.whats91.chatbots();
-  const whats91State = stateResources(exported, TYPES.whats91);
-  for (const r of whats91State) {
-    const found = chatbots.filter((c) => c.chatbotUid === r.id);
-    const o = r.outputs;
-    check(
-      "whats91.Chatbot",
-      r.id,
-      found.length,
-      found.length === 1
-        ? differing([
-            ["name", o.name, found[0].name],
-            ["trigger.keywords", o.trigger?.keywords, found[0].keywords],
-            ["status", o.status ?? "ACTIVE", found[0].status],
-            ["response.type", o.response?.type, found[0].response.type],
-          ])
-        : [],
-    );
-  }
-  duplicatedNames(
-    "Whats91 chatbot",
-    chatbots.map((c) => c.name),
-  );
-  orphans(
-    "Whats91 chatbot",
-    chatbots.map((c) => c.chatbotUid),
-    new Set(whats91State.map((r) => r.id)),
-  );
   return report;
 }
 
@@ -443,15 +315,15 @@ function scrubber(env) {
  * One round of the soak on fresh sandboxes and a fresh stack: up until it succeeds, refresh,
  * the comparison with the state, destroy. Returns what was measured (no verdicts).
  */
-async function soakRound({ size, seed, rate, startLocalSandboxes }) {
+async function soakRound({ platforms, size, seed, rate, startLocalSandboxes }) {
   const local = await startLocalSandboxes();
   const scrub = scrubber(local.env);
   const prefix = randomBytes(3).toString("hex");
   const ws = pulumiWorkspace("soak");
   const faultLog = [];
   const switches = { on: false, phase: "setup" };
-  VENDORS.forEach((vendor, i) =>
-    injectRandomFaults(vendor, local[vendor], seed + i, rate, faultLog, switches),
+  platforms.forEach(({ vendor, unit }, i) =>
+    injectRandomFaults(vendor, unit, local[vendor], seed + i, rate, faultLog, switches),
   );
   const round = { seed, prefix, runs: [] };
   /** Runs a command of the soak with the faults on; keeps its outcome (errors scrubbed) in runs. */
@@ -483,7 +355,7 @@ async function soakRound({ size, seed, rate, startLocalSandboxes }) {
     await ws.must(["config", "set", "mode", "soak"]);
     await ws.must(["config", "set", "prefix", prefix]);
     await ws.must(["config", "set", "domainIds", "10000001,10000002,10000003"]);
-    await ws.must(["config", "set", "counts", JSON.stringify(size)]);
+    await ws.must(["config", "set", "units", JSON.stringify(unitsOf(platforms, size))]);
 
     // `pulumi up` until it succeeds: a failed run records what it made, the next one finishes.
     round.upRuns = 0;
@@ -498,19 +370,21 @@ async function soakRound({ size, seed, rate, startLocalSandboxes }) {
     // Compared before the refresh, which would drop from the state what the sandbox lacks.
     const afterUp = await exportState();
     round.stateResources = managed(afterUp).length;
-    round.comparison = compareWithState(afterUp, local);
+    round.comparison = compareWithState(afterUp, local, platforms);
     // Refresh only reads, so the faults on its requests change nothing at the vendors.
     const refresh = await soakRun("refresh", ["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
     round.refreshHeld = refresh.code === 0;
 
-    // What destroy must leave: DeadSimpleChat bots (disabled) and Whats91 chatbots, of the state
-    // destroy starts from (the refreshed one).
+    // What destroy must leave: what a vendor cannot delete, of the state destroy starts from (the
+    // refreshed one).
     const beforeDestroy = await exportState();
-    const cannotDelete = {
-      deadsimplechat: stateResources(beforeDestroy, TYPES.deadsimplechat).map((r) => r.id),
-      whats91: stateResources(beforeDestroy, TYPES.whats91).map((r) => r.id),
-    };
-    round.expectedLeft = cannotDelete.deadsimplechat.length + cannotDelete.whats91.length;
+    const cannotDelete = Object.fromEntries(
+      platforms.map(({ vendor, unit }) => [
+        vendor,
+        unit.cannotDelete?.(beforeDestroy, { stateResources }) ?? [],
+      ]),
+    );
+    round.expectedLeft = Object.values(cannotDelete).reduce((total, ids) => total + ids.length, 0);
     round.destroyRuns = 0;
     round.destroyed = false;
     const destroyWarnings = [];
@@ -521,14 +395,18 @@ async function soakRound({ size, seed, rate, startLocalSandboxes }) {
       round.destroyed = run.code === 0;
     }
     round.stateLeft = managed(await exportState()).map((r) => r.urn);
-    round.left = leftBehind(local, cannotDelete);
+    round.left = leftBehind(local, platforms, cannotDelete);
     round.destroyWarnings = destroyWarnings.map((w) => scrub(w).slice(0, 400));
     round.faults = faultSummary(faultLog);
-    round.requests = Object.fromEntries(VENDORS.map((v) => [v, local[v].requests.length]));
-    round.rateLimited = Object.fromEntries(VENDORS.map((v) => [v, local[v].rateLimited()]));
+    round.requests = Object.fromEntries(
+      platforms.map(({ vendor }) => [vendor, local[vendor].requests.length]),
+    );
+    round.rateLimited = Object.fromEntries(
+      platforms.map(({ vendor }) => [vendor, local[vendor].rateLimited()]),
+    );
     const c = round.comparison;
     if (c.duplicates.length + c.orphans.length + c.missing.length > 0 || !round.converged) {
-      round.suspects = suspects(faultLog, local, scrub);
+      round.suspects = suspects(faultLog, local, platforms, scrub);
     }
     return round;
   } finally {
@@ -539,14 +417,15 @@ async function soakRound({ size, seed, rate, startLocalSandboxes }) {
 }
 
 /** The fault soak: `rounds` rounds (seeds seed, seed + 10, ...), summed up in rows. */
-async function faultSoak({ size, seed, rate, rounds, startLocalSandboxes }) {
+async function faultSoak({ platforms, size, seed, rate, rounds, startLocalSandboxes }) {
   const results = [];
   for (let i = 0; i < rounds; i++) {
-    results.push(await soakRound({ size, seed: seed + 10 * i, rate, startLocalSandboxes }));
+    results.push(await soakRound({ platforms, size, seed: seed + 10 * i, rate, startLocalSandboxes }));
   }
   const sum = (of) => results.reduce((total, r) => total + of(r), 0);
   const list = (of) => results.flatMap(of);
-  const resources = size.sendbird + 2 * size.deadsimplechat + 2 * size.lineworks + size.whats91;
+  const resources = platforms.reduce((total, { unit }) => total + unit.counts[size] * unit.resources, 0);
+  const types = new Set(platforms.flatMap(({ unit }) => unit.stateTypes)).size;
   const converged = results.every((r) => r.converged);
   const worstUpRuns = Math.max(...results.map((r) => r.upRuns));
   const refreshHeld = results.filter((r) => r.refreshHeld).length;
@@ -576,7 +455,7 @@ async function faultSoak({ size, seed, rate, rounds, startLocalSandboxes }) {
   });
   const rows = [
     row(
-      "resources (all six types)",
+      `resources (all ${types} types)`,
       resources,
       "-",
       null,
@@ -624,8 +503,11 @@ async function faultSoak({ size, seed, rate, rounds, startLocalSandboxes }) {
       `${left} (${expectedLeft} expected)`,
       "= expected, nothing else",
       left === expectedLeft && unexpected.length === 0 && results.every((r) => r.destroyed),
-      `${sum((r) => r.left.deadsimplechatDisabled)} DeadSimpleChat bots disabled, ${sum((r) => r.left.whats91)} ` +
-        `Whats91 chatbots; unexpected: ${unexpected.length === 0 ? "none" : unexpected.slice(0, 3).join(", ")}; ` +
+      platforms
+        .filter(({ unit }) => unit.leftNote !== undefined)
+        .map(({ vendor, unit }) => `${sum((r) => r.left.byVendor[vendor])} ${unit.leftNote}, `)
+        .join("") +
+        `unexpected: ${unexpected.length === 0 ? "none" : unexpected.slice(0, 3).join(", ")}; ` +
         `destroy runs per round: ${perRound((r) => (r.destroyed ? r.destroyRuns : `failed ${r.destroyRuns}x`))}`,
     ),
     row(
@@ -640,7 +522,7 @@ async function faultSoak({ size, seed, rate, rounds, startLocalSandboxes }) {
       requests,
       "-",
       null,
-      VENDORS.map((v) => `${v} ${sum((r) => r.requests[v])}`).join(", "),
+      platforms.map(({ vendor }) => `${vendor} ${sum((r) => r.requests[vendor])}`).join(", "),
     ),
     row(
       "faults injected",
@@ -670,34 +552,27 @@ function firstProblem(run) {
   return error.replace(/\s+/g, " ").slice(0, 300);
 }
 
-/** What the sandboxes still hold after destroy, split into what must stay and what must not. */
-function leftBehind(local, cannotDelete) {
-  const unexpected = [];
-  for (const b of local.sendbird.bots()) unexpected.push(`sendbird bot ${b.bot.bot_userid}`);
-  for (const b of local.lineworks.bots()) unexpected.push(`LINE WORKS bot ${b.botId}`);
-  let deadsimplechatDisabled = 0;
-  for (const b of local.deadsimplechat.bots()) {
-    const rooms = local.deadsimplechat.rooms(b._id) ?? [];
-    if (rooms.length > 0) unexpected.push(`DeadSimpleChat bot ${b._id} still in ${rooms.length} rooms`);
-    if (!cannotDelete.deadsimplechat.includes(b._id))
-      unexpected.push(`DeadSimpleChat bot ${b._id} (not in the state)`);
-    else if (b.enabled) unexpected.push(`DeadSimpleChat bot ${b._id} still enabled`);
-    else deadsimplechatDisabled += 1;
-  }
-  let whats91 = 0;
-  for (const c of local.whats91.chatbots()) {
-    if (cannotDelete.whats91.includes(c.chatbotUid)) whats91 += 1;
-    else unexpected.push(`Whats91 chatbot ${c.chatbotUid} (not in the state)`);
-  }
-  return { expected: deadsimplechatDisabled + whats91, deadsimplechatDisabled, whats91, unexpected };
+/**
+ * The units of each platform's soak unit (its project's folder, the soak program's config
+ * `units`), for `size` ("full", "small" or "outage").
+ */
+function unitsOf(platforms, size) {
+  return Object.fromEntries(platforms.map(({ project, unit }) => [project, unit.counts[size]]));
 }
 
-/** Creates are the POSTs that make a record (not DeadSimpleChat's enable/disable, not a token). */
-function isCreate(vendor, method, endpoint) {
-  if (method !== "POST") return false;
-  if (vendor === "deadsimplechat") return !/enable|disable/.test(endpoint) && /\/bots?$/.test(endpoint);
-  if (vendor === "lineworks") return !endpoint.includes("oauth2");
-  return true;
+/**
+ * What the sandboxes still hold after destroy, split into what must stay (`cannotDelete`, by vendor)
+ * and what must not.
+ */
+function leftBehind(local, platforms, cannotDelete) {
+  const byVendor = {};
+  const unexpected = [];
+  for (const { vendor, unit } of platforms) {
+    const found = unit.leftBehind(local[vendor], cannotDelete[vendor]);
+    byVendor[vendor] = found.left;
+    unexpected.push(...found.unexpected);
+  }
+  return { expected: Object.values(byVendor).reduce((a, b) => a + b, 0), byVendor, unexpected };
 }
 
 function faultSummary(faultLog) {
@@ -706,7 +581,7 @@ function faultSummary(faultLog) {
   const byEndpoint = {};
   for (const f of faultLog) {
     byLabel[f.label] = (byLabel[f.label] ?? 0) + 1;
-    if (isCreate(f.vendor, f.method, f.endpoint)) onCreates[f.label] = (onCreates[f.label] ?? 0) + 1;
+    if (f.create) onCreates[f.label] = (onCreates[f.label] ?? 0) + 1;
     const key = `${f.vendor} ${f.method} ${f.endpoint}`;
     byEndpoint[key] ??= {};
     byEndpoint[key][f.label] = (byEndpoint[key][f.label] ?? 0) + 1;
@@ -718,8 +593,8 @@ function faultSummary(faultLog) {
  * For a minimal reproduction: every faulted mutation, with the status the client saw and the body
  * it sent (the request log holds both), in arrival order per sandbox.
  */
-function suspects(faultLog, local, scrub) {
-  const logs = Object.fromEntries(VENDORS.map((v) => [v, local[v].requests]));
+function suspects(faultLog, local, platforms, scrub) {
+  const logs = Object.fromEntries(platforms.map(({ vendor }) => [vendor, local[vendor].requests]));
   return faultLog
     .filter((f) => f.method !== "GET")
     .map(({ fault: _fault, ...f }) => {
@@ -731,32 +606,6 @@ function suspects(faultLog, local, scrub) {
 
 // ---- 1b. an outage right after a create whose answer was lost --------------------------------------
 
-/**
- * Each vendor's create requests and the requests the provider makes to find out whether a create
- * whose answer was lost was stored (its lookup), by resource type.
- */
-const CREATE_LOOKUPS = [
-  { type: "sendbird.Bot", vendor: "sendbird", create: /^\/v3\/bots$/, lookup: /^\/v3\/bots\/[^/]+$/ },
-  {
-    type: "deadsimplechat.Bot",
-    vendor: "deadsimplechat",
-    create: /^\/consumer\/api\/v2\/bot$/,
-    lookup: /^\/consumer\/api\/v2\/bots$/,
-  },
-  { type: "lineworks.Bot", vendor: "lineworks", create: /^\/v1\.0\/bots$/, lookup: /^\/v1\.0\/bots$/ },
-  {
-    type: "lineworks.BotDomain",
-    vendor: "lineworks",
-    create: /^\/v1\.0\/bots\/\d+\/domains\/\d+$/,
-    lookup: /^\/v1\.0\/bots\/\d+\/domains$/,
-  },
-  {
-    type: "whats91.Chatbot",
-    vendor: "whats91",
-    create: /^\/api\/v2\/chatbots(\/\w+)?$/,
-    lookup: /^\/api\/v2\/chatbots$/,
-  },
-];
 /** As many failed lookups as the provider's client tries (core/http.ts DEFAULT_RETRY.maxAttempts). */
 const OUTAGE_REQUESTS = 5;
 const OUTAGE_VARIANTS = [
@@ -769,13 +618,10 @@ const OUTAGE_VARIANTS = [
  * OUTAGE_REQUESTS lookups with 502 (a few seconds' outage): scripted per request, in order, until
  * the returned switch's `armed` is set false.
  */
-function scriptOutages(local, variant, log) {
+function scriptOutages(local, platforms, variant, log) {
   const script = { armed: true };
-  for (const vendor of VENDORS) {
-    const specs = CREATE_LOOKUPS.filter((spec) => spec.vendor === vendor).map((spec) => ({
-      ...spec,
-      outage: 0,
-    }));
+  for (const { vendor, unit } of platforms) {
+    const specs = unit.creates.map((spec) => ({ ...spec, outage: 0 }));
     onEveryRequest(local[vendor], (method, requestPath) => {
       if (!script.armed) return undefined;
       const created = specs.find((spec) => !spec.fired && spec.create.test(requestPath));
@@ -797,11 +643,11 @@ function scriptOutages(local, variant, log) {
 }
 
 /**
- * One stack with a resource of every type (two LINE WORKS bots: one's create fails, the other's
- * domain registration does). Up once during the outages, then up (no faults) until it succeeds,
- * the comparison with the state, and destroy.
+ * One stack with a resource of every type (each platform's `counts.outage` units, e.g. two where
+ * a unit's second create, a dependent's, must meet the outage too). Up once during the outages,
+ * then up (no faults) until it succeeds, the comparison with the state, and destroy.
  */
-async function outageScenario({ variant, startLocalSandboxes }) {
+async function outageScenario({ platforms, variant, startLocalSandboxes }) {
   const local = await startLocalSandboxes();
   const scrub = scrubber(local.env);
   const prefix = randomBytes(3).toString("hex");
@@ -831,9 +677,8 @@ async function outageScenario({ variant, startLocalSandboxes }) {
     await ws.must(["config", "set", "mode", "soak"]);
     await ws.must(["config", "set", "prefix", prefix]);
     await ws.must(["config", "set", "domainIds", "10000001,10000002,10000003"]);
-    const counts = { sendbird: 1, deadsimplechat: 1, lineworks: 2, whats91: 1 };
-    await ws.must(["config", "set", "counts", JSON.stringify(counts)]);
-    const script = scriptOutages(local, variant, scripted);
+    await ws.must(["config", "set", "units", JSON.stringify(unitsOf(platforms, "outage"))]);
+    const script = scriptOutages(local, platforms, variant, scripted);
     // --continue-on-error: one resource's failure must not keep the others from running, so every
     // type's create meets its outage and every type that does not converge shows.
     const up = ["up", "--yes", "--skip-preview", "--continue-on-error"];
@@ -852,7 +697,7 @@ async function outageScenario({ variant, startLocalSandboxes }) {
     }
     result.notConverging = result.converged ? [] : [...stillFailing];
     const exported = JSON.parse((await ws.must(["stack", "export"])).stdout);
-    result.comparison = compareWithState(exported, local);
+    result.comparison = compareWithState(exported, local, platforms);
     const destroy = await step("destroy", ["destroy", "--yes", "--skip-preview"]);
     result.destroyed = destroy.code === 0;
     result.destroyFailedTypes = destroy.failedTypes;
@@ -864,9 +709,11 @@ async function outageScenario({ variant, startLocalSandboxes }) {
 }
 
 /** Both outage variants, as rows. */
-async function outageAfterCreate({ startLocalSandboxes }) {
+async function outageAfterCreate({ platforms, startLocalSandboxes }) {
   const results = [];
-  for (const variant of OUTAGE_VARIANTS) results.push(await outageScenario({ variant, startLocalSandboxes }));
+  for (const variant of OUTAGE_VARIANTS) {
+    results.push(await outageScenario({ platforms, variant, startLocalSandboxes }));
+  }
   const shortType = (type) => type.replace("pulumi-nodejs:dynamic/", "").replace(":", ".");
   const rows = results.flatMap((r) => {
     const what = `outage after a lost create (${r.variant})`;
@@ -906,132 +753,17 @@ async function outageAfterCreate({ startLocalSandboxes }) {
   return { rows, raw: results };
 }
 
-// ---- 2. LINE WORKS: one bot, many domains, in parallel -------------------------------------------
+// ---- 2. the platforms' own scenarios ------------------------------------------------------------
 
-async function lineWorksDomains({ size, startLocalSandboxes }) {
-  const domainIds = Array.from({ length: size.domains }, (_, i) => 40_000_001 + i);
-  // No rate limits and a fixed, high pace: the figure is the per-bot serialisation, not the pacing
-  // (run.js measures that).
-  const local = await startLocalSandboxes({
-    rateLimits: false,
-    latencyMs: LATENCY_MS,
-    lineWorksDomains: domainIds,
-  });
-  local.lineworks.setMutationMs(MUTATION_MS);
-  const env = { ...local.env, LINEWORKS_READS_PER_SECOND: "1000", LINEWORKS_WRITES_PER_SECOND: "1000" };
-  const arrivals = [];
-  onEveryRequest(local.lineworks, (method, requestPath) => {
-    arrivals.push({ t: Date.now(), method, endpoint: endpointOf(requestPath) });
-    return undefined;
-  });
-  const ws = pulumiWorkspace("domains");
+/** Runs one platform's scenario on a stack of the soak program (mode "scenario"): its rows. */
+async function runScenario(scenario, { small, startLocalSandboxes }) {
+  const ws = pulumiWorkspace("scenario");
   try {
     await ws.must(["stack", "init"]);
-    await ws.must(["config", "set", "mode", "domains"]);
-    await ws.must(["config", "set", "prefix", randomBytes(3).toString("hex")]);
-    await ws.must(["config", "set", "domainIds", domainIds.join(",")]);
-
-    const up = await ws.run(["up", "--yes", "--skip-preview", "--parallel", String(DOMAIN_PARALLEL)], env);
-    process.stderr.write(`domains: up exited ${up.code} after ${up.seconds.toFixed(1)} s\n`);
-    const overlapsAfterUp = local.lineworks.overlappingMutations();
-    const bots = local.lineworks.bots();
-    const registered = bots.length === 1 ? local.lineworks.domains(bots[0].botId).length : 0;
-    // The span the sandbox saw: from the bot create's arrival to the end of the last registration
-    // (it arrived, then held the bot for max(latency, mutationMs)).
-    const botCreate = arrivals.find((a) => a.method === "POST" && a.endpoint === "/v1.0/bots");
-    const registrations = arrivals.filter(
-      (a) => a.method === "POST" && a.endpoint === "/v1.0/bots/{id}/domains/{id}",
-    );
-    const spanMs =
-      botCreate && registrations.length > 0
-        ? registrations[registrations.length - 1].t - botCreate.t + Math.max(LATENCY_MS, MUTATION_MS)
-        : undefined;
-    const floorMs = size.domains * MUTATION_MS + LATENCY_MS;
-    // Engine and program start-up: the same `pulumi up` with nothing to do.
-    const noop = await ws.run(["up", "--yes", "--skip-preview", "--expect-no-changes"], env);
-    const destroy = await ws.run(
-      ["destroy", "--yes", "--skip-preview", "--parallel", String(DOMAIN_PARALLEL)],
-      env,
-    );
-    process.stderr.write(`domains: destroy exited ${destroy.code} after ${destroy.seconds.toFixed(1)} s\n`);
-    const overlapsTotal = local.lineworks.overlappingMutations();
-    const ratio = spanMs === undefined ? undefined : spanMs / floorMs;
-    const row = (figure, value, goal, met, note) => ({
-      section: "lineworks domains",
-      figure,
-      value,
-      goal,
-      met,
-      ...(note && { note }),
-    });
-    const rows = [
-      row(
-        "domains registered",
-        `${registered}/${size.domains}`,
-        `${size.domains}`,
-        up.code === 0 && registered === size.domains,
-        `pulumi up --parallel ${DOMAIN_PARALLEL} exited ${up.code}`,
-      ),
-      row(
-        "overlapping mutations of the bot",
-        overlapsTotal,
-        "0",
-        overlapsTotal === 0,
-        `${overlapsAfterUp} during up, ${overlapsTotal - overlapsAfterUp} during destroy`,
-      ),
-      row(
-        "up time (wall)",
-        `${up.seconds.toFixed(1)} s`,
-        "-",
-        null,
-        `engine and program start-up (a no-op up): ${noop.seconds.toFixed(1)} s`,
-      ),
-      row(
-        "registration span (sandbox)",
-        spanMs === undefined ? "n/a" : `${(spanMs / 1000).toFixed(2)} s`,
-        "-",
-        null,
-        "bot create arrives -> last registration done",
-      ),
-      row(
-        "serial floor",
-        `${(floorMs / 1000).toFixed(2)} s`,
-        "-",
-        null,
-        `${size.domains} x ${MUTATION_MS} ms hold + ${LATENCY_MS} ms bot create`,
-      ),
-      row(
-        "span / floor",
-        ratio === undefined ? "n/a" : Number(ratio.toFixed(2)),
-        `<= ${FLOOR_RATIO_GOAL}`,
-        ratio !== undefined && ratio <= FLOOR_RATIO_GOAL,
-      ),
-      row(
-        "destroy",
-        destroy.code === 0 && local.lineworks.bots().length === 0 ? "clean" : "left bots",
-        "clean",
-        destroy.code === 0 && local.lineworks.bots().length === 0,
-        `${destroy.seconds.toFixed(1)} s`,
-      ),
-    ];
-    const raw = {
-      domains: size.domains,
-      mutationMs: MUTATION_MS,
-      latencyMs: LATENCY_MS,
-      parallel: DOMAIN_PARALLEL,
-      upSeconds: up.seconds,
-      noopUpSeconds: noop.seconds,
-      noopExpectNoChanges: noop.code === 0,
-      destroySeconds: destroy.seconds,
-      spanMs,
-      floorMs,
-      overlapsAfterUp,
-      overlapsTotal,
-      registrationGapsMs: registrations.slice(1).map((r, i) => r.t - registrations[i].t),
-    };
-    return { rows, raw };
+    await ws.must(["config", "set", "mode", "scenario"]);
+    await ws.must(["config", "set", "scenario", scenario.project]);
+    return await scenario.run({ small, ws, startLocalSandboxes, onEveryRequest, endpointOf });
   } finally {
-    await local.stop();
     ws.cleanup();
   }
 }
@@ -1056,15 +788,19 @@ async function main() {
   const raw = { size: options.small ? "small" : "full", startedAt: new Date().toISOString() };
   let broken;
   try {
-    const soak = await faultSoak({ ...options, startLocalSandboxes });
+    const platforms = soakPlatforms();
+    const soak = await faultSoak({ ...options, platforms, startLocalSandboxes });
     rows.push(...soak.rows);
     raw.faultSoak = soak.raw;
-    const outages = await outageAfterCreate({ startLocalSandboxes });
+    const outages = await outageAfterCreate({ platforms, startLocalSandboxes });
     rows.push(...outages.rows);
     raw.outageAfterCreate = outages.raw;
-    const domains = await lineWorksDomains({ ...options, startLocalSandboxes });
-    rows.push(...domains.rows);
-    raw.lineWorksDomains = domains.raw;
+    raw.scenarios = {};
+    for (const scenario of platforms.flatMap((platform) => platform.scenarios)) {
+      const result = await runScenario(scenario, { ...options, startLocalSandboxes });
+      rows.push(...result.rows);
+      raw.scenarios[scenario.name] = result.raw;
+    }
   } catch (err) {
     broken = err;
     raw.error = String(err?.stack ?? err);

@@ -124,12 +124,8 @@ const interactiveChatbot = (
   ...overrides,
 });
 
-/** The specialised create routes and a valid chatbot for each. */
+/** The create routes the provider calls (the generic POST /chatbots is not emulated) and a valid chatbot for each. */
 const ROUTES = {
-  generic: {
-    path: "/chatbots",
-    chatbot: (name: string) => textChatbot(name, { response: { type: "text", text: "Hi" } }),
-  },
   text: { path: "/chatbots/text", chatbot: (name: string) => textChatbot(name) },
   media: { path: "/chatbots/media", chatbot: (name: string) => mediaChatbot(name) },
   interactive: { path: "/chatbots/interactive", chatbot: (name: string) => interactiveChatbot(name) },
@@ -410,10 +406,7 @@ describe("Whats91 sandbox", () => {
           "SENDER_NOT_ALLOWED",
           Whats91Message.senderNotAllowed,
         );
-        const created = await asA().post("/chatbots", {
-          senderId: other,
-          chatbot: ROUTES.generic.chatbot("x"),
-        });
+        const created = await asA().post("/chatbots/text", { senderId: other, chatbot: textChatbot("x") });
         expectError(created, 403, "SENDER_NOT_ALLOWED");
       }
       const uid = own.body.data.chatbot.chatbotUid;
@@ -437,9 +430,6 @@ describe("Whats91 sandbox", () => {
           await new Client(own.sandbox.url, own.tokenB).get("/chatbots"),
           400,
           "WHATSAPP_SETUP_INCOMPLETE",
-        );
-        expect(own.sandbox.senders().find((sender) => sender.senderId === SENDER_B)?.setupIncomplete).toBe(
-          true,
         );
         own.sandbox.setSenderSetupIncomplete(SENDER_B, false);
         expect((await new Client(own.sandbox.url, own.tokenB).get("/chatbots")).status).toBe(200);
@@ -532,7 +522,7 @@ describe("Whats91 sandbox", () => {
 
     it("refuses JSON that does not parse or is not an object with 400 VALIDATION_FAILED (silent)", async () => {
       for (const raw of ["{", "[]", '"text"', "null"]) {
-        const answer = await api.request("POST", "/chatbots", { raw, contentType: "application/json" });
+        const answer = await api.request("POST", "/chatbots/text", { raw, contentType: "application/json" });
         expectError(answer, 400, "VALIDATION_FAILED", /JSON/);
       }
     });
@@ -581,7 +571,6 @@ describe("Whats91 sandbox", () => {
     const cta = (overrides: Chatbot) => interactive({ ...ctaResponse(), ...overrides });
     const image = (url: string, extra: Chatbot = {}) => ({ type: "IMAGE", url, ...extra });
     const CDN = "https://cdn.example.com/a.png";
-    const generic = (overrides: Chatbot) => ({ ...ROUTES.generic.chatbot("v"), ...overrides });
 
     /** [label, chatbot, expected message] refused with VALIDATION_FAILED, per route. */
     type Refusal = [label: string, chatbot: Chatbot, message: RegExp];
@@ -589,6 +578,7 @@ describe("Whats91 sandbox", () => {
       text: [
         ["name missing", text({ name: undefined }), /^chatbot\.name is required$/],
         ["name not a string", text({ name: 7 }), /^chatbot\.name must be a string$/],
+        ["name blank", text({ name: " " }), /^chatbot\.name must not be empty$/],
         ["trigger missing", trigger(undefined), /^chatbot\.trigger is required$/],
         ["trigger not an object", trigger("help"), /^chatbot\.trigger must be an object$/],
         [
@@ -669,6 +659,11 @@ describe("Whats91 sandbox", () => {
         ["trigger missing", { ...buttons([]), trigger: undefined }, /^chatbot\.trigger is required$/],
         ["type missing", interactive({ text: "x" }), /^chatbot\.response\.type is required$/],
         [
+          "type unknown",
+          interactive({ type: "image", text: "x" }),
+          /^chatbot\.response\.type must be one of text, media, buttons, cta, list$/,
+        ],
+        [
           "a text response",
           interactive({ type: "text", text: "x" }),
           /^chatbot\.response\.type must be buttons or cta or list on POST \/chatbots\/interactive$/,
@@ -717,25 +712,6 @@ describe("Whats91 sandbox", () => {
           "list: rows outside sections (silent)",
           interactive({ ...listResponse(), rows: [{ id: "a", title: "A" }] }),
           /chatbot\.response\.rows is not an accepted field/,
-        ],
-      ],
-      generic: [
-        ["name blank", generic({ name: " " }), /^chatbot\.name must not be empty$/],
-        [
-          "trigger missing (no keywords, silent)",
-          generic({ trigger: undefined }),
-          /^chatbot\.trigger\.keywords \(or chatbot\.trigger\.keyword\) is required$/,
-        ],
-        ["type missing", text({}), /^chatbot\.response\.type is required$/],
-        [
-          "type unknown",
-          text({ response: { type: "image", text: "x" } }),
-          /^chatbot\.response\.type must be one of text, media, buttons, cta, list$/,
-        ],
-        [
-          "buttons without text",
-          interactive({ ...buttonsResponse(), text: undefined }),
-          /^chatbot\.response\.text is/,
         ],
       ],
     };
@@ -816,13 +792,6 @@ describe("Whats91 sandbox", () => {
         "media missing, no response",
         "media",
         media({ response: undefined }),
-        "MISSING_CHATBOT_MEDIA",
-        /media is required/,
-      ],
-      [
-        "media missing",
-        "generic",
-        media({ response: { type: "media" } }),
         "MISSING_CHATBOT_MEDIA",
         /media is required/,
       ],
@@ -972,47 +941,6 @@ describe("Whats91 sandbox", () => {
         });
         const stored = sandbox.chatbot(data.chatbot.chatbotUid) as Whats91Chatbot;
         expect(stored).toMatchObject({ response, priority: 7, status: "INACTIVE", route: "interactive" });
-      },
-    );
-
-    it.each<[string, Chatbot, string, Chatbot | undefined]>([
-      ["text", { type: "text", text: "Hello" }, "simple", undefined],
-      [
-        "media",
-        { type: "media", media: { type: "VIDEO", url: "https://cdn.example.com/v.mp4" } },
-        "media",
-        { type: "VIDEO", url: "https://cdn.example.com/v.mp4", fileName: null },
-      ],
-      ["buttons", buttonsResponse(), "advanced", undefined],
-      ["cta", ctaResponse(), "advanced", undefined],
-      ["list", listResponse(), "advanced", undefined],
-    ])(
-      "generic route (%s): uid, phoneNumberId and wabaId too; response.type picks the kind",
-      async (_, response, botType, media) => {
-        const name = uniqueName("generic");
-        const sender = sandbox.senders().find((candidate) => candidate.senderId === SENDER_A)!;
-        const data = await create(api, "generic", { name, trigger: { keyword: "go" }, response });
-        expect(data).toEqual({
-          senderId: SENDER_A,
-          phoneNumberId: sender.phoneNumberId,
-          wabaId: sender.wabaId,
-          chatbot: {
-            chatbotUid: data.chatbot.uid,
-            uid: expect.stringMatching(/^bot_/),
-            name,
-            botType,
-            triggerType: "contains", // silent: the default trigger type
-            replyTrigger: "go", // `keyword` is the one-keyword shortcut
-            replyText: (response as { text?: string }).text ?? "",
-            status: 1,
-            ...(media && { media }),
-          },
-        });
-        expect(sandbox.chatbot(data.chatbot.uid)).toMatchObject({
-          keywords: ["go"],
-          route: "generic",
-          botType,
-        });
       },
     );
 
@@ -1197,7 +1125,7 @@ describe("Whats91 sandbox", () => {
         ["media", mediaChatbot("m1", { trigger: { keywords: ["CATALOG"] } })],
         ["interactive", interactiveChatbot("i1", buttonsResponse(), { trigger: { keywords: ["helpdesk"] } })],
         ["interactive", interactiveChatbot("i2", ctaResponse(), { status: "INACTIVE" })],
-        ["generic", { ...ROUTES.generic.chatbot("g1"), trigger: { type: "welcome" } }],
+        ["text", textChatbot("g1", { trigger: { type: "welcome" } })],
         ["media", mediaChatbot("m2", { status: "INACTIVE", trigger: { keyword: "brochure" } })],
       ];
       for (const [route, chatbot] of bodies) {
@@ -1418,6 +1346,7 @@ describe("Whats91 sandbox", () => {
       ["PATCH", "/chatbots/bot_0000000000000000"],
       ["PUT", "/chatbots"],
       ["DELETE", "/chatbots"],
+      ["POST", "/chatbots"], // the generic create route: the provider never calls it
       ["POST", "/chatbots/buttons"],
       ["POST", "/chatbots/text/extra"],
       ["GET", "/chatbots/a/b"],
@@ -1701,9 +1630,8 @@ describe("Whats91 sandbox rate limiting", () => {
       expect((await new Client(sandbox.url, newToken()).get("/chatbots")).status).toBe(401);
       expect((await new Client(sandbox.url, undefined).get("/chatbots")).status).toBe(401);
       expect((await api.get("/nothing")).status).toBe(404);
-      expect((await api.request("POST", "/chatbots", { raw: "x", contentType: "text/plain" })).status).toBe(
-        415,
-      );
+      const plain = await api.request("POST", "/chatbots/text", { raw: "x", contentType: "text/plain" });
+      expect(plain.status).toBe(415);
       expect(sandbox.rateLimited()).toBe(0);
       await expectZeroLimitLifted(sandbox, () => api.get("/chatbots", { senderId: SENDER_A }));
     } finally {
@@ -1790,17 +1718,17 @@ describe("Whats91 sandbox options", () => {
     const sandbox = await startWhats91Sandbox({ tokens: [{ token, scope: "global" }], rateLimit: false });
     leaks.watch(sandbox);
     try {
-      expect(sandbox.senders()).toEqual([whats91Sender(WHATS91_DEFAULT_SENDER_ID)]);
       const sender = whats91Sender(WHATS91_DEFAULT_SENDER_ID);
       expect(sender.phoneNumberId).toMatch(/^[1-9]\d{14}$/);
       expect(sender.wabaId).toMatch(/^[1-9]\d{14}$/);
       expect(sender.wabaId).not.toBe(sender.phoneNumberId);
       expect(whats91Sender(SENDER_B).phoneNumberId).not.toBe(sender.phoneNumberId);
-      const answer = await new Client(sandbox.url, token).post("/chatbots", {
+      const client = new Client(sandbox.url, token);
+      const data = await create(client, "text", textChatbot("default"), WHATS91_DEFAULT_SENDER_ID);
+      const got = await client.get(chatbotPath(data.chatbot.chatbotUid), {
         senderId: WHATS91_DEFAULT_SENDER_ID,
-        chatbot: ROUTES.generic.chatbot("default"),
       });
-      expect(answer.body.data).toMatchObject({ phoneNumberId: sender.phoneNumberId, wabaId: sender.wabaId });
+      expect(got.body.data).toMatchObject({ phoneNumberId: sender.phoneNumberId, wabaId: sender.wabaId });
     } finally {
       await sandbox.stop();
     }

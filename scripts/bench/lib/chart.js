@@ -7,14 +7,9 @@ const { machineLine } = require("./machine");
 const WIDTH = 1040;
 const HEIGHT = 860;
 const FONT = 'font-family="Helvetica, Arial, sans-serif"';
-const COLORS = {
-  baseline: "#555555",
-  "sendbird.Bot": "#7b3fe4",
-  "deadsimplechat.Bot": "#1f9d55",
-  "lineworks.Bot": "#0088cc",
-  "lineworks.BotDomain": "#e8590c",
-  "whats91.Chatbot": "#d6336c",
-};
+/** The baseline's color; each type's is its bench.js `color`. */
+const BASELINE_COLOR = "#555555";
+/** For a type without a color of its own. */
 const FALLBACK_COLORS = ["#868e96", "#2b8a3e", "#5f3dc4"];
 /** Ratio bars: the figure, its color and its goal (none: reported only). */
 const BARS = [
@@ -200,12 +195,13 @@ function barPanel(box, types, results, plan) {
 function renderChart(results, plan) {
   const types = Object.keys(results.types);
   const sizes = plan.sizes;
-  const colorOf = (name, i) => COLORS[name] ?? FALLBACK_COLORS[i % FALLBACK_COLORS.length];
+  const colorOf = (name, i) =>
+    plan.types.find((type) => type.name === name)?.color ?? FALLBACK_COLORS[i % FALLBACK_COLORS.length];
   const seriesFor = (op) => {
     const series = [
       {
         name: "baseline (no-op)",
-        color: COLORS.baseline,
+        color: BASELINE_COLOR,
         dashed: true,
         points: sizes.map((n) => [n, results.baseline.scaling[n][op].ms / n]),
       },
