@@ -17,7 +17,7 @@
  * they must hold to. Nothing here imports @pulumi/pulumi at run time: the same definitions are
  * meant to drive a native provider.
  */
-import type * as t from "io-ts";
+import * as t from "io-ts";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, type InputSchema } from "./check";
 import { changedFields, type FieldRules, type Props, type Same } from "./contract";
@@ -127,6 +127,14 @@ export interface ResourceDefinition<
    * leaves the stack (say what remains), without a client, so a destroy needs no settings.
    */
   forget?(id: string, previous: Props): Promise<void>;
+}
+
+/**
+ * A switch the user declares that is never sent to the vendor (`adopt`, `replaceLeavesOldActive`):
+ * a boolean, false when absent, kept in the state.
+ */
+export function stateFlag<const D extends string>(doc: D) {
+  return { codec: t.boolean, default: false, stateOnly: true, doc } as const;
 }
 
 /** A field table, its names and options kept as literal types (so `Inputs` can type the hooks). */

@@ -36,6 +36,7 @@ import {
   fieldTable,
   handlersOf,
   schemaOf,
+  stateFlag,
   vendorBody,
   type FieldTable,
 } from "../core/definition";
@@ -146,12 +147,7 @@ const fields = fieldTable({
     doc: "Free-form JSON, stored as canonical text (keys sorted).",
   },
   enabled: { codec: t.boolean, default: true, vendor: "enabled", doc: "Whether the bot is enabled." },
-  adopt: {
-    codec: t.boolean,
-    default: false,
-    stateOnly: true,
-    doc: "Take over a bot that already exists with this name.",
-  },
+  adopt: stateFlag("Take over a bot that already exists with this name."),
 });
 
 /** DeadSimpleChat's own words for its one cross-field rule. */

@@ -263,21 +263,14 @@ export class LineWorksApi {
 
   /** PATCH /bots/{botId}; undefined when the bot does not exist. */
   async patchBot(botId: string, body: BotBody): Promise<BotRecord | undefined> {
-    let gone: unknown;
-    const bot = await this.onBot(botId, async () => {
-      try {
-        const res = await this.client.request({ method: "PATCH", path: encodePath`/bots/${botId}`, body });
-        return decodeOrThrow(BotRecord, res.data, "LINE WORKS update-bot response");
-      } catch (err) {
-        if (!isGone(err)) throw err;
-        gone = err;
-        return undefined;
-      }
-    });
-    // A 404 may be about something the body refers to (a rich menu, an administrator): the bot's own
-    // GET says whether the bot is what is gone.
-    if (await this.stillThere(gone, async () => (await this.getBot(botId)) !== undefined)) throw gone;
-    return bot;
+    return this.patchUnlessGone(
+      botId,
+      encodePath`/bots/${botId}`,
+      body,
+      (data) => decodeOrThrow(BotRecord, data, "LINE WORKS update-bot response"),
+      // The bot's own GET says whether the bot is what is gone.
+      async () => (await this.getBot(botId)) !== undefined,
+    );
   }
 
   /** DELETE /bots/{botId} (204); a bot that is already gone counts as deleted. */
@@ -322,23 +315,14 @@ export class LineWorksApi {
 
   /** PATCH /bots/{botId}/domains/{domainId}; undefined when the registration does not exist. */
   async patchDomain(botId: string, domainId: number, body: DomainBody): Promise<DomainRecord | undefined> {
-    let gone: unknown;
-    const domain = await this.onBot(botId, async () => {
-      const path = encodePath`/bots/${botId}/domains/${domainId}`;
-      try {
-        const res = await this.client.request({ method: "PATCH", path, body });
-        return decodeOrThrow(DomainRecord, res.data, "LINE WORKS update-bot-domain response");
-      } catch (err) {
-        if (!isGone(err)) throw err;
-        gone = err;
-        return undefined;
-      }
-    });
-    // As in patchBot: the bot's registrations say whether this one is what is gone.
-    const registered = async () =>
-      (await this.listDomains(botId))?.some((d) => d.domainId === domainId) === true;
-    if (await this.stillThere(gone, registered)) throw gone;
-    return domain;
+    return this.patchUnlessGone(
+      botId,
+      encodePath`/bots/${botId}/domains/${domainId}`,
+      body,
+      (data) => decodeOrThrow(DomainRecord, data, "LINE WORKS update-bot-domain response"),
+      // The bot's registrations say whether this one is what is gone.
+      async () => (await this.listDomains(botId))?.some((d) => d.domainId === domainId) === true,
+    );
   }
 
   /** DELETE /bots/{botId}/domains/{domainId} (204); already gone (or its bot) counts as deleted. */
@@ -360,6 +344,32 @@ export class LineWorksApi {
    * about a resource the body names) is belied by `exists`. 410 DELETED is about the path itself.
    * Should the check itself fail, the PATCH's own answer is the error to report.
    */
+  /**
+   * A PATCH, one at a time per bot; undefined when LINE WORKS answers gone and `exists` agrees. A
+   * 404 may be about something the body refers to (a rich menu, an administrator): `exists` says
+   * whether the object itself is what is gone.
+   */
+  private async patchUnlessGone<R>(
+    botId: string,
+    path: string,
+    body: object,
+    decode: (data: unknown) => R,
+    exists: () => Promise<boolean>,
+  ): Promise<R | undefined> {
+    let gone: unknown;
+    const answer = await this.onBot(botId, async () => {
+      try {
+        return decode((await this.client.request({ method: "PATCH", path, body })).data);
+      } catch (err) {
+        if (!isGone(err)) throw err;
+        gone = err;
+        return undefined;
+      }
+    });
+    if (await this.stillThere(gone, exists)) throw gone;
+    return answer;
+  }
+
   private async stillThere(gone: unknown, exists: () => Promise<boolean>): Promise<boolean> {
     if (!(gone instanceof ApiError) || gone.status !== 404) return false;
     try {

@@ -9,7 +9,14 @@ import * as t from "io-ts";
 import { integerIn } from "../core/codec";
 import { applyUpdate, pick, Props, settle, warnDiffering } from "../core/contract";
 import { CREATE_UNSETTLED, createReconciled } from "../core/create";
-import { defineResource, fieldTable, handlersOf, schemaOf, type FieldTable } from "../core/definition";
+import {
+  defineResource,
+  fieldTable,
+  handlersOf,
+  schemaOf,
+  stateFlag,
+  type FieldTable,
+} from "../core/definition";
 import { ApiError, goneBeforeUpdate, InputError } from "../core/errors";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/lineworks-bot-domain");
@@ -67,12 +74,7 @@ const fields = fieldTable({
     default: false,
     doc: "true: only selected members may use the bot; false: everyone in the domain.",
   },
-  adopt: {
-    codec: t.boolean,
-    default: false,
-    stateOnly: true,
-    doc: "Take over the registration if the bot is already registered in the domain.",
-  },
+  adopt: stateFlag("Take over the registration if the bot is already registered in the domain."),
 });
 
 /** lineworks.BotDomain: its fields, and what LINE WORKS does at each step of the lifecycle. */

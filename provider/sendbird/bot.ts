@@ -13,6 +13,7 @@ import {
   fieldTable,
   handlersOf,
   schemaOf,
+  stateFlag,
   vendorBody,
   type FieldTable,
   type Inputs as DefinedInputs,
@@ -129,7 +130,7 @@ const fields = fieldTable({
     vendor: "channel_invitation_preference",
     doc: "0: join channels automatically when invited; 1: invitations must be accepted.",
   },
-  adopt: { codec: t.boolean, default: false, stateOnly: true, doc: "Take over a bot that already exists." },
+  adopt: stateFlag("Take over a bot that already exists."),
 });
 
 /** sendbird.Bot: its fields, its outputs, and what Sendbird does at each step of the lifecycle. */

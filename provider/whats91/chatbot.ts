@@ -32,6 +32,7 @@ import {
   fieldTable,
   handlersOf,
   schemaOf,
+  stateFlag,
   vendorBody,
   type Inputs as DefinedInputs,
 } from "../core/definition";
@@ -377,12 +378,7 @@ const fields = fieldTable({
     vendor: "response",
     doc: "The reply.",
   },
-  replaceLeavesOldActive: {
-    codec: t.boolean,
-    default: false,
-    stateOnly: true,
-    doc: "Let a change through as a new chatbot, the old one staying on Whats91.",
-  },
+  replaceLeavesOldActive: stateFlag("Let a change through as a new chatbot, the old one staying on Whats91."),
 });
 
 /** What a replacement leaves behind on Whats91, by the old chatbot's status. */
