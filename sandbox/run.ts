@@ -36,10 +36,11 @@ const VENDORS = SANDBOX_PLATFORMS.map((platform) => platform.title).join(", ");
 
 export const RUN_USAGE = `usage: pulumi-chatbots-sandbox [--state-dir DIR] -- <command> [arguments...]
 
-Starts local sandboxes of the vendor APIs (${VENDORS}) with credentials
-generated for this run, runs <command> with the provider's environment variables for them (API
-URLs and credentials, private keys included, made for the run) added to its environment,
-stops the sandboxes when the command ends and exits with its exit code. Example:
+Starts local sandboxes of the vendor APIs (${VENDORS})
+with credentials generated for this run, runs <command> with the provider's environment
+variables for them (API URLs and credentials, private keys included, made for the run) added
+to its environment, stops the sandboxes when the command ends and exits with its exit code.
+Example:
 
   npx --no-install pulumi-chatbots-sandbox -- pulumi up --yes
 

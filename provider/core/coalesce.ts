@@ -9,6 +9,8 @@
  * a write (the lookup after an ambiguous create, the read before an update) gets a listing sent
  * after the write.
  */
+import { policies, type Policies } from "./policies";
+
 interface Listing<T> {
   result: Promise<T>;
   /** When the listing answered (Date.now()); undefined while in flight. */
@@ -16,23 +18,35 @@ interface Listing<T> {
 }
 
 export class CoalescedReads<T> {
-  private readonly listings = new Map<string, Listing<T>>();
+  /**
+   * By the policies of the calls that share them: a listing runs under the policies of the call
+   * that started it (its retries, its warnings), so only calls of those policies join it.
+   */
+  private readonly byPolicies = new Map<Policies, Map<string, Listing<T>>>();
+
+  private listingsOfThisCall(): Map<string, Listing<T>> {
+    const given = policies();
+    let listings = this.byPolicies.get(given);
+    if (!listings) this.byPolicies.set(given, (listings = new Map()));
+    return listings;
+  }
 
   constructor(private readonly ttlMs: number) {}
 
   /** The shared result of `fetch` for `key`: the listing in flight or recently answered, or a new one. */
   get(key: string, fetch: () => Promise<T>): Promise<T> {
-    const current = this.listings.get(key);
+    const listings = this.listingsOfThisCall();
+    const current = listings.get(key);
     if (current && (current.answeredAt === undefined || Date.now() - current.answeredAt <= this.ttlMs)) {
       return current.result;
     }
     const listing: Listing<T> = { result: fetch() };
-    this.listings.set(key, listing);
+    listings.set(key, listing);
     listing.result.then(
       () => (listing.answeredAt = Date.now()),
       // A failed listing is not shared once it failed: the next caller tries again.
       () => {
-        if (this.listings.get(key) === listing) this.listings.delete(key);
+        if (listings.get(key) === listing) listings.delete(key);
       },
     );
     return listing.result;
@@ -43,7 +57,7 @@ export class CoalescedReads<T> {
     try {
       return await mutation();
     } finally {
-      this.listings.clear();
+      this.byPolicies.clear();
     }
   }
 }

@@ -48,39 +48,44 @@ export function definitionOf(cls: unknown): DefinitionShape | undefined {
   return undefined;
 }
 
+/** Of `cls` and the classes it extends, the one that directly extends `base`. */
+function childOf(base: object, cls: object): object {
+  const parent = Object.getPrototypeOf(cls) as object;
+  return parent === base ? cls : childOf(base, parent);
+}
+
 export interface DefinedResourceOptions {
   /** The output that is the resource id: it is set from `this.id`. */
   idOutput?: string;
 }
 
-/** What `definedResource` makes (a named type: declaration files cannot name an anonymous class). */
-export interface DefinedResourceClass<Args> {
+/**
+ * What `definedResource` makes (a named type: declaration files cannot name an anonymous class).
+ * `Self` is the resource class itself, so `get` has the plain signature a class's own static
+ * method had: it returns that class, and fits wherever `{ get(name, id): R }` is expected.
+ */
+export interface DefinedResourceClass<Args, Self> {
   new (name: string, args: Args, opts?: pulumi.CustomResourceOptions): pulumi.dynamic.Resource;
   /**
    * Reads an existing resource by its id into the program, without managing it (the id is
    * described on the class).
    */
-  get<T>(
-    this: new (name: string, args: Args, opts?: pulumi.CustomResourceOptions) => T,
-    name: string,
-    id: pulumi.Input<string>,
-    opts?: pulumi.CustomResourceOptions,
-  ): T;
+  get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Self;
 }
 
 /**
  * The base of a resource class: the constructor and `get` every resource has, from its definition
  * and its shim. The class itself only declares its outputs, with their doc comments:
  *
- *   export class Bot extends definedResource<BotArgs>(definition, provider) {
+ *   export class Bot extends definedResource<BotArgs, Bot>(definition, provider) {
  *     declare public readonly botId: pulumi.Output<string>;
  *   }
  */
-export function definedResource<Args extends object>(
+export function definedResource<Args extends object, Self>(
   def: DefinitionShape,
   provider: pulumi.dynamic.ResourceProvider,
   options: DefinedResourceOptions = {},
-): DefinedResourceClass<Args> {
+): DefinedResourceClass<Args, Self> {
   const { idOutput } = options;
   const base = class extends pulumi.dynamic.Resource {
     constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
@@ -90,15 +95,18 @@ export function definedResource<Args extends object>(
         (this as unknown as Record<string, pulumi.Output<string>>)[idOutput] = this.id;
     }
 
-    static get<T>(
-      this: new (name: string, args: Args, opts?: pulumi.CustomResourceOptions) => T,
-      name: string,
-      id: pulumi.Input<string>,
-      opts?: pulumi.CustomResourceOptions,
-    ): T {
-      return new this(name, {} as Args, { ...opts, id });
+    static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Self {
+      // The resource's own class (the one extending this base), also when called on a subclass of
+      // it: `Bot.get` made a Bot, whatever the subclass's constructor takes. Called detached
+      // (`const get = Bot.get`), there is no class to go by: the base makes the same resource.
+      const Own = (typeof this === "function" ? childOf(base, this) : base) as new (
+        name: string,
+        args: Args,
+        opts?: pulumi.CustomResourceOptions,
+      ) => Self;
+      return new Own(name, {} as Args, { ...opts, id });
     }
   };
   definitions.set(base, def);
-  return base;
+  return base as unknown as DefinedResourceClass<Args, Self>;
 }

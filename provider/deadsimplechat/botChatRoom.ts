@@ -91,7 +91,7 @@ export const botChatRoomHandlers: ResourceHandlers = handlersOf(definition);
  *
  * `BotChatRoom.get(name, id)`: reads an existing assignment by its id `<botId>/<roomId>`.
  */
-export class BotChatRoom extends definedResource<BotChatRoomArgs>(definition, provider) {
+export class BotChatRoom extends definedResource<BotChatRoomArgs, BotChatRoom>(definition, provider) {
   /** The bot's id. */
   declare public readonly botId: pulumi.Output<string>;
   /** The chat room's id. */

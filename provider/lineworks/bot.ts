@@ -502,7 +502,7 @@ export const botHandlers: ResourceHandlers = handlersOf(definition);
  *
  * `Bot.get(name, id)`: reads an existing bot by its botId into the program, without managing it.
  */
-export class Bot extends definedResource<BotArgs>(definition, provider, { idOutput: "botId" }) {
+export class Bot extends definedResource<BotArgs, Bot>(definition, provider, { idOutput: "botId" }) {
   /**
    * The bot's id (int64, as a string). It is the resource id, so a dependent wired to it (a
    * BotDomain) sees it known during the preview of an update and is not replaced.

@@ -291,7 +291,7 @@ export const botDomainHandlers: ResourceHandlers = handlersOf(definition);
  *
  * `BotDomain.get(name, id)`: reads an existing registration by its id `<botId>/<domainId>`, without managing it.
  */
-export class BotDomain extends definedResource<BotDomainArgs>(definition, provider) {
+export class BotDomain extends definedResource<BotDomainArgs, BotDomain>(definition, provider) {
   /** The bot's id. */
   declare public readonly botId: pulumi.Output<string>;
   /** The domain's id. */

@@ -290,7 +290,7 @@ export const botHandlers: ResourceHandlers = handlersOf(definition);
  *
  * `Bot.get(name, id)`: reads an existing bot by botUserid into the program, without managing it.
  */
-export class Bot extends definedResource<BotArgs>(definition, provider) {
+export class Bot extends definedResource<BotArgs, Bot>(definition, provider) {
   /** The bot's unique ID, as declared; also the resource id. */
   declare public readonly botUserid: pulumi.Output<string>;
   /** The display name, as Sendbird holds it. */

@@ -665,7 +665,9 @@ export const chatbotHandlers: ResourceHandlers = handlersOf(definition);
  *
  * `Chatbot.get(name, id)`: reads an existing chatbot by its chatbotUid, without managing it.
  */
-export class Chatbot extends definedResource<ChatbotArgs>(definition, provider, { idOutput: "chatbotUid" }) {
+export class Chatbot extends definedResource<ChatbotArgs, Chatbot>(definition, provider, {
+  idOutput: "chatbotUid",
+}) {
   /** The chatbot's public id (also the resource id). */
   declare public readonly chatbotUid: pulumi.Output<string>;
   /** What Whats91 calls the kind: simple (text), media or advanced (buttons, cta, list). */
