@@ -144,7 +144,7 @@ async function measure(sandbox, command) {
     ms: round(result.ms),
     cpuMs: result.cpuMs,
     cpuMsByRole: Object.fromEntries(Object.entries(result.cpuMsByRole).map(([k, v]) => [k, Math.round(v)])),
-    code: result.code,
+    ok: result.ok,
     providerPeakRssBytes: result.providerPeakRss,
   };
   if (sandbox) {
@@ -153,6 +153,7 @@ async function measure(sandbox, command) {
     Object.defineProperty(step, "requests", { value: requests, enumerable: false });
   }
   Object.defineProperty(step, "output", { value: result.stdout, enumerable: false });
+  Object.defineProperty(step, "events", { value: result.events, enumerable: false });
   return step;
 }
 
@@ -239,7 +240,7 @@ async function baselineParallelUp(ws, plan, n) {
     const stack = benchStack(ws, path.join(PROJECTS, "baseline"), `baseline-p-${suffix()}`, {});
     try {
       await stack.init({ n });
-      ups.push(await measure(undefined, () => stack.up(["--parallel", String(plan.parallel)])));
+      ups.push(await measure(undefined, () => stack.up({ parallel: plan.parallel })));
     } finally {
       await stack.remove();
     }
@@ -327,7 +328,7 @@ async function scalingRun(ws, plan, spec, n) {
       const listingsLogged = () => (spec.isListing ? sandbox.requests.filter(spec.isListing).length : 0);
       const listings = [];
       const preview = await measureBest(sandbox, () => stack.preview(), plan.repeats);
-      preview.changedSteps = changedSteps(preview.output).length;
+      preview.changedSteps = changedSteps(preview.events).length;
       listings.push(listingsLogged());
       const refresh = await measureBest(
         sandbox,
@@ -370,8 +371,7 @@ async function largestPlanRun(ws, plan, spec, n) {
         const stack = benchStack(ws, projectDir, `largest-${suffix()}`, env);
         try {
           await stack.init(spec.config(n, "largest"));
-          const args = ["--parallel", String(plan.parallel)];
-          const up = await measure(sandbox, () => stack.up(args, { allowFailure: true }));
+          const up = await measure(sandbox, () => stack.up({ parallel: plan.parallel, allowFailure: true }));
           const created = countOfType(await stack.exportState(), spec.stateType);
           return { n, up, created, failures: n - created, rateLimited: sandbox.rateLimited() };
         } finally {
@@ -420,7 +420,7 @@ async function lowestLimitRun(ws, plan, spec, n) {
     const stack = benchStack(ws, projectDir, `lowest-${suffix()}`, { ...local.env });
     try {
       await stack.init(spec.config(n, "lowest"));
-      const up = await measure(sandbox, () => stack.up([], { allowFailure: true }));
+      const up = await measure(sandbox, () => stack.up({ allowFailure: true }));
       const created = countOfType(await stack.exportState(), spec.stateType);
       return {
         n,

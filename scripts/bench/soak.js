@@ -36,11 +36,10 @@
 // Writes bench-results/soak.json ({rows, raw}) and prints the rows. Exit 0 when the measurement ran
 // (goals missed or not), 1 when the harness broke.
 "use strict";
-const { execFile } = require("node:child_process");
 const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const { isolatedPulumi } = require("./lib/pulumi");
+const { benchStack, pulumiWorkspace } = require("./lib/pulumi");
 const { platformProjects, sandboxPlatforms } = require("./lib/platforms");
 
 const root = path.join(__dirname, "..", "..");
@@ -95,66 +94,49 @@ function parseArgs(argv) {
 
 // ---- the Pulumi CLI -----------------------------------------------------------------------------
 
+/** A soak command still running after this long is cancelled, and counts as failed. */
+const COMMAND_LIMIT_MS = 30 * 60_000;
+
 /**
- * A temporary file backend and passphrase, nothing from the user's own Pulumi setup (see
- * isolatedPulumi), and a stack of a name of its own (`name`-<random>). `cleanup` removes the
- * stack's config file from the project directory too.
+ * A stack of the soak project (`name`-<random>) in a temporary file backend with a generated
+ * passphrase, nothing from the user's own Pulumi setup (lib/pulumi.js, the Automation API).
+ * `up`, `preview`, `refresh` and `destroy` take the Automation API's options (parallel,
+ * expectNoChanges, continueOnError), `extraEnv` and `events` (collect the engine's events,
+ * streamed into this process as the command runs), and resolve with the outcome whatever it is:
+ * {ok, stdout, stderr, events, seconds}. `cleanup` removes the stack, its config file from the
+ * project directory and the backend.
  */
-function pulumiWorkspace(name) {
-  const stack = `${name}-${randomBytes(4).toString("hex")}`;
-  const { dir, env } = isolatedPulumi("chatbots-soak-");
-  const configFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+function soakStack(name) {
+  const ws = pulumiWorkspace("chatbots-soak-");
+  const stack = benchStack(ws, projectDir, `${name}-${randomBytes(4).toString("hex")}`);
+  const operation = (kind) => async (options) => {
+    // The soak times commands against floors: nothing samples /proc beside them.
+    const opts = { allowFailure: true, sample: false, timeoutMs: COMMAND_LIMIT_MS };
+    const result = await stack[kind]({ ...opts, ...options });
+    return { ...result, seconds: Math.round(result.ms) / 1000 };
+  };
   return {
-    dir,
-    /** Runs `pulumi <args>` on the stack; resolves with the exit code, output and duration. */
-    run(args, extraEnv = {}) {
-      const started = Date.now();
-      return new Promise((resolve, reject) => {
-        execFile(
-          "pulumi",
-          [...args, "--stack", stack, "--non-interactive", "--color", "never"],
-          {
-            cwd: projectDir,
-            env: { ...env, ...extraEnv },
-            maxBuffer: 256 * 1024 * 1024,
-            timeout: 30 * 60_000,
-          },
-          (err, stdout, stderr) => {
-            if (err?.code === "ENOENT")
-              return reject(new Error("pulumi is not on PATH: run through scripts/with-toolchain.sh"));
-            const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-            resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
-          },
-        );
-      });
-    },
-    /** Like `run`, but a non-zero exit is a broken harness (setup commands). */
-    async must(args, extraEnv) {
-      const result = await this.run(args, extraEnv);
-      if (result.code !== 0) {
-        throw new Error(`pulumi ${args.join(" ")} exited ${result.code}: ${result.stderr.slice(-500)}`);
-      }
-      return result;
-    },
-    cleanup() {
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(configFile, { force: true });
+    /** Creates the stack with plain config values; a failure is a broken harness. */
+    init: (config) => stack.init(config),
+    setConfig: (config) => stack.setConfig(config),
+    up: operation("up"),
+    preview: operation("preview"),
+    refresh: operation("refresh"),
+    destroy: operation("destroy"),
+    exportState: () => stack.exportState(),
+    async cleanup() {
+      await stack.remove();
+      ws.cleanup();
     },
   };
 }
 
-/** The engine's diagnostics in `--json` output: one event per line (the summary spans many lines). */
-function diagnostics(jsonOutput) {
-  const events = [];
-  for (const line of jsonOutput.split("\n")) {
-    if (!line.startsWith('{"')) continue;
-    try {
-      const event = JSON.parse(line).diagnosticEvent;
-      if (event) events.push(event);
-    } catch {
-      // not an event line
-    }
-  }
+/** How a soak command ended, for the progress lines. */
+const outcome = (run) => (run.ok ? "succeeded" : "failed");
+
+/** The engine's diagnostics among a command's engine events. */
+function diagnostics(engineEvents) {
+  const events = engineEvents.map((e) => e.diagnosticEvent).filter((d) => d !== undefined);
   const of = (...severities) =>
     events.filter((d) => severities.includes(d.severity)).map((d) => String(d.message).trim());
   // The resource types whose steps failed (an error event names the resource's URN).
@@ -319,61 +301,65 @@ async function soakRound({ platforms, size, seed, rate, startLocalSandboxes }) {
   const local = await startLocalSandboxes();
   const scrub = scrubber(local.env);
   const prefix = randomBytes(3).toString("hex");
-  const ws = pulumiWorkspace("soak");
+  const ws = soakStack("soak");
   const faultLog = [];
   const switches = { on: false, phase: "setup" };
   platforms.forEach(({ vendor, unit }, i) =>
     injectRandomFaults(vendor, unit, local[vendor], seed + i, rate, faultLog, switches),
   );
   const round = { seed, prefix, runs: [] };
-  /** Runs a command of the soak with the faults on; keeps its outcome (errors scrubbed) in runs. */
-  const soakRun = async (phase, args) => {
+  /**
+   * Runs an operation (`kind`: up, refresh or destroy) with the faults on; keeps its outcome (errors
+   * scrubbed) in runs.
+   */
+  const soakRun = async (phase, kind, options = {}) => {
     switches.on = true;
     switches.phase = phase;
-    const result = await ws.run([...args, "--json"], local.env);
+    const result = await ws[kind]({ ...options, extraEnv: local.env, events: true });
     switches.on = false;
-    const { warnings, errors } = diagnostics(result.stdout);
+    const { warnings, errors } = diagnostics(result.events);
     round.runs.push({
       phase,
-      code: result.code,
+      ok: result.ok,
       seconds: result.seconds,
       warnings: warnings.length,
       errors: errors.slice(0, 10).map((e) => scrub(e).slice(0, 600)),
-      ...(result.code !== 0 && { stderr: scrub(result.stderr).slice(-1000) }),
+      ...(!result.ok && { stderr: scrub(result.stderr).slice(-1000) }),
     });
     process.stderr.write(
-      `soak (seed ${seed}): ${phase} exited ${result.code} after ${result.seconds.toFixed(1)} s\n`,
+      `soak (seed ${seed}): ${phase} ${outcome(result)} after ${result.seconds.toFixed(1)} s\n`,
     );
     return { ...result, warnings, errors };
   };
-  const exportState = async () => JSON.parse((await ws.must(["stack", "export"])).stdout);
+  const exportState = () => ws.exportState();
   const managed = (exported) =>
     (exported.deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
 
   try {
-    await ws.must(["stack", "init"]);
-    await ws.must(["config", "set", "mode", "soak"]);
-    await ws.must(["config", "set", "prefix", prefix]);
-    await ws.must(["config", "set", "domainIds", "10000001,10000002,10000003"]);
-    await ws.must(["config", "set", "units", JSON.stringify(unitsOf(platforms, size))]);
+    await ws.init({
+      mode: "soak",
+      prefix,
+      domainIds: "10000001,10000002,10000003",
+      units: JSON.stringify(unitsOf(platforms, size)),
+    });
 
     // `pulumi up` until it succeeds: a failed run records what it made, the next one finishes.
     round.upRuns = 0;
     round.converged = false;
     while (!round.converged && round.upRuns < MAX_UP_RUNS) {
       round.upRuns += 1;
-      round.converged = (await soakRun(`up ${round.upRuns}`, ["up", "--yes", "--skip-preview"])).code === 0;
+      round.converged = (await soakRun(`up ${round.upRuns}`, "up")).ok;
     }
     // Converged also means nothing left to do (faults off: only the program and the state decide).
-    round.previewHeld = (await ws.run(["preview", "--expect-no-changes"], local.env)).code === 0;
+    round.previewHeld = (await ws.preview({ expectNoChanges: true, extraEnv: local.env })).ok;
 
     // Compared before the refresh, which would drop from the state what the sandbox lacks.
     const afterUp = await exportState();
     round.stateResources = managed(afterUp).length;
     round.comparison = compareWithState(afterUp, local, platforms);
     // Refresh only reads, so the faults on its requests change nothing at the vendors.
-    const refresh = await soakRun("refresh", ["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
-    round.refreshHeld = refresh.code === 0;
+    const refresh = await soakRun("refresh", "refresh", { expectNoChanges: true });
+    round.refreshHeld = refresh.ok;
 
     // What destroy must leave: what a vendor cannot delete, of the state destroy starts from (the
     // refreshed one).
@@ -390,9 +376,9 @@ async function soakRound({ platforms, size, seed, rate, startLocalSandboxes }) {
     const destroyWarnings = [];
     while (!round.destroyed && round.destroyRuns < MAX_DESTROY_RUNS) {
       round.destroyRuns += 1;
-      const run = await soakRun(`destroy ${round.destroyRuns}`, ["destroy", "--yes", "--skip-preview"]);
+      const run = await soakRun(`destroy ${round.destroyRuns}`, "destroy");
       destroyWarnings.push(...run.warnings);
-      round.destroyed = run.code === 0;
+      round.destroyed = run.ok;
     }
     round.stateLeft = managed(await exportState()).map((r) => r.urn);
     round.left = leftBehind(local, platforms, cannotDelete);
@@ -412,7 +398,7 @@ async function soakRound({ platforms, size, seed, rate, startLocalSandboxes }) {
   } finally {
     switches.on = false;
     await local.stop();
-    ws.cleanup();
+    await ws.cleanup();
   }
 }
 
@@ -651,16 +637,16 @@ async function outageScenario({ platforms, variant, startLocalSandboxes }) {
   const local = await startLocalSandboxes();
   const scrub = scrubber(local.env);
   const prefix = randomBytes(3).toString("hex");
-  const ws = pulumiWorkspace("outage");
+  const ws = soakStack("outage");
   const scripted = [];
   const result = { variant: variant.name, runs: [], scripted };
-  const step = async (phase, args) => {
-    const run = await ws.run([...args, "--json"], local.env);
-    const { errors, failedTypes } = diagnostics(run.stdout);
+  const step = async (phase, kind, options = {}) => {
+    const run = await ws[kind]({ ...options, extraEnv: local.env, events: true });
+    const { errors, failedTypes } = diagnostics(run.events);
     const stderrError = run.stderr.split("\n").findLast((line) => line.startsWith("error:"));
     result.runs.push({
       phase,
-      code: run.code,
+      ok: run.ok,
       seconds: run.seconds,
       failedTypes,
       errors: [...errors, ...(stderrError ? [stderrError] : [])]
@@ -668,43 +654,44 @@ async function outageScenario({ platforms, variant, startLocalSandboxes }) {
         .map((e) => scrub(e).slice(0, 400)),
     });
     process.stderr.write(
-      `outage (${variant.name}): ${phase} exited ${run.code} after ${run.seconds.toFixed(1)} s\n`,
+      `outage (${variant.name}): ${phase} ${outcome(run)} after ${run.seconds.toFixed(1)} s\n`,
     );
     return { ...run, failedTypes };
   };
   try {
-    await ws.must(["stack", "init"]);
-    await ws.must(["config", "set", "mode", "soak"]);
-    await ws.must(["config", "set", "prefix", prefix]);
-    await ws.must(["config", "set", "domainIds", "10000001,10000002,10000003"]);
-    await ws.must(["config", "set", "units", JSON.stringify(unitsOf(platforms, "outage"))]);
+    await ws.init({
+      mode: "soak",
+      prefix,
+      domainIds: "10000001,10000002,10000003",
+      units: JSON.stringify(unitsOf(platforms, "outage")),
+    });
     const script = scriptOutages(local, platforms, variant, scripted);
-    // --continue-on-error: one resource's failure must not keep the others from running, so every
+    // continueOnError: one resource's failure must not keep the others from running, so every
     // type's create meets its outage and every type that does not converge shows.
-    const up = ["up", "--yes", "--skip-preview", "--continue-on-error"];
-    const first = await step("up 1 (outage)", up);
+    const up = { continueOnError: true };
+    const first = await step("up 1 (outage)", "up", up);
     // The next runs see healthy vendors.
     script.armed = false;
     result.failedInOutage = first.failedTypes;
     result.upRuns = 1;
-    result.converged = first.code === 0;
+    result.converged = first.ok;
     const stillFailing = new Set();
     while (!result.converged && result.upRuns < MAX_UP_RUNS - 1) {
       result.upRuns += 1;
-      const run = await step(`up ${result.upRuns}`, up);
+      const run = await step(`up ${result.upRuns}`, "up", up);
       run.failedTypes.forEach((type) => stillFailing.add(type));
-      result.converged = run.code === 0;
+      result.converged = run.ok;
     }
     result.notConverging = result.converged ? [] : [...stillFailing];
-    const exported = JSON.parse((await ws.must(["stack", "export"])).stdout);
+    const exported = await ws.exportState();
     result.comparison = compareWithState(exported, local, platforms);
-    const destroy = await step("destroy", ["destroy", "--yes", "--skip-preview"]);
-    result.destroyed = destroy.code === 0;
+    const destroy = await step("destroy", "destroy");
+    result.destroyed = destroy.ok;
     result.destroyFailedTypes = destroy.failedTypes;
     return result;
   } finally {
     await local.stop();
-    ws.cleanup();
+    await ws.cleanup();
   }
 }
 
@@ -757,14 +744,12 @@ async function outageAfterCreate({ platforms, startLocalSandboxes }) {
 
 /** Runs one platform's scenario on a stack of the soak program (mode "scenario"): its rows. */
 async function runScenario(scenario, { small, startLocalSandboxes }) {
-  const ws = pulumiWorkspace("scenario");
+  const ws = soakStack("scenario");
   try {
-    await ws.must(["stack", "init"]);
-    await ws.must(["config", "set", "mode", "scenario"]);
-    await ws.must(["config", "set", "scenario", scenario.project]);
+    await ws.init({ mode: "scenario", scenario: scenario.project });
     return await scenario.run({ small, ws, startLocalSandboxes, onEveryRequest, endpointOf });
   } finally {
-    ws.cleanup();
+    await ws.cleanup();
   }
 }
 

@@ -1,8 +1,10 @@
 // What the processes of one Pulumi command cost, sampled from /proc every ~100 ms: the peak
 // resident memory of the dynamic-provider process, and the CPU time of each role (engine, language
-// host, program, dynamic provider). Only descendants of the command's own process are looked at,
-// so other Pulumi runs on a shared machine are never counted. Linux only; elsewhere the figures
-// stay 0.
+// host, program, dynamic provider); and the exact CPU total of the command's processes, from the
+// kernel's count of this process's waited-for children. Only descendants of this process are looked
+// at (the command's pulumi is its child, and nothing else runs under it while a command runs), so
+// other Pulumi runs on a shared machine are never counted. Linux only; elsewhere the figures stay 0
+// (the total NaN).
 "use strict";
 const fs = require("node:fs");
 const { setInterval, clearInterval } = require("node:timers");
@@ -34,6 +36,34 @@ function processTable() {
     }
   }
   return table;
+}
+
+/**
+ * Milliseconds of user + system CPU of this process's children that have ended and been waited
+ * for (cutime + cstime of /proc/self/stat), each having counted its own waited-for children: once
+ * a command's pulumi has ended, the CPU of every process of it (the engine, its plugins, the
+ * program), as bash's `times` gives it. NaN where /proc is unreadable.
+ */
+function childrenCpuMs() {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    // After the command name's ")": cutime (field 16) at index 13, cstime (17) at 14.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Sends `signal` to the descendants of `root`, the deepest first (a parent does not restart them). */
+function signalDescendants(root, signal) {
+  for (const pid of descendants(root, processTable()).reverse()) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 /** The descendants of `root` (not `root` itself). */
@@ -114,7 +144,7 @@ class ProcessSampler {
 
   /**
    * Stops sampling. The peak RSS of the provider, and the CPU ms of each role as last sampled (up
-   * to one interval short per process; the command's exact total comes from the shell's `times`).
+   * to one interval short per process; the command's exact total is childrenCpuMs's).
    */
   stop() {
     clearInterval(this.timer);
@@ -124,4 +154,4 @@ class ProcessSampler {
   }
 }
 
-module.exports = { ProcessSampler, descendants, processTable };
+module.exports = { ProcessSampler, childrenCpuMs, descendants, processTable, signalDescendants };

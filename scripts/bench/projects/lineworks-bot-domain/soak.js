@@ -13,6 +13,8 @@ const LATENCY_MS = 20;
 const DOMAIN_PARALLEL = 16;
 const FLOOR_RATIO_GOAL = 1.2;
 
+const outcome = (run) => (run.ok ? "succeeded" : "failed");
+
 /** The scenario's program (the soak project in mode "scenario"): one bot in every domain of `domainIds`. */
 function program(chatbots, { prefix, domainIds }) {
   const bot = lineWorksBot(chatbots, "bot", 0, prefix, domainIds);
@@ -40,11 +42,10 @@ async function run({ small, ws, startLocalSandboxes, onEveryRequest, endpointOf 
     return undefined;
   });
   try {
-    await ws.must(["config", "set", "prefix", randomBytes(3).toString("hex")]);
-    await ws.must(["config", "set", "domainIds", domainIds.join(",")]);
+    await ws.setConfig({ prefix: randomBytes(3).toString("hex"), domainIds: domainIds.join(",") });
 
-    const up = await ws.run(["up", "--yes", "--skip-preview", "--parallel", String(DOMAIN_PARALLEL)], env);
-    process.stderr.write(`domains: up exited ${up.code} after ${up.seconds.toFixed(1)} s\n`);
+    const up = await ws.up({ parallel: DOMAIN_PARALLEL, extraEnv: env });
+    process.stderr.write(`domains: up ${outcome(up)} after ${up.seconds.toFixed(1)} s\n`);
     const overlapsAfterUp = local.lineworks.overlappingMutations();
     const bots = local.lineworks.bots();
     const registered = bots.length === 1 ? local.lineworks.domains(bots[0].botId).length : 0;
@@ -60,12 +61,9 @@ async function run({ small, ws, startLocalSandboxes, onEveryRequest, endpointOf 
         : undefined;
     const floorMs = size.domains * MUTATION_MS + LATENCY_MS;
     // Engine and program start-up: the same `pulumi up` with nothing to do.
-    const noop = await ws.run(["up", "--yes", "--skip-preview", "--expect-no-changes"], env);
-    const destroy = await ws.run(
-      ["destroy", "--yes", "--skip-preview", "--parallel", String(DOMAIN_PARALLEL)],
-      env,
-    );
-    process.stderr.write(`domains: destroy exited ${destroy.code} after ${destroy.seconds.toFixed(1)} s\n`);
+    const noop = await ws.up({ expectNoChanges: true, extraEnv: env });
+    const destroy = await ws.destroy({ parallel: DOMAIN_PARALLEL, extraEnv: env });
+    process.stderr.write(`domains: destroy ${outcome(destroy)} after ${destroy.seconds.toFixed(1)} s\n`);
     const overlapsTotal = local.lineworks.overlappingMutations();
     const ratio = spanMs === undefined ? undefined : spanMs / floorMs;
     const row = (figure, value, goal, met, note) => ({
@@ -81,8 +79,8 @@ async function run({ small, ws, startLocalSandboxes, onEveryRequest, endpointOf 
         "domains registered",
         `${registered}/${size.domains}`,
         `${size.domains}`,
-        up.code === 0 && registered === size.domains,
-        `pulumi up --parallel ${DOMAIN_PARALLEL} exited ${up.code}`,
+        up.ok && registered === size.domains,
+        `pulumi up --parallel ${DOMAIN_PARALLEL} ${outcome(up)}`,
       ),
       row(
         "overlapping mutations of the bot",
@@ -120,9 +118,9 @@ async function run({ small, ws, startLocalSandboxes, onEveryRequest, endpointOf 
       ),
       row(
         "destroy",
-        destroy.code === 0 && local.lineworks.bots().length === 0 ? "clean" : "left bots",
+        destroy.ok && local.lineworks.bots().length === 0 ? "clean" : "left bots",
         "clean",
-        destroy.code === 0 && local.lineworks.bots().length === 0,
+        destroy.ok && local.lineworks.bots().length === 0,
         `${destroy.seconds.toFixed(1)} s`,
       ),
     ];
@@ -133,7 +131,7 @@ async function run({ small, ws, startLocalSandboxes, onEveryRequest, endpointOf 
       parallel: DOMAIN_PARALLEL,
       upSeconds: up.seconds,
       noopUpSeconds: noop.seconds,
-      noopExpectNoChanges: noop.code === 0,
+      noopExpectNoChanges: noop.ok,
       destroySeconds: destroy.seconds,
       spanMs,
       floorMs,
