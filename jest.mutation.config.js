@@ -11,16 +11,20 @@
 const { projects } = require("./jest.config.js");
 
 const selected = projects.filter((p) => p.displayName === "unit" || p.displayName === "integration");
-const withoutNameAndMatch = ({ displayName: _name, testMatch: _match, ...rest }) => JSON.stringify(rest);
-if (selected.length !== 2 || withoutNameAndMatch(selected[0]) !== withoutNameAndMatch(selected[1])) {
+// The integration tests' setup file (every sandbox answer has a basis) runs for all: it holds for
+// unit tests too, which start no sandbox.
+const own = ({ displayName: _name, testMatch: _match, setupFilesAfterEnv: _setup, ...rest }) =>
+  JSON.stringify(rest);
+if (selected.length !== 2 || own(selected[0]) !== own(selected[1])) {
   throw new Error(
-    "jest.mutation.config.js expects jest.config.js's unit and integration projects to differ only in displayName and testMatch",
+    "jest.mutation.config.js expects jest.config.js's unit and integration projects to differ only in displayName, testMatch and setupFilesAfterEnv",
   );
 }
-const { displayName: _name, testMatch: _match, ...shared } = selected[0];
+const { displayName: _name, testMatch: _match, setupFilesAfterEnv: _setup, ...shared } = selected[0];
 
 module.exports = {
   ...shared,
   testMatch: selected.flatMap((p) => p.testMatch),
+  setupFilesAfterEnv: [...new Set(selected.flatMap((p) => p.setupFilesAfterEnv ?? []))],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: { isolatedModules: true } }] },
 };
