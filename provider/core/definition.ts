@@ -24,7 +24,7 @@ import { changedFields, type FieldRules, type Props, type Same } from "./contrac
 import { diffOwned, type DiffSpec } from "./diff";
 import { ResourceInitError } from "./errors";
 import { forTheHost } from "./host";
-import { PRODUCTION_POLICIES, underPolicies, type Policies } from "./policies";
+import { productionPolicies, underPolicies, type Policies } from "./policies";
 import type { ResourceHandlers } from "./shim";
 import { migrateState, STATE_VERSION_KEY, type StateSchema } from "./state";
 
@@ -281,7 +281,7 @@ export function checkDefined(
  */
 export function handlersOf<F extends FieldTable, Api extends RedactingClient, O extends OutputTable>(
   def: ResourceDefinition<F, Api, O>,
-  policies: Policies = PRODUCTION_POLICIES,
+  policies: Policies = productionPolicies,
 ): ResourceHandlers {
   const generic: DefinitionShape = def;
   const { inputSchema, diffSpec, rules, updatable } = schemaOf(generic);

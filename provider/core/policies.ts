@@ -1,6 +1,6 @@
 /**
  * The policies of a provider: how patient, how insistent, and where warnings go. Production has one
- * set (`PRODUCTION_POLICIES`); a test builds handlers with its own (`handlersOf(definition,
+ * set (`productionPolicies`); a test builds handlers with its own (`handlersOf(definition,
  * policies)`) instead of changing module state.
  *
  * The handlers run each call within their policies' scope (`underPolicies`), and the core code that
@@ -77,7 +77,7 @@ export interface Policies {
  * unrecorded (an orphan, and a duplicate on the next `up`), so about two minutes of outage are
  * ridden out. Frozen: a test that wants others builds its own (`newPolicies`).
  */
-export const PRODUCTION_POLICIES: Readonly<Policies> = Object.freeze({
+export const productionPolicies: Readonly<Policies> = Object.freeze({
   warn: showWarning,
   lookupPausesMs: Object.freeze([2_000, 5_000, 10_000, 20_000, 30_000, 30_000]),
   retry: DEFAULT_RETRY,
@@ -86,14 +86,14 @@ export const PRODUCTION_POLICIES: Readonly<Policies> = Object.freeze({
 
 /** Production policies with `changes`, and a token cache of their own unless `changes` gives one. */
 export function newPolicies(changes: Partial<Policies> = {}): Policies {
-  return { ...PRODUCTION_POLICIES, tokens: new TokenCache(), ...changes };
+  return { ...productionPolicies, tokens: new TokenCache(), ...changes };
 }
 
 const scope = new AsyncLocalStorage<Policies>();
 
 /** The policies of the call in progress: its handlers', else production's. */
 export function policies(): Policies {
-  return scope.getStore() ?? PRODUCTION_POLICIES;
+  return scope.getStore() ?? productionPolicies;
 }
 
 /** Runs `action` (and everything it starts) under `given`. */

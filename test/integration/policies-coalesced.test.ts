@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { startDeadSimpleChatSandbox, type DeadSimpleChatSandbox } from "../../sandbox";
 import { definition } from "../../provider/deadsimplechat/bot";
 import { handlersOf } from "../../provider/core/definition";
-import { newPolicies, PRODUCTION_POLICIES } from "../../provider/core/policies";
+import { newPolicies, productionPolicies } from "../../provider/core/policies";
 
 let sandbox: DeadSimpleChatSandbox;
 beforeAll(async () => {
@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.stop());
 
 const retrying = (maxAttempts: number) =>
-  newPolicies({ retry: { ...PRODUCTION_POLICIES.retry, maxAttempts, baseDelayMs: 1, maxDelayMs: 1 } });
+  newPolicies({ retry: { ...productionPolicies.retry, maxAttempts, baseDelayMs: 1, maxDelayMs: 1 } });
 
 test("alone, the patient handlers ride out one 503", async () => {
   const patient = handlersOf(definition, retrying(3));

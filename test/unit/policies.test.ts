@@ -15,7 +15,7 @@ import { warn } from "../../provider/core/log";
 import {
   newPolicies,
   policies,
-  PRODUCTION_POLICIES,
+  productionPolicies,
   TokenCache,
   withPolicies,
   type Policies,
@@ -107,19 +107,19 @@ test("handlers built without policies use production's; code outside any handler
     },
   });
   await handlersOf(probe).create({ name: "p" });
-  expect(seen[0]).toBe(PRODUCTION_POLICIES);
-  expect(policies()).toBe(PRODUCTION_POLICIES);
+  expect(seen[0]).toBe(productionPolicies);
+  expect(policies()).toBe(productionPolicies);
 });
 
 test("production's policies cannot be changed: a test makes its own", () => {
-  expect(Object.isFrozen(PRODUCTION_POLICIES)).toBe(true);
-  expect(Object.isFrozen(PRODUCTION_POLICIES.lookupPausesMs)).toBe(true);
-  expect(Object.isFrozen(PRODUCTION_POLICIES.retry)).toBe(true);
+  expect(Object.isFrozen(productionPolicies)).toBe(true);
+  expect(Object.isFrozen(productionPolicies.lookupPausesMs)).toBe(true);
+  expect(Object.isFrozen(productionPolicies.retry)).toBe(true);
   // About two minutes of outage are ridden out before a create gives up its lookup.
-  expect(PRODUCTION_POLICIES.lookupPausesMs).toEqual([2_000, 5_000, 10_000, 20_000, 30_000, 30_000]);
+  expect(productionPolicies.lookupPausesMs).toEqual([2_000, 5_000, 10_000, 20_000, 30_000, 30_000]);
   const own = newPolicies();
-  expect(own.tokens).not.toBe(PRODUCTION_POLICIES.tokens);
-  expect(own.lookupPausesMs).toBe(PRODUCTION_POLICIES.lookupPausesMs);
+  expect(own.tokens).not.toBe(productionPolicies.tokens);
+  expect(own.lookupPausesMs).toBe(productionPolicies.lookupPausesMs);
 });
 
 describe("a client kept across calls retries as each call's policies say", () => {
@@ -144,7 +144,7 @@ describe("a client kept across calls retries as each call's policies say", () =>
       baseUrlSetting: "demo:apiUrl",
     });
     const retrying = (maxAttempts: number) =>
-      newPolicies({ retry: { ...PRODUCTION_POLICIES.retry, maxAttempts, baseDelayMs: 1, maxDelayMs: 1 } });
+      newPolicies({ retry: { ...productionPolicies.retry, maxAttempts, baseDelayMs: 1, maxDelayMs: 1 } });
     const get = () => kept.request({ method: "GET", path: "/x" });
     requests = 0;
     await expect(withPolicies(retrying(2), get)).rejects.toThrow("HTTP 503 after 2 attempts");
