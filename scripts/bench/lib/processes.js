@@ -132,11 +132,15 @@ class ProcessSampler {
     const table = processTable();
     for (const pid of descendants(this.rootPid, table)) {
       let entry = this.seen.get(pid);
-      // A process seen before it exec'd its program gets its role once its command line says more.
-      if (!entry || entry.role === "other") {
-        entry = { role: roleOf(readCmdline(pid)), cpuMs: 0 };
+      if (!entry) {
+        entry = { role: "other", cpuMs: 0 };
         this.seen.set(pid, entry);
       }
+      // Read at every poll: a child seen between its fork and its exec still shows its parent's
+      // command line (the program, forked by the language host, would count as the language host).
+      // Its role is that of the last command line read; an empty one means it is ending.
+      const cmdline = readCmdline(pid);
+      if (cmdline !== "") entry.role = roleOf(cmdline);
       entry.cpuMs = table.get(pid).cpuMs;
       if (entry.role === "provider") this.providerPeakRss = Math.max(this.providerPeakRss, rssBytes(pid));
     }
