@@ -46,7 +46,7 @@ const { spawn, spawnSync } = require("node:child_process");
 const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const { benchStack, changedSteps, pulumiWorkspace } = require("./lib/pulumi");
+const { pulumiStack, changedSteps, pulumiWorkspace } = require("../lib/pulumi-automation");
 const { benchTypes, typeNames, operationOf } = require("./lib/types");
 const { sandboxPlatforms } = require("./lib/platforms");
 const { buildRows, printTables, renderMarkdown } = require("./lib/report");
@@ -219,7 +219,7 @@ const WIDE_BASELINE = 16;
 
 /** up, preview, refresh and destroy of n no-op resources (plus the state sizes). */
 async function baselineLifecycle(ws, plan, n, width = 1) {
-  const stack = benchStack(ws, path.join(PROJECTS, "baseline"), `baseline-${n}-${suffix()}`, {});
+  const stack = pulumiStack(ws, path.join(PROJECTS, "baseline"), `baseline-${n}-${suffix()}`, {});
   try {
     await stack.init({ n, width });
     const up = await measure(undefined, () => stack.up());
@@ -237,7 +237,7 @@ async function baselineLifecycle(ws, plan, n, width = 1) {
 async function baselineParallelUp(ws, plan, n) {
   const ups = [];
   for (let i = 0; i < plan.repeats; i++) {
-    const stack = benchStack(ws, path.join(PROJECTS, "baseline"), `baseline-p-${suffix()}`, {});
+    const stack = pulumiStack(ws, path.join(PROJECTS, "baseline"), `baseline-p-${suffix()}`, {});
     try {
       await stack.init({ n });
       ups.push(await measure(undefined, () => stack.up({ parallel: plan.parallel })));
@@ -288,7 +288,7 @@ function bestBaseline(rounds) {
 
 /** A first, unrecorded run: caches (disk, the CLI's plugin lookups) warm before anything is timed. */
 async function warmUp(ws) {
-  const stack = benchStack(ws, path.join(PROJECTS, "baseline"), `warm-up-${suffix()}`, {});
+  const stack = pulumiStack(ws, path.join(PROJECTS, "baseline"), `warm-up-${suffix()}`, {});
   try {
     await stack.init({ n: 1 });
     await stack.up();
@@ -320,7 +320,7 @@ async function scalingRun(ws, plan, spec, n) {
   return withSandboxes(plan, spec, { rateLimits: false }, async (local) => {
     const sandbox = local[spec.sandbox];
     const projectDir = path.join(PROJECTS, spec.project);
-    const stack = benchStack(ws, projectDir, `scale-${n}-${suffix()}`, { ...local.env, ...spec.unpaced });
+    const stack = pulumiStack(ws, projectDir, `scale-${n}-${suffix()}`, { ...local.env, ...spec.unpaced });
     try {
       await stack.init(spec.config(n, "scale"));
       const up = await measure(sandbox, () => stack.up());
@@ -368,7 +368,7 @@ async function largestPlanRun(ws, plan, spec, n) {
         sandbox.setRateLimit(spec.largest.rateLimit);
         const projectDir = path.join(PROJECTS, spec.project);
         const env = { ...local.env, ...spec.largest.pacing };
-        const stack = benchStack(ws, projectDir, `largest-${suffix()}`, env);
+        const stack = pulumiStack(ws, projectDir, `largest-${suffix()}`, env);
         try {
           await stack.init(spec.config(n, "largest"));
           const up = await measure(sandbox, () => stack.up({ parallel: plan.parallel, allowFailure: true }));
@@ -417,7 +417,7 @@ async function lowestLimitRun(ws, plan, spec, n) {
   return withSandboxes(plan, spec, {}, async (local) => {
     const sandbox = local[spec.sandbox];
     const projectDir = path.join(PROJECTS, spec.project);
-    const stack = benchStack(ws, projectDir, `lowest-${suffix()}`, { ...local.env });
+    const stack = pulumiStack(ws, projectDir, `lowest-${suffix()}`, { ...local.env });
     try {
       await stack.init(spec.config(n, "lowest"));
       const up = await measure(sandbox, () => stack.up({ allowFailure: true }));
@@ -548,7 +548,7 @@ async function main() {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
 
   const machine = machineInfo();
-  const ws = pulumiWorkspace();
+  const ws = pulumiWorkspace("chatbots-bench-");
   const results = {
     machine,
     argv: process.argv.slice(2),

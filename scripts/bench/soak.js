@@ -39,7 +39,7 @@
 const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const { benchStack, pulumiWorkspace } = require("./lib/pulumi");
+const { pulumiStack, pulumiWorkspace } = require("../lib/pulumi-automation");
 const { platformProjects, sandboxPlatforms } = require("./lib/platforms");
 
 const root = path.join(__dirname, "..", "..");
@@ -99,7 +99,7 @@ const COMMAND_LIMIT_MS = 30 * 60_000;
 
 /**
  * A stack of the soak project (`name`-<random>) in a temporary file backend with a generated
- * passphrase, nothing from the user's own Pulumi setup (lib/pulumi.js, the Automation API).
+ * passphrase, nothing from the user's own Pulumi setup (scripts/lib/pulumi-automation.js, the Automation API).
  * `up`, `preview`, `refresh` and `destroy` take the Automation API's options (parallel,
  * expectNoChanges, continueOnError), `extraEnv` and `events` (collect the engine's events,
  * streamed into this process as the command runs), and resolve with the outcome whatever it is:
@@ -108,7 +108,7 @@ const COMMAND_LIMIT_MS = 30 * 60_000;
  */
 function soakStack(name) {
   const ws = pulumiWorkspace("chatbots-soak-");
-  const stack = benchStack(ws, projectDir, `${name}-${randomBytes(4).toString("hex")}`);
+  const stack = pulumiStack(ws, projectDir, `${name}-${randomBytes(4).toString("hex")}`);
   const operation = (kind) => async (options) => {
     // The soak times commands against floors: nothing samples /proc beside them.
     const opts = { allowFailure: true, sample: false, timeoutMs: COMMAND_LIMIT_MS };

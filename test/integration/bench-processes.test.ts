@@ -1,5 +1,5 @@
 /**
- * The benchmark's process sampler (scripts/bench/lib/processes.js): the role of a process is that
+ * The benchmark's process sampler (scripts/lib/processes.js): the role of a process is that
  * of its latest command line. A child seen before its exec shows its parent's command line (the
  * program, forked by the language host, first looks like the language host); once it has exec'd,
  * its CPU counts for its own role.
@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const processes = require(path.join(REPO_ROOT, "scripts", "bench", "lib", "processes.js")) as {
+const processes = require(path.join(REPO_ROOT, "scripts", "lib", "processes.js")) as {
   ProcessSampler: new (rootPid: number) => {
     stop(): { providerPeakRss: number; cpuMsByRole: Record<string, number> };
   };

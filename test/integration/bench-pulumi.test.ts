@@ -1,7 +1,8 @@
 /**
- * The benchmark's Pulumi runner (scripts/bench/lib/pulumi.js), which drives the CLI on PATH through
- * the Automation API: keeps the user's Pulumi account and passphrase file out of the CLI's
- * environment; times an operation (its whole CPU time, at least what each role was seen using);
+ * The Pulumi runner of the benchmark and the e2e tests (scripts/lib/pulumi-automation.js), which
+ * drives the CLI on PATH through the Automation API: keeps the user's Pulumi account and passphrase
+ * file out of the CLI's environment; sets config (secret or not), reads outputs and state (as
+ * stored, and decrypted); times an operation (its whole CPU time, at least what each role was seen using);
  * and turns an unexpected failure into a HarnessError that holds the CLI's output.
  * Needs the pulumi CLI on PATH (scripts/with-toolchain.sh, as `npm test` runs it).
  */
@@ -9,49 +10,18 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+// The JavaScript module the benchmark and the e2e tests share, typed by its .d.ts.
+import * as bench from "../../scripts/lib/pulumi-automation";
+import type { PulumiWorkspace } from "../../scripts/lib/pulumi-automation";
 
 jest.setTimeout(10 * 60 * 1000);
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const BASELINE = path.join(REPO_ROOT, "scripts", "bench", "projects", "baseline");
 
-interface Timed {
-  ok: boolean;
-  events: unknown[];
-  stdout: string;
-  stderr: string;
-  ms: number;
-  cpuMs: number;
-  cpuMsByRole: Record<string, number>;
-  providerPeakRss: number;
-}
-interface OperationOptions {
-  allowFailure?: boolean;
-  expectNoChanges?: boolean;
-}
-interface BenchStack {
-  init(config?: Record<string, unknown>): Promise<void>;
-  up(opts?: OperationOptions): Promise<Timed>;
-  preview(opts?: OperationOptions): Promise<Timed>;
-  destroy(opts?: OperationOptions): Promise<Timed>;
-  remove(): Promise<void>;
-}
-interface Workspace {
-  dir: string;
-  cleanup(): void;
-}
-interface BenchLib {
-  pulumiWorkspace(prefix?: string): Workspace;
-  benchStack(ws: Workspace, projectDir: string, name: string, extraEnv?: NodeJS.ProcessEnv): BenchStack;
-  changedSteps(events: unknown[]): { op: string; urn: string }[];
-  HarnessError: new (message: string) => Error;
-}
-// A JavaScript module of the benchmark: no typings.
-const bench: BenchLib = require(path.join(REPO_ROOT, "scripts", "bench", "lib", "pulumi.js"));
-
 const stackName = () => `test-${randomBytes(3).toString("hex")}`;
 
-let ws: Workspace;
+let ws: PulumiWorkspace;
 let scratch: string;
 
 beforeAll(() => {
@@ -64,24 +34,29 @@ afterAll(() => {
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A project whose program prints whether each of `names` is set in its environment (never a value). */
-function envReportingProject(names: string[]): string {
-  const project = path.join(scratch, "env-check");
+/** A project `name` in the scratch directory whose program (index.js) is `program`. */
+function scratchProject(name: string, program: string): string {
+  const project = path.join(scratch, name);
   fs.mkdirSync(path.join(project, "node_modules", "@pulumi"), { recursive: true });
   fs.symlinkSync(
     path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"),
     path.join(project, "node_modules", "@pulumi", "pulumi"),
     "dir",
   );
-  fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: env-check\nruntime: nodejs\nmain: index.js\n");
-  fs.writeFileSync(
-    path.join(project, "index.js"),
+  fs.writeFileSync(path.join(project, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
+  fs.writeFileSync(path.join(project, "index.js"), program);
+  return project;
+}
+
+/** A project whose program prints whether each of `names` is set in its environment (never a value). */
+function envReportingProject(names: string[]): string {
+  return scratchProject(
+    "env-check",
     `for (const name of ${JSON.stringify(names)}) {
   console.log(name + (process.env[name] === undefined ? " unset" : " set"));
 }
 `,
   );
-  return project;
 }
 
 test("the user's PULUMI_ACCESS_TOKEN and passphrase file in this process do not reach the CLI", async () => {
@@ -91,7 +66,7 @@ test("the user's PULUMI_ACCESS_TOKEN and passphrase file in this process do not 
   // Set after the workspace was made: the CLI's environment is this process's at each command.
   process.env.PULUMI_ACCESS_TOKEN = `pul-${randomBytes(20).toString("hex")}`;
   process.env.PULUMI_CONFIG_PASSPHRASE_FILE = path.join(scratch, "passphrase.txt");
-  const stack = bench.benchStack(ws, project, stackName());
+  const stack = bench.pulumiStack(ws, project, stackName());
   try {
     await stack.init();
     // The program inherits the engine's environment (through the language host).
@@ -109,7 +84,7 @@ test("the user's PULUMI_ACCESS_TOKEN and passphrase file in this process do not 
 });
 
 test("an up of the baseline project: its whole CPU time, at least what each role was seen using; no changed steps after it", async () => {
-  const stack = bench.benchStack(ws, BASELINE, stackName());
+  const stack = bench.pulumiStack(ws, BASELINE, stackName());
   try {
     await stack.init({ n: 1 });
     const up = await stack.up();
@@ -134,7 +109,7 @@ test("an up of the baseline project: its whole CPU time, at least what each role
 });
 
 test("a failed operation: a HarnessError with the CLI's output, or its outcome when failure is allowed", async () => {
-  const stack = bench.benchStack(ws, BASELINE, stackName());
+  const stack = bench.pulumiStack(ws, BASELINE, stackName());
   // A fresh stack: the preview proposes creates, which expectNoChanges makes a failure.
   const expected = "no changes were expected for preview but changes were proposed";
   try {
@@ -160,4 +135,57 @@ test("a failed operation: a HarnessError with the CLI's output, or its outcome w
   } finally {
     await stack.remove();
   }
+});
+
+test("config, secret or not; outputs; the state as stored (encrypted) and exported (decrypted); a stack opened again", async () => {
+  const project = scratchProject(
+    "config-echo",
+    `const pulumi = require("@pulumi/pulumi");
+const config = new pulumi.Config();
+exports.plain = config.require("plain");
+exports.token = config.requireSecret("token");
+`,
+  );
+  const token = `-${randomBytes(16).toString("hex")}`; // a leading "-" is a value, not a flag
+  const name = stackName();
+  const stack = bench.pulumiStack(ws, project, name);
+  try {
+    await stack.init({ plain: "one", token: { value: token, secret: true } });
+    expect((await stack.up()).ok).toBe(true);
+    expect(await stack.outputs()).toEqual({
+      plain: { value: "one", secret: false },
+      token: { value: token, secret: true },
+    });
+    // Stored: the secret encrypted, the plain value as it is.
+    const stored = stack.storedState();
+    expect(stored).not.toContain(token.slice(1));
+    expect(stored).toContain('"plain":"one"');
+    expect(JSON.stringify(await stack.exportState())).toContain(token);
+
+    // Another handle on the same stack: its config and state are the ones set above.
+    const again = bench.pulumiStack(ws, project, name);
+    await again.open();
+    expect((await again.preview({ expectNoChanges: true })).ok).toBe(true);
+    await again.setConfig({ plain: 2 });
+    const steps = bench.changedSteps((await again.preview()).events);
+    expect(steps.map((s) => s.op)).toEqual([]); // outputs only: the stack's own step, left out
+    expect((await again.up()).ok).toBe(true);
+    expect((await stack.outputs()).plain).toEqual({ value: "2", secret: false });
+
+    // A state imported back is the state (the stack's outputs come from it).
+    const exported = await stack.exportState();
+    await stack.importState(exported);
+    expect((await stack.outputs()).token).toEqual({ value: token, secret: true });
+    expect(stack.storedState()).not.toContain(token.slice(1));
+
+    await stack.removeConfig("plain");
+    const missing = await stack.preview({ allowFailure: true });
+    expect(missing.ok).toBe(false);
+    expect(missing.stdout + missing.stderr).toContain(
+      "Missing required configuration variable 'config-echo:plain'",
+    );
+  } finally {
+    await stack.remove();
+  }
+  expect(fs.existsSync(path.join(project, `Pulumi.${name}.yaml`))).toBe(false);
 });

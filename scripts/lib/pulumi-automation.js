@@ -1,9 +1,10 @@
-// Runs Pulumi for the benchmark through the Automation API of @pulumi/pulumi (LocalWorkspace and
-// Stack, public API only) on the `pulumi` CLI on PATH (scripts/with-toolchain.sh's): a temporary
-// file backend and a generated passphrase (as test/e2e/pulumi-cli.ts does), asynchronously (the
-// sandboxes answer from this very process), timed: wall time, CPU time of the whole process tree
-// (the kernel's count of this process's waited-for children, exact to 10 ms) and per role, and the
-// peak memory of the dynamic-provider process (lib/processes.js).
+// Runs Pulumi through the Automation API of @pulumi/pulumi (LocalWorkspace and Stack, public API
+// only) on the `pulumi` CLI on PATH (scripts/with-toolchain.sh's), for the e2e tests and the
+// benchmark alike: a temporary file backend and a generated passphrase, nothing of the user's own
+// Pulumi setup; asynchronously (the sandboxes answer from this very process); each operation timed:
+// wall time, CPU time of the whole process tree (the kernel's count of this process's waited-for
+// children, exact to 10 ms) and per role, and the peak memory of the dynamic-provider process
+// (./processes.js). Types for TypeScript callers: ./pulumi-automation.d.ts.
 "use strict";
 /* global AbortController -- Node's (the Automation API takes an AbortSignal) */
 const { CommandError, LocalWorkspace, PulumiCommand, Stack } = require("@pulumi/pulumi/automation");
@@ -13,7 +14,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { ProcessSampler, childrenCpuMs, signalDescendants } = require("./processes");
 
-/** A command that failed where the harness expected success: the benchmark itself is broken. */
+/** A command that failed where the caller expected success (a broken benchmark, a failed test step). */
 class HarnessError extends Error {}
 
 /**
@@ -38,23 +39,25 @@ function pulumiCli() {
   cli ??= PulumiCommand.get().catch((err) => {
     cli = undefined;
     throw new HarnessError(
-      `the pulumi CLI could not be run: run the benchmark with \`npm run bench\` (scripts/with-toolchain.sh)\n${err.message}`,
+      "the pulumi CLI could not be run: run this through scripts/with-toolchain.sh " +
+        `(\`npm test\`, \`npm run bench\`)\n${err.message}`,
     );
   });
   return cli;
 }
 
 /**
- * A temporary directory for Pulumi: a file backend and PULUMI_HOME there, a generated passphrase;
- * nothing of the user's own Pulumi setup (account, passphrase file, plugins) takes part, and
- * nothing is downloaded (the only plugins are the ones on PATH). `envVars` and `pulumiHome` are
+ * A temporary directory for Pulumi: a file backend (`stateDir`) and PULUMI_HOME there, a generated
+ * passphrase; nothing of the user's own Pulumi setup (account, passphrase file, plugins) takes part,
+ * and nothing is downloaded (the only plugins are the ones on PATH). `envVars` and `pulumiHome` are
  * LocalWorkspace's options.
  */
-function pulumiWorkspace(prefix = "chatbots-bench-") {
+function pulumiWorkspace(prefix = "chatbots-pulumi-") {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.mkdirSync(path.join(dir, "state"));
+  const stateDir = path.join(dir, "state");
+  fs.mkdirSync(stateDir);
   const envVars = {
-    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: randomBytes(24).toString("hex"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -62,6 +65,7 @@ function pulumiWorkspace(prefix = "chatbots-bench-") {
   };
   return {
     dir,
+    stateDir,
     envVars,
     pulumiHome: path.join(dir, "home"),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
@@ -70,20 +74,29 @@ function pulumiWorkspace(prefix = "chatbots-bench-") {
 
 const tail = (text) => text.split("\n").slice(-40).join("\n");
 
+/** A config value for the Automation API: a plain string, or {value, secret}. */
+const configValue = (v) =>
+  v !== null && typeof v === "object"
+    ? { value: String(v.value), secret: Boolean(v.secret) }
+    : { value: String(v) };
+const toConfig = (config) => Object.fromEntries(Object.entries(config).map(([k, v]) => [k, configValue(v)]));
+
 /**
- * A stack of a bench project in the workspace `ws` (pulumiWorkspace), its variables `extraEnv`
- * added. `init` creates it with plain config values; `up`, `preview`, `refresh` and `destroy` run
- * the timed operations; `remove` deletes it and its config file from the project directory.
+ * A stack `name` of the project in `projectDir`, in the workspace `ws` (pulumiWorkspace), its
+ * variables `extraEnv` added. `init` creates it (`open` selects one made before, by another
+ * pulumiStack of the same workspace); `up`, `preview`, `refresh` and `destroy` run the timed
+ * operations; `remove` deletes it and its config file from the project directory.
  *
- * An operation takes the Automation API's options (parallel, expectNoChanges, continueOnError...)
- * and: `allowFailure` (else a failure rejects with a HarnessError holding the output), `extraEnv`
- * (variables for this operation only), `events` (collect the engine events; a preview always
- * does), `sample` (false: no /proc sampling beside the command), `timeoutMs` (then it is cancelled,
- * and killed after CANCEL_GRACE_MS). It resolves {ok, stdout, stderr, ms, cpuMs, cpuMsByRole,
- * providerPeakRss, events}: the output as the CLI wrote it, and the figures of the operation's own
- * command only (not of the commands the Automation API runs after it for its result).
+ * An operation takes the Automation API's options (parallel, expectNoChanges, diff, refresh,
+ * logToStdErr...) and: `allowFailure` (else a failure rejects with a HarnessError holding the
+ * output), `extraEnv` (variables for this operation only), `events` (collect the engine events; a
+ * preview always does), `sample` (false: no /proc sampling beside the command), `timeoutMs` (then it
+ * is cancelled, and killed after CANCEL_GRACE_MS). It resolves {ok, cutOff, stdout, stderr, ms,
+ * cpuMs, cpuMsByRole, providerPeakRss, events}: the output as the CLI wrote it, and the figures of
+ * the operation's own command only (not of the commands the Automation API runs after it for its
+ * result).
  */
-function benchStack(ws, projectDir, name, extraEnv = {}) {
+function pulumiStack(ws, projectDir, name, extraEnv = {}) {
   const baseEnv = { ...ws.envVars, ...extraEnv };
   let workspace;
   let stack;
@@ -103,17 +116,23 @@ function benchStack(ws, projectDir, name, extraEnv = {}) {
     return workspace;
   }
 
+  function opened() {
+    if (!stack) throw new HarnessError(`stack ${name}: used before init or open`);
+    workspace.envVars = baseEnv;
+    return stack;
+  }
+
   /** Runs `run(callbacks)` (an operation of the stack), timed. */
   async function timed(describe, run, { allowFailure, sample, timeoutMs }) {
     const stdout = [];
     const stderr = [];
     const abort = new AbortController();
-    let stopped = false;
+    let cutOff = false;
     let killer;
     const limit = setTimeout(() => {
-      stopped = true;
+      cutOff = true;
       abort.abort();
-      // The command's processes are the only descendants of this process (lib/processes.js).
+      // The command's processes are the only descendants of this process (./processes.js).
       killer = setTimeout(() => signalDescendants(process.pid, "SIGKILL"), CANCEL_GRACE_MS);
     }, timeoutMs);
     const sampler = sample ? new ProcessSampler(process.pid) : undefined;
@@ -144,8 +163,8 @@ function benchStack(ws, projectDir, name, extraEnv = {}) {
       clearTimeout(limit);
       clearTimeout(killer);
     }
-    const result = { ok, stdout: stdout.join(""), stderr: stderr.join(""), ...figures };
-    if (stopped) result.stderr += `\n(the benchmark stopped it after ${timeoutMs / 1000} s)\n`;
+    const result = { ok, cutOff, stdout: stdout.join(""), stderr: stderr.join(""), ...figures };
+    if (cutOff) result.stderr += `\n(stopped after its time limit of ${timeoutMs / 1000} s)\n`;
     // Nothing streamed (the CLI did not start): the error says why.
     if (!ok && result.stdout === "" && result.stderr === "") result.stderr = error.message;
     if (!ok && !allowFailure) {
@@ -167,7 +186,7 @@ function benchStack(ws, projectDir, name, extraEnv = {}) {
       timeoutMs = HOUR_MS,
       ...options
     } = {}) => {
-      if (!stack) throw new HarnessError(`stack ${name}: ${kind} before init`);
+      opened();
       workspace.envVars = { ...baseEnv, ...more };
       const events = [];
       const result = await timed(
@@ -185,26 +204,45 @@ function benchStack(ws, projectDir, name, extraEnv = {}) {
     };
   }
 
-  const toConfig = (config) =>
-    Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: String(v) }]));
-
   return {
     name,
-    /** Creates the stack (`pulumi stack init`) and sets `config` (plain values). */
+    /** Creates the stack (`pulumi stack init`) and sets `config`. */
     async init(config = {}) {
       stack = await Stack.create(name, await openWorkspace());
       if (Object.keys(config).length > 0) await stack.setAllConfig(toConfig(config));
     },
-    /** Sets plain config values. */
-    async setConfig(config) {
-      await stack.setAllConfig(toConfig(config));
+    /** Selects the stack, made before (by another pulumiStack of the same workspace). */
+    async open() {
+      stack = await Stack.select(name, await openWorkspace());
     },
-    up: operation("up"),
-    preview: operation("preview"),
-    refresh: operation("refresh"),
-    destroy: operation("destroy"),
+    /** Sets config: each value a string or number (plain), or {value, secret}. */
+    async setConfig(config) {
+      await opened().setAllConfig(toConfig(config));
+    },
+    /** Removes config keys. */
+    async removeConfig(...keys) {
+      await opened().removeAllConfig(keys);
+    },
+    /** The stack's outputs: {name: {value, secret}}, secrets in plain text. */
+    outputs: () => opened().outputs(),
     /** `pulumi stack export` (the Automation API's shows secrets in plain text). */
-    exportState: () => stack.exportStack(),
+    exportState: () => opened().exportStack(),
+    /** `pulumi stack import` of a deployment as exportState gives it. */
+    importState: (deployment) => opened().importStack(deployment),
+    /**
+     * The stack's state as the file backend stores it, secrets encrypted: the text a user's state
+     * file or `pulumi stack export` (without --show-secrets) holds.
+     */
+    storedState() {
+      const stacks = path.join(ws.stateDir, ".pulumi", "stacks");
+      const files = fs
+        .readdirSync(stacks)
+        .map((project) => path.join(stacks, project, `${name}.json`))
+        .filter((file) => fs.existsSync(file));
+      if (files.length !== 1)
+        throw new HarnessError(`stack ${name}: ${files.length} state files in ${stacks}`);
+      return fs.readFileSync(files[0], "utf8");
+    },
     async remove() {
       if (workspace) {
         workspace.envVars = baseEnv;
@@ -213,14 +251,26 @@ function benchStack(ws, projectDir, name, extraEnv = {}) {
       }
       fs.rmSync(path.join(projectDir, `Pulumi.${name}.yaml`), { force: true });
     },
+    up: operation("up"),
+    preview: operation("preview"),
+    refresh: operation("refresh"),
+    destroy: operation("destroy"),
   };
 }
 
-/** The resource steps of a preview's engine events that are not "same" (the stack's own excluded). */
+/** The resource steps of an operation's engine events that are not "same" (the stack's own excluded). */
 function changedSteps(events) {
   return events
     .map((e) => e.resourcePreEvent?.metadata)
     .filter((step) => step && !step.urn.includes("pulumi:pulumi:Stack") && step.op !== "same");
 }
 
-module.exports = { pulumiWorkspace, benchStack, changedSteps, HarnessError };
+/** The engine's diagnostics of `severity` ("warning", "error"...) among an operation's events. */
+function diagnostics(events, severity) {
+  return events
+    .map((e) => e.diagnosticEvent)
+    .filter((d) => d?.severity === severity)
+    .map((d) => String(d.message));
+}
+
+module.exports = { pulumiWorkspace, pulumiStack, changedSteps, diagnostics, HarnessError };
