@@ -6,22 +6,22 @@
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { pulumiWorkspace, removeStackConfig, type PulumiWorkspace } from "./pulumi-cli";
+import { e2eStack, e2eWorkspace, type PulumiStack, type PulumiWorkspace } from "./stacks";
 
 jest.setTimeout(10 * 60 * 1000);
 
 const project = path.join(__dirname, "projects", "check-secrets");
-const stack = `e2e-${randomBytes(4).toString("hex")}`;
 let ws: PulumiWorkspace;
+let stack: PulumiStack;
 
 beforeAll(async () => {
-  ws = pulumiWorkspace();
-  await ws.run(project, ["stack", "init", stack]);
+  ws = e2eWorkspace();
+  stack = e2eStack(ws, project, `e2e-${randomBytes(4).toString("hex")}`);
+  await stack.init();
 });
 
 afterAll(async () => {
-  await ws.run(project, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
-  removeStackConfig(project, stack);
+  await stack?.remove();
   ws?.cleanup();
 });
 
@@ -37,14 +37,13 @@ const CASES: [type: string, field: string, invalid: (secret: string) => string][
 
 test.each(CASES)("%s: a secret %s that fails check is not printed", async (type, field, invalid) => {
   const secret = `SECRET${randomBytes(8).toString("hex")}`;
-  const run = (args: string[], allowFailure = false) =>
-    ws.run(project, [...args, "--stack", stack], { allowFailure });
-  await run(["config", "set", "type", type]);
-  await run(["config", "set", "field", field]);
-  await run(["config", "set", "--secret", "value", invalid(secret)]);
-  const result = await run(["preview", "--diff"], true);
-  const printed = result.stdout + result.stderr;
-  expect(result.code).not.toBe(0);
+  await stack.setConfig({ type, field, value: { value: invalid(secret), secret: true } });
+  const result = await stack.preview({ diff: true, allowFailure: true });
+  // And the diagnostics among its engine events, as the engine sent them.
+  const diagnostics = result.events.map((e) => e.diagnosticEvent).filter((d) => d !== undefined);
+  expect(diagnostics.length).toBeGreaterThan(0);
+  const printed = result.stdout + result.stderr + JSON.stringify(diagnostics);
+  expect(result.ok).toBe(false);
   expect(printed).toContain(`${field}: `); // the failure names the field
   expect(printed).not.toContain(secret);
   // Nor any input value at all: the engine quotes one only for a failure naming a property, and

@@ -11,7 +11,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pulumiWorkspace, type CliResult, type PulumiWorkspace } from "./pulumi-cli";
+import {
+  e2eStack,
+  e2eWorkspace,
+  type OperationResult,
+  type PulumiStack,
+  type PulumiWorkspace,
+} from "./stacks";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -29,9 +35,11 @@ const TSCONFIG = JSON.stringify(
 );
 
 let ws: PulumiWorkspace;
+/** The stack "dev" of each project directory. */
+const stacks = new Map<string, PulumiStack>();
 
 beforeAll(() => {
-  ws = pulumiWorkspace();
+  ws = e2eWorkspace();
 });
 
 afterAll(() => ws?.cleanup());
@@ -55,13 +63,18 @@ function project(name: string, files: Record<string, string>): string {
 }
 
 /** `stack init` then `up` in `dir`; the result of `up`, failed or not. */
-async function up(dir: string): Promise<CliResult> {
-  await ws.run(dir, ["stack", "init", "dev"]);
-  return ws.run(dir, ["up", "--yes", "--skip-preview"], { allowFailure: true });
+async function up(dir: string): Promise<OperationResult> {
+  const stack = e2eStack(ws, dir, "dev");
+  stacks.set(dir, stack);
+  await stack.init();
+  return stack.up({ allowFailure: true });
 }
 
+/** The stack's outputs, none of them secret. */
 async function outputs(dir: string): Promise<Record<string, unknown>> {
-  return JSON.parse((await ws.run(dir, ["stack", "output", "--json"])).stdout);
+  const all = Object.entries(await stacks.get(dir)!.outputs());
+  expect(all.filter(([, output]) => output.secret)).toEqual([]);
+  return Object.fromEntries(all.map(([name, output]) => [name, output.value]));
 }
 
 const packageJson = (name: string, extra: Record<string, unknown> = {}) =>
@@ -79,7 +92,7 @@ describe("TypeScript programs under the nodejs language host", () => {
     });
     const result = await up(dir);
     expect(`${result.stdout}\n${result.stderr}`).not.toContain("enum is not supported");
-    expect(result.code).toBe(0);
+    expect(result.ok).toBe(true);
     expect(result.stdout).toContain('tier: "paid-tier"');
     expect(await outputs(dir)).toEqual({ tier: "paid-tier" });
   });
@@ -93,7 +106,7 @@ describe("TypeScript programs under the nodejs language host", () => {
     });
     const result = await up(dir);
     const output = `${result.stdout}\n${result.stderr}`;
-    expect(result.code).not.toBe(0);
+    expect(result.ok).toBe(false);
     expect(output).toMatch(
       /index\.ts\(1,7\): error TS2322: Type 'string' is not assignable to type 'number'/,
     );
@@ -114,7 +127,7 @@ describe("TypeScript programs under the nodejs language host", () => {
     });
     const result = await up(dir);
     expect(result.stderr).not.toContain("does not exist");
-    expect(result.code).toBe(0);
+    expect(result.ok).toBe(true);
     expect(await outputs(dir)).toEqual({ ran: "index.ts ran" });
   });
 
@@ -131,7 +144,7 @@ describe("TypeScript programs under the nodejs language host", () => {
       "index.ts": 'const unused = 1;\nexport const value: string = "checked";\n',
     });
     const result = await up(dir);
-    expect(result.code).not.toBe(0);
+    expect(result.ok).toBe(false);
     expect(`${result.stdout}\n${result.stderr}`).toMatch(
       /error TS6133: 'unused' is declared but its value is never read/,
     );
@@ -151,8 +164,8 @@ describe("TypeScript programs under the nodejs language host", () => {
       "package.json": packageJson("ts-option-default", { main: "index.js" }),
       "index.js": program,
     });
-    expect((await up(off)).code).toBe(0);
-    expect((await up(on)).code).toBe(0);
+    expect((await up(off)).ok).toBe(true);
+    expect((await up(on)).ok).toBe(true);
     expect(await outputs(off)).toEqual({ tsHook: false });
     // TypeScript is on by default, as under Pulumi's own host: the same program sees the hook.
     expect(await outputs(on)).toEqual({ tsHook: true });

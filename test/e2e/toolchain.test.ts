@@ -1,12 +1,13 @@
 /**
- * The toolchain (scripts/with-toolchain.sh) gives a working Pulumi engine: plain CLI commands
- * in a throwaway project with a local file backend run a tiny dynamic resource through its
+ * The toolchain (scripts/with-toolchain.sh) gives a working Pulumi engine: CLI commands (through the
+ * Automation API, as every e2e test runs them) in a throwaway project with a local file backend run a tiny dynamic resource through its
  * whole life cycle. Run through the toolchain script (`npm test` does); without a `pulumi`
  * on PATH these tests fail, they do not skip.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pulumiWorkspace, type PulumiWorkspace } from "./pulumi-cli";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { e2eStack, e2eWorkspace, type PulumiStack, type PulumiWorkspace } from "./stacks";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const PULUMI_SDK_VERSION: string = JSON.parse(
@@ -52,12 +53,10 @@ exports.token = config.requireSecret("token");
 
 let ws: PulumiWorkspace;
 let projectDir: string;
-
-/** Runs the `pulumi` found on PATH in the project directory; rejects with its output on failure. */
-const run = (...args: string[]) => ws.run(projectDir, args);
+let stack: PulumiStack;
 
 beforeAll(() => {
-  ws = pulumiWorkspace();
+  ws = e2eWorkspace();
   projectDir = path.join(ws.dir, "project");
   fs.mkdirSync(path.join(projectDir, "node_modules", "@pulumi"), { recursive: true });
   fs.symlinkSync(
@@ -74,64 +73,65 @@ beforeAll(() => {
     JSON.stringify({ name: "toolchain-e2e", version: "0.0.0", private: true, main: "index.js" }, null, 2),
   );
   fs.writeFileSync(path.join(projectDir, "index.js"), PROGRAM);
+  stack = e2eStack(ws, projectDir, "dev");
 });
 
 afterAll(() => ws?.cleanup());
 
 describe("the Pulumi engine from scripts/with-toolchain.sh", () => {
   test("pulumi version matches the installed @pulumi/pulumi", async () => {
-    const { stdout } = await run("version");
-    expect(stdout.trim()).toBe(`v${PULUMI_SDK_VERSION}`);
+    // PulumiCommand.get runs `pulumi version` on the CLI found on PATH.
+    const cli = await PulumiCommand.get();
+    expect(cli.version?.toString()).toBe(PULUMI_SDK_VERSION);
   });
 
   test("stack init and config (plain and secret)", async () => {
-    await run("stack", "init", "dev");
-    await run("config", "set", "value", "one");
-    await run("config", "set", "--secret", "token", "s3cr3t-token");
+    await stack.init({ value: "one", token: { value: "s3cr3t-token", secret: true } });
     const stackConfig = fs.readFileSync(path.join(projectDir, "Pulumi.dev.yaml"), "utf8");
     expect(stackConfig).toContain("secure:");
     expect(stackConfig).not.toContain("s3cr3t-token");
   });
 
   test("up creates the dynamic resource and the outputs", async () => {
-    const { stdout } = await run("up", "--yes", "--skip-preview");
+    const { stdout } = await stack.up();
     expect(stdout).toMatch(/pulumi-nodejs:dynamic:Resource\s+echo\s+created/);
 
-    const outputs = JSON.parse((await run("stack", "output", "--json")).stdout);
-    expect(outputs).toEqual({ echoed: "one", token: "[secret]" });
-    const revealed = JSON.parse((await run("stack", "output", "--json", "--show-secrets")).stdout);
-    expect(revealed).toEqual({ echoed: "one", token: "s3cr3t-token" });
+    expect(await stack.outputs()).toEqual({
+      echoed: { value: "one", secret: false },
+      token: { value: "s3cr3t-token", secret: true },
+    });
 
-    // The secret output is encrypted in the state.
-    const exported = (await run("stack", "export")).stdout;
-    expect(exported).not.toContain("s3cr3t-token");
+    // The secret output is encrypted in the state as stored.
+    const stored = stack.storedState();
+    expect(stored).toContain(
+      '"token":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270"',
+    );
+    expect(stored).not.toContain("s3cr3t-token");
   });
 
   test("preview of the unchanged program expects no changes", async () => {
-    await run("preview", "--expect-no-changes");
+    expect((await stack.preview({ expectNoChanges: true })).ok).toBe(true);
   });
 
   test("a changed input shows as an update in preview --diff, and up applies it", async () => {
-    await run("config", "set", "value", "two");
-    const preview = (await run("preview", "--diff")).stdout;
+    await stack.setConfig({ value: "two" });
+    const preview = (await stack.preview({ diff: true })).stdout;
     expect(preview).toContain("~ pulumi-nodejs:dynamic:Resource: (update)");
     expect(preview).toContain('~ value: "one" => "two"');
     expect(preview).toMatch(/~ 1 to update/);
 
-    const up = (await run("up", "--yes", "--skip-preview")).stdout;
+    const up = (await stack.up()).stdout;
     expect(up).toMatch(/1 updated/);
-    const outputs = JSON.parse((await run("stack", "output", "--json")).stdout);
-    expect(outputs.echoed).toBe("two");
+    expect((await stack.outputs()).echoed).toEqual({ value: "two", secret: false });
   });
 
   test("refresh finds nothing to change", async () => {
-    await run("refresh", "--yes", "--expect-no-changes", "--skip-preview");
+    expect((await stack.refresh({ expectNoChanges: true })).ok).toBe(true);
   });
 
   test("destroy removes everything from the state", async () => {
-    const destroy = (await run("destroy", "--yes", "--skip-preview")).stdout;
+    const destroy = (await stack.destroy()).stdout;
     expect(destroy).toMatch(/2 deleted/);
-    const exported = JSON.parse((await run("stack", "export")).stdout);
-    expect(exported.deployment.resources ?? []).toEqual([]);
+    expect((await stack.exportState()).deployment.resources ?? []).toEqual([]);
   });
 });
