@@ -12,31 +12,27 @@
  *    a floor (and a ceiling), and say in a warning when a vendor's header is ignored."
  * The vendors here are servers of this file on 127.0.0.1; every credential is made at run time.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { startSendbirdSandbox, type SendbirdSandbox } from "../../sandbox";
 import { newTestApp } from "../integration/lineworks-helpers";
-import { engineWarnings, pulumiWorkspace, removeStackConfig, type PulumiWorkspace } from "./pulumi-cli";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { e2eStack, e2eWorkspace, engineWarnings, type PulumiStack, type PulumiWorkspace } from "./stacks";
 
 jest.setTimeout(10 * 60 * 1000);
 
 const project = path.join(__dirname, "projects", "hostile-vendor");
 let ws: PulumiWorkspace;
-const stacks: string[] = [];
+const stacks: PulumiStack[] = [];
 
 beforeAll(() => {
-  ws = pulumiWorkspace();
+  ws = e2eWorkspace();
 });
 
 afterAll(async () => {
-  for (const s of stacks) {
-    await ws.run(project, ["stack", "rm", "--yes", "--force", "--stack", s], { allowFailure: true });
-    removeStackConfig(project, s);
-  }
+  for (const stack of stacks) await stack.remove();
   ws?.cleanup();
 });
 
@@ -44,13 +40,11 @@ afterAll(async () => {
 
 const hex = (bytes = 8) => randomBytes(bytes).toString("hex");
 
-/** A new stack of the project declaring `count` resources of `type`. */
-async function newStack(type: string, count = 1): Promise<string> {
-  const stack = `e2e-${hex(4)}`;
+/** A new stack of the project declaring `count` resources of `type`, no platform setting but a run's. */
+async function newStack(type: string, count = 1): Promise<PulumiStack> {
+  const stack = e2eStack(ws, project, `e2e-${hex(4)}`, noPlatformSettings);
   stacks.push(stack);
-  await ws.run(project, ["stack", "init", stack]);
-  await ws.run(project, ["config", "set", "type", type, "--stack", stack]);
-  await ws.run(project, ["config", "set", "count", String(count), "--stack", stack]);
+  await stack.init({ type, count });
   return stack;
 }
 
@@ -63,67 +57,30 @@ const noPlatformSettings = Object.fromEntries(
 );
 
 interface Run {
-  code: number;
-  /** stdout and stderr together: everything the user sees. */
+  ok: boolean;
+  /** stdout and stderr together, and the engine's diagnostics: everything the user sees. */
   printed: string;
-  stdout: string;
+  events: EngineEvent[];
   ms: number;
   /** Cut off at the time limit. */
   cutOff: boolean;
 }
 
-/** `root` and every process below it (Linux /proc): the CLI's plugins run in groups of their own. */
-function processTree(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      // "pid (comm) state ppid …", and comm may hold spaces or parentheses.
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) {
-    for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
-  }
-  return tree;
-}
-
 /**
- * `pulumi <args>` on `stack` with these settings in its environment. A run still going after
- * `limitMs` is killed with its plugins, so a stall ends with the test and leaves nothing behind.
+ * `pulumi up` or `destroy` of `stack` with these settings in its environment. A run still going
+ * after `limitMs` is cancelled, then killed with its plugins, so a stall ends with the test and
+ * leaves nothing behind.
  */
-function pulumi(stack: string, args: string[], env: Record<string, string>, limitMs = 5 * 60 * 1000) {
-  return new Promise<Run>((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn("pulumi", [...args, "--stack", stack, "--non-interactive", "--color", "never"], {
-      cwd: project,
-      env: { ...ws.env, ...noPlatformSettings, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let cutOff = false;
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      cutOff = true;
-      for (const pid of processTree(child.pid as number).reverse()) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // ended meanwhile
-        }
-      }
-    }, limitMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, printed: stdout + stderr, stdout, ms: Date.now() - started, cutOff });
-    });
-  });
+async function pulumi(
+  stack: PulumiStack,
+  kind: "up" | "destroy",
+  env: Record<string, string>,
+  limitMs = 5 * 60 * 1000,
+): Promise<Run> {
+  const run = await stack[kind]({ allowFailure: true, extraEnv: env, events: true, timeoutMs: limitMs });
+  const diagnostics = run.events.map((e) => e.diagnosticEvent).filter((d) => d !== undefined);
+  const printed = `${run.stdout}\n${run.stderr}\n${JSON.stringify(diagnostics)}`;
+  return { ok: run.ok, printed, events: run.events, ms: run.ms, cutOff: run.cutOff };
 }
 
 interface Received {
@@ -176,8 +133,8 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 
 /** The run exited 0; if not, the failure shows the end of its output (with no credential in it). */
 function expectSucceeded(run: Run, secrets: Record<string, string> = {}): void {
-  const tail = run.code === 0 ? "" : scrubbed(run.printed, secrets).slice(-2000);
-  expect({ code: run.code, cutOff: run.cutOff, tail }).toEqual({ code: 0, cutOff: false, tail: "" });
+  const tail = run.ok ? "" : scrubbed(run.printed, secrets).slice(-2000);
+  expect({ ok: run.ok, cutOff: run.cutOff, tail }).toEqual({ ok: true, cutOff: false, tail: "" });
 }
 
 /** A visible, non-secret part of every echo: its presence shows the echo reached the output. */
@@ -256,7 +213,7 @@ describe("a credential echoed by the vendor in the encoding it travelled in is n
     });
     const { secret, randomParts } = hostileSecret("DSC");
     const stack = await newStack("deadsimplechat.Bot");
-    const run = await pulumi(stack, ["up", "--yes"], {
+    const run = await pulumi(stack, "up", {
       DEADSIMPLECHAT_API_KEY: secret,
       DEADSIMPLECHAT_API_URL: `${echo.origin}/consumer/api/v2`,
     });
@@ -268,7 +225,7 @@ describe("a credential echoed by the vendor in the encoding it travelled in is n
     const wire = rawParam(echo.requests[0].url, "auth") as string;
     const forms = formsOf(secret, randomParts, { "as sent": wire });
     // ... the up failed on the echo, which reached the output, and no form of the key did.
-    expect(run.code).not.toBe(0);
+    expect(run.ok).toBe(false);
     expect(scrubbed(run.printed, forms)).toContain(ECHO_MARKER);
     expect(leaked(run.printed, forms)).toEqual([]);
   });
@@ -285,7 +242,7 @@ describe("a credential echoed by the vendor in the encoding it travelled in is n
     const privateKeyPem = app.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     const stack = await newStack("lineworks.Bot");
     // A service account with a client secret: `create` fetches a token first.
-    const run = await pulumi(stack, ["up", "--yes"], {
+    const run = await pulumi(stack, "up", {
       LINEWORKS_CLIENT_ID: app.clientId,
       LINEWORKS_CLIENT_SECRET: secret,
       LINEWORKS_SERVICE_ACCOUNT: app.serviceAccount,
@@ -306,7 +263,7 @@ describe("a credential echoed by the vendor in the encoding it travelled in is n
       assertion: form.get("assertion") as string,
       "private key": privateKeyPem.split("\n")[1],
     };
-    expect(run.code).not.toBe(0);
+    expect(run.ok).toBe(false);
     expect(scrubbed(run.printed, forms)).toContain(ECHO_MARKER);
     expect(leaked(run.printed, forms)).toEqual([]);
   });
@@ -419,11 +376,11 @@ describe("a base URL with userinfo, a fragment, a query string or dot segments i
     server = await startServer((_r, _req, res) => json(res, 404, {}));
     const { env, secrets } = c.settings(server.host);
     const stack = await newStack(c.type);
-    const run = await pulumi(stack, ["up", "--yes"], env);
+    const run = await pulumi(stack, "up", env);
 
     // Methods only: a request's target or headers would show the credentials.
     expect(server.requests.map((r) => r.method)).toEqual([]);
-    expect(run.code).not.toBe(0);
+    expect(run.ok).toBe(false);
     const shown = scrubbed(run.printed, secrets);
     expect(shown).toContain(c.setting);
     expect(shown).toContain(c.env);
@@ -471,18 +428,18 @@ describe("an absurd advertised rate limit is ignored with a warning", () => {
     const stack = await newStack("sendbird.Bot", 3);
 
     // Followed as is, the header paces every request after the first at hours apart: cut off.
-    const up = await pulumi(stack, ["up", "--yes", "--json"], env, 150_000);
+    const up = await pulumi(stack, "up", env, 150_000);
     expectSucceeded(up, { "API token": apiToken });
     expect(up.ms).toBeLessThan(120_000);
     expect(sandbox.bots()).toHaveLength(3);
     // The warning names the header, the value it ignored, the pace taken instead and the setting.
-    expect(engineWarnings(up.stdout)).toContainEqual(
+    expect(engineWarnings(up.events)).toContainEqual(
       expect.stringMatching(
         /Sendbird advertised a rate limit of "1;w=100000000" in its X-RateLimit-Limit header, below the provider's floor of [\d.]+ (reads|writes) a second .*the advertised limit was ignored.*set sendbird:(reads|writes)PerSecond \(or SENDBIRD_(READS|WRITES)_PER_SECOND\)/,
       ),
     );
 
-    const destroy = await pulumi(stack, ["destroy", "--yes"], env, 150_000);
+    const destroy = await pulumi(stack, "destroy", env, 150_000);
     expectSucceeded(destroy, { "API token": apiToken });
     expect(sandbox.bots()).toHaveLength(0);
     expect(proxy.requests.length).toBeGreaterThanOrEqual(6);
