@@ -7,13 +7,15 @@ import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { startDeadSimpleChatSandbox, type DeadSimpleChatSandbox } from "../../sandbox";
 import {
+  e2eStack,
+  e2eWorkspace,
   engineWarnings,
-  previewSteps,
-  pulumiWorkspace,
-  removeStackConfig,
-  stateResources,
+  resourceSteps,
+  storedResources,
+  type PulumiStack,
   type PulumiWorkspace,
-} from "./pulumi-cli";
+} from "./stacks";
+import { printing } from "./printing";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -23,32 +25,29 @@ const ROOM_TYPE = "pulumi-nodejs:dynamic/deadsimplechat:BotChatRoom";
 
 let sandbox: DeadSimpleChatSandbox;
 let ws: PulumiWorkspace;
+let stack: PulumiStack;
+let adopter: PulumiStack;
+let getStack: PulumiStack;
 const apiKey = randomBytes(24).toString("hex");
-const stack = `e2e-${randomBytes(4).toString("hex")}`;
-const adopter = `${stack}-adopt`;
-const getStack = `${stack}-get`;
-/** Everything the CLI printed: the key must never be in it. */
+const stackName = `e2e-${randomBytes(4).toString("hex")}`;
+/** Everything the CLI printed, and the outputs and states read: the key must never be in it. */
 const printed: string[] = [];
 
-async function pulumi(args: string[], opts?: { allowFailure?: boolean; stack?: string }) {
-  const result = await ws.run(project, [...args, "--stack", opts?.stack ?? stack], opts);
-  printed.push(result.stdout, result.stderr);
-  return result;
+/** The state of `on` as stored (secrets encrypted), its bots and its rooms. */
+function state(on = stack) {
+  const text = on.storedState();
+  return { text, bots: storedResources(text, BOT_TYPE), rooms: storedResources(text, ROOM_TYPE) };
 }
 
-async function state(on = stack) {
-  const { stdout } = await pulumi(["stack", "export"], { stack: on });
-  return { text: stdout, bots: stateResources(stdout, BOT_TYPE), rooms: stateResources(stdout, ROOM_TYPE) };
-}
+const steps = async () => resourceSteps((await stack.preview()).events);
 
-const steps = async () => previewSteps((await pulumi(["preview", "--json"])).stdout);
-
-async function configure(on: string, values: Record<string, string>) {
-  await ws.run(project, ["stack", "init", on]);
+async function configure(on: PulumiStack, values: Record<string, string>) {
   // The key reaches the provider through `configure`, as an encrypted stack secret.
-  await pulumi(["config", "set", "--secret", "deadsimplechat:apiKey", apiKey], { stack: on });
-  await pulumi(["config", "set", "deadsimplechat:apiUrl", sandbox.url], { stack: on });
-  for (const [k, v] of Object.entries(values)) await pulumi(["config", "set", k, v], { stack: on });
+  await on.init({
+    "deadsimplechat:apiKey": { value: apiKey, secret: true },
+    "deadsimplechat:apiUrl": sandbox.url,
+    ...values,
+  });
 }
 
 /** A change in the DeadSimpleChat dashboard, behind Pulumi's back. */
@@ -69,15 +68,15 @@ beforeAll(async () => {
     chatRooms: ["lobby1", "lobby2"],
     listOmitsOptionalFields: true,
   });
-  ws = pulumiWorkspace();
+  ws = e2eWorkspace();
+  stack = printing(e2eStack(ws, project, stackName), printed);
+  adopter = printing(e2eStack(ws, project, `${stackName}-adopt`), printed);
+  getStack = printing(e2eStack(ws, project, `${stackName}-get`), printed);
   await configure(stack, { name: "Support Bot", roomId: "lobby1" });
 });
 
 afterAll(async () => {
-  for (const s of [stack, adopter, getStack]) {
-    await ws.run(project, ["stack", "rm", "--yes", "--force", "--stack", s], { allowFailure: true });
-    removeStackConfig(project, s);
-  }
+  for (const s of [stack, adopter, getStack]) await s?.remove();
   ws?.cleanup();
   await sandbox?.stop();
 });
@@ -86,92 +85,90 @@ test("up, no-op preview and refresh, update with a wired dependent, drift, out-o
   const started = Date.now();
 
   // 0. DeadSimpleChat's cross-field rule fails at preview, naming both fields, calling nothing.
-  await pulumi(["config", "set", "trigger", "message"]);
-  await pulumi(["config", "set", "messageVisibility", "private"]);
-  const rejected = await pulumi(["preview"], { allowFailure: true });
-  expect(rejected.code).not.toBe(0);
+  await stack.setConfig({ trigger: "message" });
+  await stack.setConfig({ messageVisibility: "private" });
+  const rejected = await stack.preview({ allowFailure: true });
+  expect(rejected.ok).toBe(false);
   const said = rejected.stdout + rejected.stderr;
   expect(said).toContain('trigger must be "mention" when messageVisibility is "private"');
   expect(said).toMatch(/trigger.*\n?.*messageVisibility|messageVisibility.*\n?.*trigger/);
   expect(said).toContain("Bots cannot be configured to trigger on every message");
   expect(sandbox.requests).toHaveLength(0);
-  await pulumi(["config", "rm", "trigger"]);
-  await pulumi(["config", "rm", "messageVisibility"]);
+  await stack.removeConfig("trigger");
+  await stack.removeConfig("messageVisibility");
 
   // 1. up creates the bot and enables it in the room, through the bot's output.
-  await pulumi(["up", "--yes"]);
+  await stack.up();
   expect(sandbox.bots()).toHaveLength(1);
   const botId = sandbox.bots()[0]._id;
   expect(sandbox.rooms(botId)).toEqual(["lobby1"]);
-  const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
-  expect(outputs).toEqual({
-    botId,
-    roomAssignment: `${botId}/lobby1`,
-    metadata: '{"escalation":{"after":3},"team":"support"}',
+  expect(await stack.outputs()).toEqual({
+    botId: { value: botId, secret: false },
+    roomAssignment: { value: `${botId}/lobby1`, secret: false },
+    metadata: { value: '{"escalation":{"after":3},"team":"support"}', secret: false },
   });
 
   // 2. Nothing changed: preview and refresh agree.
-  await pulumi(["preview", "--expect-no-changes"]);
-  await pulumi(["refresh", "--yes", "--expect-no-changes"]);
-  await pulumi(["preview", "--expect-no-changes"]);
+  await stack.preview({ expectNoChanges: true });
+  await stack.refresh({ expectNoChanges: true });
+  await stack.preview({ expectNoChanges: true });
 
   // 3. A new description updates the bot in place; the room wired to bot.botId is untouched
   // (botId is the resource id, known during the preview of an update).
-  await pulumi(["config", "set", "description", "Answers questions"]);
+  await stack.setConfig({ description: "Answers questions" });
   const before = sandbox.requests.length;
   expect((await steps()).map((s) => [s.op, s.urn.split("::").pop(), s.changed])).toEqual([
     ["update", "support", ["description"]],
   ]);
   expect(sandbox.requests).toHaveLength(before); // preview calls no vendor API
-  const diffText = (await pulumi(["preview", "--diff"])).stdout;
+  const diffText = (await stack.preview({ diff: true })).stdout;
   expect(diffText).toMatch(/\+ description\s*:\s*"Answers questions"/);
-  await pulumi(["up", "--yes"]);
+  await stack.up();
   expect(sandbox.bot(botId)?.description).toBe("Answers questions");
-  await pulumi(["preview", "--expect-no-changes"]);
+  await stack.preview({ expectNoChanges: true });
 
   // 4. Drift in the sandbox shows on refresh, and up restores the declared value.
   await changeByHand(botId, { webhookURL: "https://example.com/changed-by-hand" });
-  const drift = await pulumi(["refresh", "--yes", "--expect-no-changes"], { allowFailure: true });
-  expect(drift.code).not.toBe(0);
+  const drift = await stack.refresh({ expectNoChanges: true, allowFailure: true });
+  expect(drift.ok).toBe(false);
   expect(drift.stdout).toMatch(/webhookUrl/);
   expect((await steps()).map((s) => [s.op, s.changed])).toEqual([["update", ["webhookUrl"]]]);
-  await pulumi(["up", "--yes"]);
+  await stack.up();
   expect(sandbox.bot(botId)?.webhookURL).toBe("https://example.com/deadsimplechat/hook");
-  await pulumi(["refresh", "--yes", "--expect-no-changes"]);
+  await stack.refresh({ expectNoChanges: true });
 
   // 5. Deleted behind Pulumi's back: refresh drops the bot and its room; up creates both again.
   sandbox.removeBot(botId);
-  await pulumi(["refresh", "--yes"]);
-  const dropped = await state();
+  await stack.refresh();
+  const dropped = state();
   expect([dropped.bots.length, dropped.rooms.length]).toEqual([0, 0]);
-  await pulumi(["up", "--yes"]);
+  await stack.up();
   expect(sandbox.bots()).toHaveLength(1);
   const newId = sandbox.bots()[0]._id;
   expect(newId).not.toBe(botId);
   expect(sandbox.rooms(newId)).toEqual(["lobby1"]);
-  await pulumi(["preview", "--expect-no-changes"]);
+  await stack.preview({ expectNoChanges: true });
 
   // 6. Bot.get reads the bot from another stack without managing it.
   await configure(getStack, { getBotId: newId });
-  await pulumi(["up", "--yes"], { stack: getStack });
-  const seen = JSON.parse((await pulumi(["stack", "output", "--json"], { stack: getStack })).stdout);
-  expect(seen).toEqual({
-    seenName: "Support Bot",
-    seenWebhookUrl: "https://example.com/deadsimplechat/hook",
+  await getStack.up();
+  expect(await getStack.outputs()).toEqual({
+    seenName: { value: "Support Bot", secret: false },
+    seenWebhookUrl: { value: "https://example.com/deadsimplechat/hook", secret: false },
   });
-  await pulumi(["destroy", "--yes"], { stack: getStack });
+  await getStack.destroy();
   expect(sandbox.isEnabled(newId)).toBe(true);
 
   // 7. destroy disables (DeadSimpleChat cannot delete) and says so, naming the bot.
-  const destroyed = await pulumi(["destroy", "--yes", "--json"]);
-  expect(engineWarnings(destroyed.stdout)).toEqual([
+  const destroyed = await stack.destroy({ events: true });
+  expect(engineWarnings(destroyed.events)).toEqual([
     expect.stringContaining(
       `DeadSimpleChat has no API to delete a bot: DeadSimpleChat bot "Support Bot" (id ${newId}) was disabled`,
     ),
   ]);
   expect(sandbox.isEnabled(newId)).toBe(false);
   expect(sandbox.rooms(newId)).toEqual([]);
-  expect((await state()).bots).toHaveLength(0);
+  expect(state().bots).toHaveLength(0);
 
   // 8. The name is still taken (DeadSimpleChat's documented "Bot of the same name exists" answer): a
   // second stack fails with how to adopt, then adopts with adopt: true, declaring another
@@ -181,31 +178,31 @@ test("up, no-op preview and refresh, update with a wired dependent, drift, out-o
     roomId: "lobby2",
     description: "Adopted by a second stack",
   });
-  const refused = await pulumi(["up", "--yes"], { allowFailure: true, stack: adopter });
-  expect(refused.code).not.toBe(0);
+  const refused = await adopter.up({ allowFailure: true });
+  expect(refused.ok).toBe(false);
   expect(refused.stdout + refused.stderr).toContain("set `adopt: true`");
   expect(sandbox.requests.find((r) => r.status === 400)?.basis).toEqual({
     documented: "deadsimplechat.nameConflict",
   });
-  await pulumi(["config", "set", "adopt", "true"], { stack: adopter });
-  await pulumi(["up", "--yes"], { stack: adopter });
+  await adopter.setConfig({ adopt: "true" });
+  await adopter.up();
   expect(sandbox.bots()).toHaveLength(1);
   expect(sandbox.isEnabled(newId)).toBe(true);
   expect(sandbox.bot(newId)?.description).toBe("Adopted by a second stack");
   expect(sandbox.rooms(newId)).toEqual(["lobby2"]);
-  await pulumi(["preview", "--expect-no-changes"], { stack: adopter });
-  await pulumi(["refresh", "--yes", "--expect-no-changes"], { stack: adopter });
+  await adopter.preview({ expectNoChanges: true });
+  await adopter.refresh({ expectNoChanges: true });
 
   // 9. No plaintext key in any state or anything the CLI printed.
-  for (const s of [stack, adopter]) expect((await state(s)).text).not.toContain(apiKey);
+  for (const s of [stack, adopter]) expect(state(s).text).not.toContain(apiKey);
 
   // 10. The room is deleted in the dashboard: destroy succeeds and warns, naming the room.
   sandbox.setChatRooms(["lobby1"]);
-  const roomGone = await pulumi(["destroy", "--yes", "--json"], { stack: adopter });
-  expect(engineWarnings(roomGone.stdout)).toEqual(
+  const roomGone = await adopter.destroy({ events: true });
+  expect(engineWarnings(roomGone.events)).toEqual(
     expect.arrayContaining([expect.stringContaining('DeadSimpleChat no longer has chat room "lobby2"')]),
   );
-  expect((await state(adopter)).rooms).toHaveLength(0);
+  expect(state(adopter).rooms).toHaveLength(0);
   expect(sandbox.isEnabled(newId)).toBe(false);
   for (const text of printed) expect(text).not.toContain(apiKey);
 

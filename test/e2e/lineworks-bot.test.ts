@@ -8,13 +8,15 @@ import { randomBytes } from "node:crypto";
 import { newTestApp } from "../integration/lineworks-helpers";
 import * as path from "node:path";
 import { startLineWorksSandbox, type LineWorksSandbox } from "../../sandbox";
+import { printing } from "./printing";
 import {
-  previewSteps,
-  pulumiWorkspace,
-  removeStackConfig,
-  stateResources,
+  e2eStack,
+  e2eWorkspace,
+  resourceSteps,
+  storedResources,
+  type PulumiStack,
   type PulumiWorkspace,
-} from "./pulumi-cli";
+} from "./stacks";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -31,45 +33,42 @@ const keyBody = privateKeyPem.split("\n")[1];
 
 let sandbox: LineWorksSandbox;
 let ws: PulumiWorkspace;
-const stack = `e2e-${randomBytes(4).toString("hex")}`;
+let stack: PulumiStack;
+/** Everything the CLI printed, and the outputs and states read. */
 const printed: string[] = [];
 
-async function pulumi(args: string[], opts?: { allowFailure?: boolean }) {
-  const result = await ws.run(project, [...args, "--stack", stack], opts);
-  printed.push(result.stdout, result.stderr);
-  return result;
-}
-
-async function state() {
-  const { stdout } = await pulumi(["stack", "export"]);
+/** The stack's state as stored (secrets encrypted), its bots and its domains. */
+function state() {
+  const text = stack.storedState();
   return {
-    text: stdout,
-    bots: stateResources(stdout, BOT_TYPE),
-    domains: stateResources(stdout, DOMAIN_TYPE),
+    text,
+    bots: storedResources(text, BOT_TYPE),
+    domains: storedResources(text, DOMAIN_TYPE),
   };
 }
 
-const steps = async () => previewSteps((await pulumi(["preview", "--json"])).stdout);
+const steps = async () => resourceSteps((await stack.preview()).events);
 
 beforeAll(async () => {
   sandbox = await startLineWorksSandbox({ apps: [app], domains: DOMAINS });
-  ws = pulumiWorkspace();
-  await ws.run(project, ["stack", "init", stack]);
-  // Credentials as a user sets them: secrets encrypted in the stack config.
-  await pulumi(["config", "set", "lineworks:clientId", app.clientId]);
-  // set-all takes key=value: a generated secret may begin with "-", which `config set` reads as a flag.
-  await pulumi(["config", "set-all", "--secret", `lineworks:clientSecret=${app.clientSecret}`]);
-  await pulumi(["config", "set", "lineworks:serviceAccount", app.serviceAccount]);
-  // set-all takes key=value, so a PEM (which starts with "-") is not read as a flag.
-  await pulumi(["config", "set-all", "--secret", `lineworks:privateKey=${privateKeyPem}`]);
-  await pulumi(["config", "set", "lineworks:apiUrl", sandbox.url]);
-  await pulumi(["config", "set", "lineworks:authUrl", sandbox.authUrl]);
-  await pulumi(["config", "set", "domainIds", DOMAINS.slice(0, 2).join(",")]);
+  ws = e2eWorkspace();
+  stack = printing(e2eStack(ws, project, `e2e-${randomBytes(4).toString("hex")}`), printed);
+  // Credentials as a user sets them: secrets encrypted in the stack config. A generated secret may
+  // begin with "-", and a PEM does: the config goes through `config set-all` (key=value), so neither
+  // is read as a flag.
+  await stack.init({
+    "lineworks:clientId": app.clientId,
+    "lineworks:clientSecret": { value: app.clientSecret, secret: true },
+    "lineworks:serviceAccount": app.serviceAccount,
+    "lineworks:privateKey": { value: privateKeyPem, secret: true },
+    "lineworks:apiUrl": sandbox.url,
+    "lineworks:authUrl": sandbox.authUrl,
+    domainIds: DOMAINS.slice(0, 2).join(","),
+  });
 });
 
 afterAll(async () => {
-  await ws?.run(project, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
-  removeStackConfig(project, stack);
+  await stack?.remove();
   ws?.cleanup();
   await sandbox?.stop();
 });
@@ -78,42 +77,44 @@ test("up, no-op preview and refresh, bot update with wired domains, 20 domains i
   const started = Date.now();
 
   // 0. A documented constraint fails at preview, naming the field, calling nothing.
-  await pulumi(["config", "set", "administrators", "a@x.com,b@x.com,c@x.com,d@x.com"]);
-  const rejected = await pulumi(["preview"], { allowFailure: true });
-  expect(rejected.code).not.toBe(0);
+  await stack.setConfig({ administrators: "a@x.com,b@x.com,c@x.com,d@x.com" });
+  const rejected = await stack.preview({ allowFailure: true });
+  expect(rejected.ok).toBe(false);
   expect(rejected.stdout + rejected.stderr).toMatch(/administrators/);
   expect(sandbox.requests).toHaveLength(0);
-  await pulumi(["config", "rm", "administrators"]);
+  await stack.removeConfig("administrators");
 
   // 1. up: the bot at the tenant, then each domain (wired to bot.botId); one token for the run.
-  await pulumi(["up", "--yes"]);
+  await stack.up();
   expect(sandbox.bots()).toHaveLength(1);
   const botId = String(sandbox.bots()[0].botId);
   expect(sandbox.domains(botId).map((d) => d.domainId)).toEqual(DOMAINS.slice(0, 2));
   expect(sandbox.tokensIssued()).toBe(1);
-  const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
-  expect(outputs).toEqual({ botId, domains: DOMAINS.slice(0, 2).map((d) => `${botId}/${d}`) });
+  expect(await stack.outputs()).toEqual({
+    botId: { value: botId, secret: false },
+    domains: { value: DOMAINS.slice(0, 2).map((d) => `${botId}/${d}`), secret: false },
+  });
 
   // 2. Nothing changed: preview and refresh agree.
-  await pulumi(["preview", "--expect-no-changes"]);
-  await pulumi(["refresh", "--yes", "--expect-no-changes"]);
-  await pulumi(["preview", "--expect-no-changes"]);
+  await stack.preview({ expectNoChanges: true });
+  await stack.refresh({ expectNoChanges: true });
+  await stack.preview({ expectNoChanges: true });
 
   // 3. A new description updates the bot in place; the domains wired to bot.botId are untouched.
-  await pulumi(["config", "set", "description", "Answers more questions"]);
+  await stack.setConfig({ description: "Answers more questions" });
   const before = sandbox.requests.length;
   expect((await steps()).map((s) => [s.op, s.urn.split("::").pop(), s.changed])).toEqual([
     ["update", "helpdesk", ["description"]],
   ]);
   expect(sandbox.requests).toHaveLength(before); // preview calls no vendor API
-  await pulumi(["up", "--yes"]);
+  await stack.up();
   expect(sandbox.bot(botId)?.description).toBe("Answers more questions");
-  await pulumi(["preview", "--expect-no-changes"]);
+  await stack.preview({ expectNoChanges: true });
 
   // 4. 20 domains at --parallel 16: every mutation of the bot is serialised (the sandbox holds each
   // one for 50 ms and refuses any that overlaps), and the token expires half-way through the run.
   sandbox.setMutationMs(50);
-  await pulumi(["config", "set", "domainIds", DOMAINS.join(",")]);
+  await stack.setConfig({ domainIds: DOMAINS.join(",") });
   const tokensBefore = sandbox.tokensIssued();
   // Expire the token once the run has made a few domains with it.
   let expired = false;
@@ -124,7 +125,7 @@ test("up, no-op preview and refresh, bot update with wired domains, 20 domains i
     }
   }, 20);
   const parallelStarted = Date.now();
-  await pulumi(["up", "--yes", "--parallel", "16"]);
+  await stack.up({ parallel: 16 });
   clearInterval(expiry);
   expect(expired).toBe(true);
   const parallelSeconds = (Date.now() - parallelStarted) / 1000;
@@ -142,40 +143,40 @@ test("up, no-op preview and refresh, bot update with wired domains, 20 domains i
   const listsBefore = sandbox.requests.filter(
     (r) => r.method === "GET" && r.path.endsWith("/domains"),
   ).length;
-  await pulumi(["refresh", "--yes", "--expect-no-changes"]);
+  await stack.refresh({ expectNoChanges: true });
   const lists = sandbox.requests.filter((r) => r.method === "GET" && r.path.endsWith("/domains")).length;
   console.log(`lineworks: refresh of 20 domains listed domains ${lists - listsBefore} time(s)`);
   expect(lists - listsBefore).toBeLessThanOrEqual(3);
 
   // 5. Drift: refresh shows a change made in the Developer Console, up restores the declared value.
   sandbox.editBot(botId, { description: "Changed by hand" });
-  const drift = await pulumi(["refresh", "--yes", "--expect-no-changes"], { allowFailure: true });
-  expect(drift.code).not.toBe(0);
+  const drift = await stack.refresh({ expectNoChanges: true, allowFailure: true });
+  expect(drift.ok).toBe(false);
   expect(drift.stdout).toMatch(/description/);
   expect((await steps()).map((s) => [s.op, s.changed])).toEqual([["update", ["description"]]]);
-  await pulumi(["up", "--yes"]);
+  await stack.up();
   expect(sandbox.bot(botId)?.description).toBe("Answers more questions");
 
   // 6. A domain removed behind Pulumi's back: refresh drops it, up adds it again.
   sandbox.removeDomain(botId, DOMAINS[5]);
-  await pulumi(["refresh", "--yes"]);
-  expect((await state()).domains).toHaveLength(19);
-  await pulumi(["up", "--yes"]);
+  await stack.refresh();
+  expect(state().domains).toHaveLength(19);
+  await stack.up();
   expect(sandbox.domains(botId)).toHaveLength(20);
-  await pulumi(["preview", "--expect-no-changes"]);
+  await stack.preview({ expectNoChanges: true });
 
   // 7. No secret in the state or anything the CLI printed.
-  const exported = (await state()).text;
+  const stored = state().text;
   for (const secret of [app.clientSecret, keyBody]) {
-    expect(exported).not.toContain(secret);
+    expect(stored).not.toContain(secret);
     for (const text of printed) expect(text).not.toContain(secret);
   }
 
   // 8. destroy removes the domains and the bot.
-  await pulumi(["destroy", "--yes", "--parallel", "16"]);
+  await stack.destroy({ parallel: 16 });
   expect(sandbox.bots()).toHaveLength(0);
   expect(sandbox.overlappingMutations()).toBe(0);
-  const after = await state();
+  const after = state();
   expect([after.bots.length, after.domains.length]).toEqual([0, 0]);
 
   console.log(`lineworks e2e lifecycle: ${((Date.now() - started) / 1000).toFixed(1)} s`);

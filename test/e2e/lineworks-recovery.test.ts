@@ -10,7 +10,7 @@ import { newTestApp } from "../integration/lineworks-helpers";
 import * as path from "node:path";
 import { startLineWorksSandbox, type LineWorksSandbox } from "../../sandbox";
 import type { LineWorksNotFoundAnswer } from "../../sandbox/lineworks";
-import { pulumiWorkspace, removeStackConfig, stateResources, type PulumiWorkspace } from "./pulumi-cli";
+import { e2eStack, e2eWorkspace, storedResources, type PulumiStack, type PulumiWorkspace } from "./stacks";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -23,48 +23,47 @@ const app = newTestApp();
 const privateKeyPem = app.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 
 let ws: PulumiWorkspace;
-const stacks: Array<[string, string]> = [];
+const stacks: PulumiStack[] = [];
 
 beforeAll(() => {
-  ws = pulumiWorkspace();
+  ws = e2eWorkspace();
 });
 
 afterAll(async () => {
-  for (const [project, stack] of stacks) {
-    await ws?.run(project, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
-    removeStackConfig(project, stack);
-  }
+  for (const stack of stacks) await stack.remove();
   ws?.cleanup();
 });
 
 /** A new stack of `project`, configured for `sandbox` as a user would (secrets encrypted). */
 async function newStack(project: string, sandbox: LineWorksSandbox, config: Record<string, string>) {
-  const stack = `e2e-${randomBytes(4).toString("hex")}`;
-  stacks.push([project, stack]);
-  const pulumi = (args: string[], opts?: { allowFailure?: boolean }) =>
-    ws.run(project, [...args, "--stack", stack], opts);
-  await ws.run(project, ["stack", "init", stack]);
-  await pulumi(["config", "set", "lineworks:clientId", app.clientId]);
-  // set-all takes key=value: a generated secret may begin with "-", which `config set` reads as a flag.
-  await pulumi(["config", "set-all", "--secret", `lineworks:clientSecret=${app.clientSecret}`]);
-  await pulumi(["config", "set", "lineworks:serviceAccount", app.serviceAccount]);
-  await pulumi(["config", "set-all", "--secret", `lineworks:privateKey=${privateKeyPem}`]);
-  await pulumi(["config", "set", "lineworks:apiUrl", sandbox.url]);
-  await pulumi(["config", "set", "lineworks:authUrl", sandbox.authUrl]);
-  for (const [key, value] of Object.entries(config)) await pulumi(["config", "set", key, value]);
-  return pulumi;
+  const stack = e2eStack(ws, project, `e2e-${randomBytes(4).toString("hex")}`);
+  stacks.push(stack);
+  // The config goes through `config set-all` (key=value): a generated secret may begin with "-",
+  // which `config set` reads as a flag.
+  await stack.init({
+    "lineworks:clientId": app.clientId,
+    "lineworks:clientSecret": { value: app.clientSecret, secret: true },
+    "lineworks:serviceAccount": app.serviceAccount,
+    "lineworks:privateKey": { value: privateKeyPem, secret: true },
+    "lineworks:apiUrl": sandbox.url,
+    "lineworks:authUrl": sandbox.authUrl,
+    ...config,
+  });
+  return stack;
 }
 
-async function resourcesIn(pulumi: Awaited<ReturnType<typeof newStack>>): Promise<number> {
-  const { stdout } = await pulumi(["stack", "export"]);
-  return stateResources(stdout).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/lineworks:")).length;
+/** The LINE WORKS resources in the stack's state as stored. */
+function resourcesIn(stack: PulumiStack): number {
+  return storedResources(stack.storedState()).filter((r) =>
+    r.type.startsWith("pulumi-nodejs:dynamic/lineworks:"),
+  ).length;
 }
 
 test("an existing registration is refused with word of adopt, then adopted with adopt: true", async () => {
   const sandbox = await startLineWorksSandbox({ apps: [app], domains: DOMAINS });
   try {
     const owner = await newStack(botProject, sandbox, { domainIds: String(DOMAINS[0]) });
-    await owner(["up", "--yes"]);
+    await owner.up();
     const botId = String(sandbox.bots()[0].botId);
     expect(sandbox.domains(botId)).toMatchObject([{ domainId: DOMAINS[0], visible: false }]);
 
@@ -73,22 +72,22 @@ test("an existing registration is refused with word of adopt, then adopted with 
       domainId: String(DOMAINS[0]),
       visible: "true",
     });
-    const refused = await other(["up", "--yes"], { allowFailure: true });
-    expect(refused.code).not.toBe(0);
+    const refused = await other.up({ allowFailure: true });
+    expect(refused.ok).toBe(false);
     const said = refused.stdout + refused.stderr;
     expect(said).toContain(`LINE WORKS bot ${botId} is already registered in domain ${DOMAINS[0]}`);
     expect(said).toContain("adopt: true");
     expect(sandbox.requests.some((r) => r.status === 409 && r.basis !== undefined)).toBe(true);
 
-    await other(["config", "set", "adopt", "true"]);
-    await other(["up", "--yes"]);
+    await other.setConfig({ adopt: "true" });
+    await other.up();
     expect(sandbox.domains(botId)).toMatchObject([{ domainId: DOMAINS[0], visible: true }]);
-    await other(["preview", "--expect-no-changes"]);
+    await other.preview({ expectNoChanges: true });
 
     // The adopting stack removes the registration; the first one's destroy finds it gone.
-    await other(["destroy", "--yes"]);
+    await other.destroy();
     expect(sandbox.domains(botId)).toEqual([]);
-    await owner(["destroy", "--yes"]);
+    await owner.destroy();
     expect(sandbox.bots()).toEqual([]);
   } finally {
     await sandbox.stop();
@@ -100,28 +99,28 @@ test.each<LineWorksNotFoundAnswer>(["BOT_NOT_EXIST", "DELETED"])(
   async (notFoundAnswer) => {
     const sandbox = await startLineWorksSandbox({ apps: [app], domains: DOMAINS, notFoundAnswer });
     try {
-      const pulumi = await newStack(botProject, sandbox, { domainIds: DOMAINS.join(",") });
+      const stack = await newStack(botProject, sandbox, { domainIds: DOMAINS.join(",") });
       const goneStatus = notFoundAnswer === "DELETED" ? 410 : 404;
 
       // Deleted in the console, then destroyed with no refresh: every delete meets a gone answer.
-      await pulumi(["up", "--yes"]);
+      await stack.up();
       sandbox.removeBot(sandbox.bots()[0].botId);
       const before = sandbox.requests.length;
-      await pulumi(["destroy", "--yes"]);
+      await stack.destroy();
       const deletes = sandbox.requests.slice(before).filter((r) => r.method === "DELETE");
       expect(deletes.map((r) => r.status)).toEqual([goneStatus, goneStatus, goneStatus]);
-      expect(await resourcesIn(pulumi)).toBe(0);
+      expect(resourcesIn(stack)).toBe(0);
 
       // Deleted again, then refreshed: the bot and its registrations are dropped; destroy is clean.
-      await pulumi(["up", "--yes"]);
+      await stack.up();
       sandbox.removeBot(sandbox.bots()[0].botId);
       const refreshed = sandbox.requests.length;
-      await pulumi(["refresh", "--yes"]);
+      await stack.refresh();
       expect(sandbox.requests.slice(refreshed).filter((r) => r.status === goneStatus).length).toBeGreaterThan(
         0,
       );
-      expect(await resourcesIn(pulumi)).toBe(0);
-      await pulumi(["destroy", "--yes"]);
+      expect(resourcesIn(stack)).toBe(0);
+      await stack.destroy();
       expect(sandbox.bots()).toEqual([]);
     } finally {
       await sandbox.stop();
