@@ -64,11 +64,15 @@ export interface PulumiStack {
   exportState(): Promise<Deployment>;
   importState(deployment: Deployment): Promise<void>;
   storedState(): string;
-  remove(): Promise<void>;
+  storedDeployment(): Deployment;
+  /** Forced unless `force: false` (then it fails on a stack that still has resources). */
+  remove(opts?: { force?: boolean }): Promise<void>;
   up(opts?: OperationOptions): Promise<OperationResult>;
   preview(opts?: OperationOptions): Promise<OperationResult>;
   refresh(opts?: OperationOptions): Promise<OperationResult>;
   destroy(opts?: OperationOptions): Promise<OperationResult>;
+  /** `pulumi destroy --preview-only`. */
+  previewDestroy(opts?: OperationOptions): Promise<OperationResult>;
 }
 
 export declare function pulumiStack(

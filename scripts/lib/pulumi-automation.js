@@ -176,12 +176,16 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
     return result;
   }
 
-  /** A timed operation of the Automation API's Stack (`kind`: up, preview, refresh or destroy). */
+  /**
+   * A timed operation of the Automation API's Stack (`kind`: up, preview, refresh, destroy, or
+   * previewDestroy: `pulumi destroy --preview-only`, which refuses a protected resource before
+   * deleting anything, where destroy itself, run without a preview, deletes the others first).
+   */
   function operation(kind) {
     return async ({
       allowFailure = false,
       extraEnv: more = {},
-      events: collect = kind === "preview",
+      events: collect = kind.startsWith("preview"),
       sample = true,
       timeoutMs = HOUR_MS,
       ...options
@@ -202,6 +206,16 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
       );
       return { ...result, events };
     };
+  }
+
+  function storedState() {
+    const stacks = path.join(ws.stateDir, ".pulumi", "stacks");
+    const files = fs
+      .readdirSync(stacks)
+      .map((project) => path.join(stacks, project, `${name}.json`))
+      .filter((file) => fs.existsSync(file));
+    if (files.length !== 1) throw new HarnessError(`stack ${name}: ${files.length} state files in ${stacks}`);
+    return fs.readFileSync(files[0], "utf8");
   }
 
   return {
@@ -227,24 +241,30 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
     outputs: () => opened().outputs(),
     /** `pulumi stack export` (the Automation API's shows secrets in plain text). */
     exportState: () => opened().exportStack(),
-    /** `pulumi stack import` of a deployment as exportState gives it. */
+    /**
+     * `pulumi stack import` of a deployment as exportState or storedDeployment gives it. (The
+     * Automation API writes it to a temporary file first: import a stored one, secrets encrypted.)
+     */
     importState: (deployment) => opened().importStack(deployment),
+    /** The stack's deployment as the file backend stores it (secrets encrypted), to edit and import. */
+    storedDeployment() {
+      return { version: 3, deployment: JSON.parse(storedState()).checkpoint.latest };
+    },
     /**
      * The stack's state as the file backend stores it, secrets encrypted: the text a user's state
      * file or `pulumi stack export` (without --show-secrets) holds.
      */
-    storedState() {
-      const stacks = path.join(ws.stateDir, ".pulumi", "stacks");
-      const files = fs
-        .readdirSync(stacks)
-        .map((project) => path.join(stacks, project, `${name}.json`))
-        .filter((file) => fs.existsSync(file));
-      if (files.length !== 1)
-        throw new HarnessError(`stack ${name}: ${files.length} state files in ${stacks}`);
-      return fs.readFileSync(files[0], "utf8");
-    },
-    async remove() {
-      if (workspace) {
+    storedState,
+    /**
+     * `pulumi stack rm`, by default forced (the stack and its state go whatever it holds) and
+     * quiet (a stack never made is no error); with `force: false` it fails as the CLI does on a
+     * stack that still has resources. Its config file in the project directory goes too.
+     */
+    async remove({ force = true } = {}) {
+      if (!force) {
+        opened();
+        await workspace.removeStack(name);
+      } else if (workspace) {
         workspace.envVars = baseEnv;
         // Not there when init failed.
         await workspace.removeStack(name, { force: true }).catch(() => {});
@@ -255,6 +275,7 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
     preview: operation("preview"),
     refresh: operation("refresh"),
     destroy: operation("destroy"),
+    previewDestroy: operation("previewDestroy"),
   };
 }
 

@@ -12,6 +12,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { DiagnosticEvent, EngineEvent } from "@pulumi/pulumi/automation";
 import { startLocalSandboxes, type LocalSandboxes } from "../../sandbox";
 import {
   buildAndPack,
@@ -22,7 +23,7 @@ import {
   type PackedPackage,
   type UserProject,
 } from "./package-kit";
-import { pulumiWorkspace, type PulumiWorkspace } from "./pulumi-cli";
+import { e2eStack, e2eWorkspace, type PulumiWorkspace } from "./stacks";
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -46,18 +47,9 @@ const PROGRAM = {
 
 const WARNING = "pulumi-chatbots: Whats91 has no API to delete a chatbot: Whats91 chatbot ";
 
-interface DiagnosticEvent {
-  severity: string;
-  message: string;
-}
-
-/** Every diagnostic event of an engine event log (`--event-log`: one event per line). */
-function diagnostics(upJson: string): DiagnosticEvent[] {
-  return upJson
-    .split("\n")
-    .filter((line) => line.startsWith('{"'))
-    .map((line) => JSON.parse(line).diagnosticEvent as DiagnosticEvent | undefined)
-    .filter((d): d is DiagnosticEvent => d !== undefined);
+/** Every diagnostic event among an operation's engine events, whatever its severity. */
+function diagnostics(events: EngineEvent[]): DiagnosticEvent[] {
+  return events.map((event) => event.diagnosticEvent).filter((d): d is DiagnosticEvent => d !== undefined);
 }
 
 let packDir: string;
@@ -82,7 +74,7 @@ describe.each([
   let project: UserProject | undefined;
   let local: LocalSandboxes | undefined;
   let ws: PulumiWorkspace | undefined;
-  const stack = "engine-log";
+  const stackName = "engine-log";
 
   afterAll(async () => {
     ws?.cleanup(); // the stack's backend and state with it
@@ -93,28 +85,24 @@ describe.each([
   test("a provider warning is a warning diagnostic, not plugin output", async () => {
     project = await createUserProject(packed.tarball, sdkVersion, programDir);
     local = await startLocalSandboxes();
-    const workspace = (ws = pulumiWorkspace(local.env));
-    const { dir } = project;
-    // PULUMI_DEBUG_COMMANDS shows the CLI's --event-log flag: the engine's events beside its usual output.
-    const pulumi = (args: string[]) =>
-      workspace.run(dir, [...args, "--stack", stack], { env: { PULUMI_DEBUG_COMMANDS: "true" } });
-    await workspace.run(dir, ["stack", "init", stack]);
+    ws = e2eWorkspace();
+    // The credentials reach the provider as environment variables.
+    const stack = e2eStack(ws, project.dir, stackName, local.env);
+    await stack.init();
 
     // The host that serves the provider is the program's SDK, not the repository's.
-    const created = await pulumi(["up", "--yes", "--logtostderr", "-v=7"]);
+    const created = await stack.up({ logToStdErr: true, logVerbosity: 7 });
     expect(dynamicProviderSdkVersions(created.stderr)).toEqual([sdkVersion]);
     expect(local.whats91.chatbots().map((c) => c.name)).toEqual(["Opening hours"]);
 
-    await pulumi(["config", "set", "keep", "false"]);
-    const events = path.join(dir, "events.jsonl");
-    const dropped = await pulumi(["up", "--yes", "--event-log", events]);
+    await stack.setConfig({ keep: "false" });
+    // The engine's events (the Automation API's event log) beside the CLI's usual output.
+    const dropped = await stack.up({ events: true });
     expect(local.whats91.chatbots()).toHaveLength(1); // Whats91 cannot delete it: it stays
 
     // The engine's record: once, as a warning, with the text as the provider wrote it. Written to
     // the plugin's stderr instead (without the engine's Log RPC), it would be severity "info#err".
-    const ours = diagnostics(fs.readFileSync(events, "utf8")).filter((d) =>
-      d.message.includes("pulumi-chatbots:"),
-    );
+    const ours = diagnostics(dropped.events).filter((d) => d.message.includes("pulumi-chatbots:"));
     expect(ours.map((d) => d.severity)).toEqual(["warning"]);
     expect(ours[0].message).toMatch(
       new RegExp(`^${WARNING}.*was removed from the stack only and is still ACTIVE`),

@@ -11,14 +11,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startLocalSandboxes, type LocalSandboxes } from "../../sandbox";
 import {
+  e2eStack,
+  e2eWorkspace,
   engineWarnings,
-  previewSteps,
-  pulumiWorkspace,
-  removeStackConfig,
+  resourceSteps,
   stateResources,
+  storedResources,
+  type PulumiStack,
   type PulumiWorkspace,
   type StateResource,
-} from "./pulumi-cli";
+} from "./stacks";
 
 // Each example runs the Pulumi CLI several times against rate-limited sandboxes: minutes each.
 jest.setTimeout(20 * 60 * 1000);
@@ -70,14 +72,14 @@ const nothing: Inventory = { sendbird: [], deadsimplechat: [], lineworks: [], wh
 /** One example's run: its directory, stack, sandboxes and Pulumi workspace. */
 interface ExampleRun {
   dir: string;
-  stack: string;
+  /** The example's stack; what its operations print is recorded. */
+  stack: PulumiStack;
   local: LocalSandboxes;
   ws: PulumiWorkspace;
-  pulumi(args: string[], opts?: { allowFailure?: boolean }): ReturnType<PulumiWorkspace["run"]>;
 }
 
 interface Expected {
-  /** Stack config the example needs against the sandboxes (`pulumi config set k v`). */
+  /** Stack config the example needs against the sandboxes (plain values). */
   config?: (run: ExampleRun) => Record<string, string>;
   afterUp: Inventory;
   /** What destroy leaves: bots the vendor cannot delete, and bots the program retains. */
@@ -161,10 +163,10 @@ async function checkMultiPlatform(run: ExampleRun): Promise<void> {
   expect(fs.readFileSync(envFile, "utf8")).toBe(`SENDBIRD_BOT_TOKEN=${sendbirdBot.bot.bot_token}\n`);
   expect(fs.statSync(envFile).mode & 0o777).toBe(0o600);
   // ...and is held encrypted in the state, as the consumer's input and output alike.
-  const state = (await run.pulumi(["stack", "export"])).stdout;
-  const [secretFile] = stateResources(state, "pulumi-nodejs:dynamic/examples:SecretFile");
+  const state = run.stack.storedState();
+  const [secretFile] = storedResources(state, "pulumi-nodejs:dynamic/examples:SecretFile");
   const option = (type: string, flag: "protect" | "retainOnDelete") =>
-    stateResources(state, `pulumi-nodejs:dynamic/${type}`).map((r) => hasOption(r, flag));
+    storedResources(state, `pulumi-nodejs:dynamic/${type}`).map((r) => hasOption(r, flag));
   // What the README promises of the options (their effects: the lifecycle test and below).
   expect(option("sendbird:Bot", "protect")).toEqual([true]);
   expect(option("deadsimplechat:Bot", "retainOnDelete")).toEqual([true]);
@@ -177,7 +179,7 @@ async function checkMultiPlatform(run: ExampleRun): Promise<void> {
     photoUrl: "https://example.com/campaign.png",
     description: "Edited in the admin console",
   });
-  const steps = previewSteps((await run.pulumi(["preview", "--refresh", "--json"])).stdout);
+  const steps = resourceSteps((await run.stack.preview({ refresh: true })).events);
   const changes = steps.filter((s) => s.op !== "refresh");
   expect(changes.map((s) => [s.op, s.urn.split("::").pop(), s.changed])).toEqual([
     ["update", "helpdesk", ["description"]],
@@ -205,56 +207,62 @@ test("every example directory with a Pulumi.yaml is found", () => {
 
 describe.each(examples)("examples/%s", (name) => {
   const dir = path.join(examplesDir, name);
-  const stack = `examples-${name}-${randomBytes(4).toString("hex")}`;
+  const stackName = `examples-${name}-${randomBytes(4).toString("hex")}`;
   /** Everything the CLI printed: no credential or bot token may be in it. */
   const printed: string[] = [];
   let run: ExampleRun;
 
   beforeAll(async () => {
     const local = await startLocalSandboxes();
+    const ws = e2eWorkspace();
     // The credentials reach the provider as environment variables, as in a CI job.
-    const ws = pulumiWorkspace(local.env);
-    run = {
-      dir,
-      stack,
-      local,
-      ws,
-      async pulumi(args, opts) {
-        const result = await ws.run(dir, [...args, "--stack", stack], opts);
+    const stack = e2eStack(ws, dir, stackName, local.env);
+    const recorded =
+      (operation: PulumiStack["up"]): PulumiStack["up"] =>
+      async (opts) => {
+        const result = await operation(opts);
         printed.push(result.stdout, result.stderr);
         return result;
+      };
+    run = {
+      dir,
+      stack: {
+        ...stack,
+        up: recorded(stack.up),
+        preview: recorded(stack.preview),
+        refresh: recorded(stack.refresh),
+        destroy: recorded(stack.destroy),
       },
+      local,
+      ws,
     };
   });
 
   afterAll(async () => {
-    await run?.ws.run(dir, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
-    removeStackConfig(dir, stack);
+    await run?.stack.remove();
     run?.ws.cleanup();
     await run?.local.stop();
   });
 
   test("stack init, up, a no-change preview, destroy, stack rm", async () => {
     const started = Date.now();
-    const { local, pulumi } = run;
+    const { local, stack } = run;
     const expected = EXPECTED[name];
-    await run.ws.run(dir, ["stack", "init", stack]);
-    for (const [key, value] of Object.entries(expected?.config?.(run) ?? {})) {
-      await pulumi(["config", "set", key, value]);
-    }
+    await stack.init(expected?.config?.(run) ?? {});
 
     // up creates what the example declares; a second look finds nothing to do.
-    await pulumi(["up", "--yes"]);
+    await stack.up();
     const created = inventory(local);
     if (expected === undefined) {
       throw new Error(`examples/${name} is new: add the bots it creates to EXPECTED in ${__filename}`);
     }
     expect(created).toEqual(expected.afterUp);
-    await pulumi(["preview", "--expect-no-changes"]);
+    await stack.preview({ expectNoChanges: true });
     await expected.check?.(run);
 
-    // Nothing secret in plaintext in the state (nor, checked at the end, in what the CLI printed).
-    const state = (await pulumi(["stack", "export"])).stdout;
+    // Nothing secret in plaintext in the state as stored (nor, checked at the end, in what the CLI
+    // printed).
+    const state = stack.storedState();
     const secrets = [
       ...CREDENTIAL_VARIABLES.map((variable) => local.env[variable]),
       ...local.sendbird.bots().map((b) => b.bot.bot_token),
@@ -263,28 +271,34 @@ describe.each(examples)("examples/%s", (name) => {
 
     // A protected resource makes destroy refuse before anything is deleted; a user lifts it
     // (`pulumi state unprotect`, or the example's own config) and destroys.
-    const resources = stateResources(state);
+    const resources = storedResources(state);
     if (resources.some((r) => hasOption(r, "protect"))) {
-      const refused = await pulumi(["destroy", "--yes"], { allowFailure: true });
-      expect(refused.code).not.toBe(0);
+      // `pulumi destroy` refuses in its preview. The Automation API's destroy skips that preview
+      // (--skip-preview), and then deletes the unprotected resources before it stops: preview only.
+      const refused = await stack.previewDestroy({ allowFailure: true });
+      expect(refused.ok).toBe(false);
       expect(refused.stdout + refused.stderr).toMatch(/protected/);
       expect(inventory(local)).toEqual(created);
-      await pulumi(["state", "unprotect", "--all", "--yes"]);
+      // What `pulumi state unprotect --all` does: every resource's protect flag off in the state
+      // (as stored: its secrets stay encrypted on the way).
+      const stored = stack.storedDeployment();
+      for (const resource of stateResources(stored)) resource.protect = false;
+      await stack.importState(stored);
     }
 
     // destroy: gone, or left behind with a warning naming each bot the vendor cannot delete.
-    const destroyed = await pulumi(["destroy", "--yes", "--json"]);
+    const destroyed = await stack.destroy({ events: true });
     expect(inventory(local)).toEqual(expected.afterDestroy);
-    const warnings = engineWarnings(destroyed.stdout).join("\n");
+    const warnings = engineWarnings(destroyed.events).join("\n");
     const undeletable = resources.filter(
       (r) => (r.type === DEADSIMPLECHAT_BOT || r.type === WHATS91_CHATBOT) && !hasOption(r, "retainOnDelete"),
     );
     for (const r of undeletable) expect(warnings).toContain(String(r.id));
     expected.checkDestroyed?.(run);
-    expect(stateResources((await pulumi(["stack", "export"])).stdout)).toEqual([]);
+    expect(storedResources(stack.storedState())).toEqual([]);
 
     // No --force: stack rm refuses a stack that still has resources.
-    await pulumi(["stack", "rm", "--yes"]);
+    await stack.remove({ force: false });
     for (const secret of secrets) for (const text of printed) expect(text).not.toContain(secret);
     console.log(`examples/${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });

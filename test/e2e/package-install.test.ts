@@ -29,20 +29,29 @@ import {
   type PackedPackage,
   type UserProject,
 } from "./package-kit";
-import { engineWarnings, pulumiWorkspace, stateResources, type PulumiWorkspace } from "./pulumi-cli";
+import {
+  e2eStack,
+  e2eWorkspace,
+  engineWarnings,
+  storedResources,
+  type PulumiStack,
+  type PulumiWorkspace,
+} from "./stacks";
 
 jest.setTimeout(20 * 60 * 1000);
 
 /** Besides compiled JS and type declarations under dist/, the tarball holds exactly these. */
 const DOCS = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
 
-const stack = `pkg-${randomBytes(4).toString("hex")}`;
+const stackName = `pkg-${randomBytes(4).toString("hex")}`;
 const pulumiVersion = peerRangeLowerBound();
 let packDir: string;
 let packed: PackedPackage;
 let project: UserProject;
 let local: LocalSandboxes | undefined;
 let ws: PulumiWorkspace | undefined;
+/** The stack of the project with one resource of every type. */
+let allTypesStack: PulumiStack | undefined;
 let readmeRoot: string | undefined;
 let readmeWs: PulumiWorkspace | undefined;
 
@@ -57,9 +66,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (ws) {
-    await ws.run(project.dir, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
-  }
+  await allTypesStack?.remove();
   ws?.cleanup();
   readmeWs?.cleanup();
   if (readmeRoot) fs.rmSync(readmeRoot, { recursive: true, force: true });
@@ -152,16 +159,17 @@ test("plain pulumi up and destroy in the project, with one resource of every typ
   const started = Date.now();
   const { dir } = project;
   local = await startLocalSandboxes();
-  ws = pulumiWorkspace(local.env);
-  const pulumi = (args: string[]) => ws!.run(dir, [...args, "--stack", stack]);
-  await ws.run(dir, ["stack", "init", stack]);
+  ws = e2eWorkspace();
+  // The credentials reach the provider as environment variables.
+  const stack = (allTypesStack = e2eStack(ws, dir, stackName, local.env));
+  await stack.init();
 
   // The engine's dynamic-provider plugin resolves @pulumi/pulumi/cmd/dynamic-provider from the
   // program directory: the host that serves it is the project's SDK, not the repository's.
-  const verbose = await pulumi(["preview", "--logtostderr", "-v=7"]);
+  const verbose = await stack.preview({ logToStdErr: true, logVerbosity: 7 });
   expect(dynamicProviderSdkVersions(verbose.stderr)).toEqual([pulumiVersion]);
 
-  await pulumi(["up", "--yes"]);
+  await stack.up();
   expect(local.sendbird.bots().map((b) => b.bot.bot_userid)).toEqual(["helper_bot"]);
   const [dscBot] = local.deadsimplechat.bots();
   expect(local.deadsimplechat.bots()).toHaveLength(1);
@@ -173,9 +181,7 @@ test("plain pulumi up and destroy in the project, with one resource of every typ
   expect(local.whats91.chatbots().map((c) => c.name)).toEqual(["Opening hours"]);
 
   // Each resource stores the one-line require of the installed package's shim, not its code.
-  const deployed = stateResources((await pulumi(["stack", "export"])).stdout).filter(
-    (r) => r.type in SHIM_OF_TYPE,
-  );
+  const deployed = storedResources(stack.storedState()).filter((r) => r.type in SHIM_OF_TYPE);
   expect(deployed.map((r) => r.type).sort()).toEqual(Object.keys(SHIM_OF_TYPE).sort());
   for (const resource of deployed) {
     const stored = String(resource.outputs?.__provider);
@@ -184,19 +190,19 @@ test("plain pulumi up and destroy in the project, with one resource of every typ
     expect(Buffer.byteLength(stored)).toBeLessThan(1024);
   }
 
-  await pulumi(["preview", "--expect-no-changes"]);
+  await stack.preview({ expectNoChanges: true });
 
   // destroy: Sendbird and LINE WORKS bots are deleted; DeadSimpleChat's is disabled and Whats91's
   // stays (neither API can delete), each with a warning.
-  const destroyed = await pulumi(["destroy", "--yes", "--json"]);
-  const warnings = engineWarnings(destroyed.stdout).join("\n");
+  const destroyed = await stack.destroy({ events: true });
+  const warnings = engineWarnings(destroyed.events).join("\n");
   expect(warnings).toContain(`DeadSimpleChat bot "Support Bot" (id ${dscBot._id}) was disabled`);
   expect(warnings).toContain('("Opening hours") was removed from the stack only');
   expect(local.sendbird.bots()).toHaveLength(0);
   expect(local.lineworks.bots()).toHaveLength(0);
   expect(local.deadsimplechat.isEnabled(dscBot._id)).toBe(false);
   expect(local.whats91.chatbots()).toHaveLength(1);
-  const after = stateResources((await pulumi(["stack", "export"])).stdout);
+  const after = storedResources(stack.storedState());
   expect(after.filter((r) => r.type in SHIM_OF_TYPE)).toEqual([]);
 
   console.log(`pulumi up and destroy in the user project: ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -230,13 +236,11 @@ test("the README's own project as printed: tarball install, pulumi-chatbots-sand
     fs.writeFileSync(path.join(dir, file), markdownFile(text, file));
   }
 
-  readmeWs = pulumiWorkspace();
+  readmeWs = e2eWorkspace();
   const workspace = readmeWs;
-  // A user's shell: the workspace's backend, passphrase and PULUMI_HOME, none of npm's variables.
-  const user = userEnv();
-  const env = Object.fromEntries(
-    Object.entries(workspace.env).filter(([key]) => key in user || !(key in process.env)),
-  );
+  // A user's shell: the workspace's backend, passphrase and PULUMI_HOME, none of npm's variables
+  // (nor the user's own Pulumi account: the workspace's undefined variables, which spawn leaves out).
+  const env: NodeJS.ProcessEnv = { ...userEnv(), ...workspace.envVars, PULUMI_HOME: workspace.pulumiHome };
   const shell = (command: string, extra: NodeJS.ProcessEnv = {}) =>
     run("bash", ["-c", command], { cwd: dir, env: { ...env, ...extra } });
 
@@ -251,7 +255,8 @@ test("the README's own project as printed: tarball install, pulumi-chatbots-sand
   await shell("npx tsc --noEmit");
 
   // The program, against the sandboxes from a shell.
-  await workspace.run(dir, ["stack", "init", "dev"]);
+  const dev = e2eStack(workspace, dir, "dev");
+  await dev.init();
   // --no-install: the command the project installed, never a package fetched from the registry.
   const up = await shell(
     markdownCommand(text, "npx --no-install pulumi-chatbots-sandbox -- pulumi up --yes"),
@@ -272,8 +277,9 @@ test("the README's own project as printed: tarball install, pulumi-chatbots-sand
   expect(held("lineworks").bots).toHaveLength(1);
   expect(helpdesk.bot.botName).toBe("Help desk");
   expect(helpdesk.domains.map((d: { domainId: number }) => d.domainId)).toEqual([10000001]);
-  const outputs = await workspace.run(dir, ["stack", "output", "--stack", "dev"]);
-  expect(outputs.stdout).toMatch(/assistantToken\s+\[secret\]/);
+  expect(await dev.outputs()).toEqual({
+    assistantToken: { value: held("sendbird").bots[0].resource.bot.bot_token, secret: true },
+  });
 
   await shell(markdownCommand(text, "npx --no-install pulumi-chatbots-sandbox -- pulumi destroy --yes"));
   expect(held("sendbird").bots).toEqual([]);

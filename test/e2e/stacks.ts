@@ -42,6 +42,7 @@ export function e2eStack(
     preview: unsampled(stack.preview),
     refresh: unsampled(stack.refresh),
     destroy: unsampled(stack.destroy),
+    previewDestroy: unsampled(stack.previewDestroy),
   };
 }
 

@@ -15,6 +15,7 @@ import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Deployment, EngineEvent } from "@pulumi/pulumi/automation";
 import { startLocalSandboxes, type LocalSandboxes } from "../../sandbox";
 import {
   buildAndPack,
@@ -27,12 +28,15 @@ import {
   type UserProject,
 } from "./package-kit";
 import {
+  e2eStack,
+  e2eWorkspace,
   engineWarnings,
-  previewSteps,
-  pulumiWorkspace,
+  resourceSteps,
   stateResources,
+  storedResources,
+  type PulumiStack,
   type PulumiWorkspace,
-} from "./pulumi-cli";
+} from "./stacks";
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -60,7 +64,7 @@ function patchSendbirdHandlers(packageDir: string): void {
   fs.writeFileSync(file, `${source}\n${wrapper.join("\n")}\n`);
 }
 
-const stack = `upg-${randomBytes(4).toString("hex")}`;
+const stackName = `upg-${randomBytes(4).toString("hex")}`;
 const SENDBIRD_TYPE = "pulumi-nodejs:dynamic/sendbird:Bot";
 /** The resource types as migrateState names them, e.g. "sendbird.Bot". */
 const RESOURCE_NAMES = Object.keys(SHIM_OF_TYPE).map((type) => type.split("/")[1].replace(":", "."));
@@ -68,9 +72,17 @@ let workDir: string;
 let project: UserProject | undefined;
 let local: LocalSandboxes | undefined;
 let ws: PulumiWorkspace | undefined;
-/** The second test's project, workspace and sandboxes. */
-const fromRelease: { stack: string; project?: UserProject; local?: LocalSandboxes; ws?: PulumiWorkspace } = {
-  stack: `rel-${randomBytes(4).toString("hex")}`,
+/** The first test's stack. */
+let upgradeStack: PulumiStack | undefined;
+/** The second test's project, workspace, stack and sandboxes. */
+const fromRelease: {
+  stackName: string;
+  project?: UserProject;
+  local?: LocalSandboxes;
+  ws?: PulumiWorkspace;
+  stack?: PulumiStack;
+} = {
+  stackName: `rel-${randomBytes(4).toString("hex")}`,
 };
 
 let currentBuild: Promise<PackedPackage> | undefined;
@@ -82,19 +94,11 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  if (ws && project) {
-    await ws.run(project.dir, ["stack", "rm", "--yes", "--force", "--stack", stack], { allowFailure: true });
-  }
+  await upgradeStack?.remove();
   ws?.cleanup();
   project?.cleanup();
   await local?.stop();
-  if (fromRelease.ws && fromRelease.project) {
-    await fromRelease.ws.run(
-      fromRelease.project.dir,
-      ["stack", "rm", "--yes", "--force", "--stack", fromRelease.stack],
-      { allowFailure: true },
-    );
-  }
+  await fromRelease.stack?.remove();
   fromRelease.ws?.cleanup();
   fromRelease.project?.cleanup();
   await fromRelease.local?.stop();
@@ -114,30 +118,26 @@ test("upgrading the package reaches existing resources, and state from other rel
   project = await createUserProject(build1.tarball, repoPulumiVersion());
   const { dir } = project;
   local = await startLocalSandboxes();
-  ws = pulumiWorkspace(local.env);
-  const pulumi = (args: string[], opts?: { allowFailure?: boolean }) =>
-    ws!.run(dir, [...args, "--stack", stack], opts);
-  const exportState = async () => (await pulumi(["stack", "export"])).stdout;
+  ws = e2eWorkspace();
+  // The credentials reach the provider as environment variables.
+  const stack = (upgradeStack = e2eStack(ws, dir, stackName, local.env));
   /** Imports `deployment` after `edit` changed the outputs of every pulumi-chatbots resource. */
-  const importEdited = async (deployment: string, edit: (outputs: Record<string, unknown>) => void) => {
-    const doc = JSON.parse(deployment);
-    for (const resource of doc.deployment.resources)
-      if (resource.type in SHIM_OF_TYPE) edit(resource.outputs);
-    const file = path.join(workDir, "edited-state.json");
-    fs.writeFileSync(file, JSON.stringify(doc));
-    await pulumi(["stack", "import", "--file", file]);
+  const importEdited = async (deployment: Deployment, edit: (outputs: Record<string, unknown>) => void) => {
+    const doc: Deployment = structuredClone(deployment);
+    for (const resource of stateResources(doc)) if (resource.type in SHIM_OF_TYPE) edit(resource.outputs!);
+    await stack.importState(doc);
   };
-  const stateVersions = async () =>
-    stateResources(await exportState())
+  const stateVersions = () =>
+    storedResources(stack.storedState())
       .filter((r) => r.type in SHIM_OF_TYPE)
       .map((r) => r.outputs?.__stateVersion);
 
-  await ws.run(dir, ["stack", "init", stack]);
-  const firstUp = await pulumi(["up", "--yes"]);
+  await stack.init();
+  const firstUp = await stack.up();
   expect(firstUp.stdout + firstUp.stderr).not.toContain(BUILD_2_MARKER);
   expect(local.sendbird.bots().map((b) => b.bot.bot_userid)).toEqual(["helper_bot"]);
-  const writtenByBuild1 = await exportState();
-  expect(await stateVersions()).toEqual(Object.keys(SHIM_OF_TYPE).map(() => 1));
+  const writtenByBuild1 = stack.storedDeployment();
+  expect(stateVersions()).toEqual(Object.keys(SHIM_OF_TYPE).map(() => 1));
 
   // Build 2 installed over build 1, as `npm install pulumi-chatbots@<newer>` would; no `pulumi up`.
   await project.install(build2);
@@ -146,21 +146,21 @@ test("upgrading the package reaches existing resources, and state from other rel
   );
 
   // refresh runs build 2's read on state build 1 wrote, and finds nothing to change.
-  const refreshed = await pulumi(["refresh", "--yes", "--expect-no-changes", "--json"]);
-  expect(engineWarnings(refreshed.stdout)).toContainEqual(
+  const refreshed = await stack.refresh({ expectNoChanges: true, events: true });
+  expect(engineWarnings(refreshed.events)).toContainEqual(
     expect.stringContaining(`${BUILD_2_MARKER} read helper_bot`),
   );
 
   // State written before resources stored `__stateVersion` reads as version 1 and gets it back.
   await importEdited(writtenByBuild1, (outputs) => delete outputs.__stateVersion);
-  expect(await stateVersions()).toEqual(Object.keys(SHIM_OF_TYPE).map(() => undefined));
-  await pulumi(["refresh", "--yes"]);
-  expect(await stateVersions()).toEqual(Object.keys(SHIM_OF_TYPE).map(() => 1));
+  expect(stateVersions()).toEqual(Object.keys(SHIM_OF_TYPE).map(() => undefined));
+  await stack.refresh();
+  expect(stateVersions()).toEqual(Object.keys(SHIM_OF_TYPE).map(() => 1));
 
   // State written by a newer release (version 2) is refused by every read, saying what to do.
   await importEdited(writtenByBuild1, (outputs) => (outputs.__stateVersion = 2));
-  const refused = await pulumi(["refresh", "--yes"], { allowFailure: true });
-  expect(refused.code).not.toBe(0);
+  const refused = await stack.refresh({ allowFailure: true });
+  expect(refused.ok).toBe(false);
   const said = refused.stdout + refused.stderr;
   for (const resource of RESOURCE_NAMES) {
     expect(said).toContain(`this ${resource} was written by a newer pulumi-chatbots (state version 2)`);
@@ -168,18 +168,18 @@ test("upgrading the package reaches existing resources, and state from other rel
   expect(said).toContain(`the installed pulumi-chatbots ${BUILD_2_VERSION} reads state up to version 1`);
   expect(said).toContain("Install the newer release again");
   // Refused, not misread: the stack and the bots are as they were.
-  expect(stateResources(await exportState(), SENDBIRD_TYPE)).toHaveLength(1);
+  expect(storedResources(stack.storedState(), SENDBIRD_TYPE)).toHaveLength(1);
   expect(local.sendbird.bots()).toHaveLength(1);
 
   // Back to the state build 1 wrote; destroy runs build 2's delete.
   await importEdited(writtenByBuild1, () => undefined);
-  const destroyed = await pulumi(["destroy", "--yes", "--json"]);
-  expect(engineWarnings(destroyed.stdout)).toContainEqual(
+  const destroyed = await stack.destroy({ events: true });
+  expect(engineWarnings(destroyed.events)).toContainEqual(
     expect.stringContaining(`${BUILD_2_MARKER} delete helper_bot`),
   );
   expect(local.sendbird.bots()).toHaveLength(0);
   expect(local.lineworks.bots()).toHaveLength(0);
-  expect(stateResources(await exportState()).filter((r) => r.type in SHIM_OF_TYPE)).toEqual([]);
+  expect(storedResources(stack.storedState()).filter((r) => r.type in SHIM_OF_TYPE)).toEqual([]);
 
   console.log(`upgrade e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
@@ -230,20 +230,18 @@ async function tarballDigests(tarball: string): Promise<Record<string, string>> 
   return fileDigests(path.join(unpacked, "package"));
 }
 
-/** The resource name (last URN segment) and op of each pulumi-chatbots resource in `pulumi up --json` events. */
-function upOps(upJson: string): [string, string][] {
-  return upJson
-    .split("\n")
-    .filter((line) => line.startsWith('{"'))
-    .map((line) => JSON.parse(line).resOutputsEvent?.metadata)
-    .filter((m) => m && m.type in SHIM_OF_TYPE)
-    .map((m): [string, string] => [String(m.urn).split("::").pop()!, String(m.op)])
+/** The resource name (last URN segment) and op of each pulumi-chatbots resource in an update's events. */
+function upOps(events: EngineEvent[]): [string, string][] {
+  return events
+    .flatMap((event) => event.resOutputsEvent?.metadata ?? [])
+    .filter((m) => m.type in SHIM_OF_TYPE)
+    .map((m): [string, string] => [m.urn.split("::").pop()!, m.op])
     .sort();
 }
 
 test("state written by the released 0.1.0 is taken over with no change: preview, refresh, in-place updates, destroy", async () => {
   const started = Date.now();
-  const { stack: releaseStack } = fromRelease;
+  const { stackName: releaseStackName } = fromRelease;
   const current = await buildOfThisCheckout();
 
   const project = (fromRelease.project = await createUserProject(
@@ -255,27 +253,19 @@ test("state written by the released 0.1.0 is taken over with no change: preview,
   const installed = path.join(dir, "node_modules", "pulumi-chatbots");
   expect(fileDigests(installed)).toEqual(await tarballDigests(RELEASE_0_1_0));
   const local = (fromRelease.local = await startLocalSandboxes());
-  const ws = (fromRelease.ws = pulumiWorkspace(local.env));
-  const pulumi = (args: string[]) => ws.run(dir, [...args, "--stack", releaseStack]);
-  const setConfig = (values: Record<string, string>) =>
-    pulumi([
-      "config",
-      "set-all",
-      ...Object.entries(values).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]),
-    ]);
-  const ours = async () =>
-    stateResources((await pulumi(["stack", "export"])).stdout).filter((r) => r.type in SHIM_OF_TYPE);
+  const ws = (fromRelease.ws = e2eWorkspace());
+  const stack = (fromRelease.stack = e2eStack(ws, dir, releaseStackName, local.env));
+  const ours = () => storedResources(stack.storedState()).filter((r) => r.type in SHIM_OF_TYPE);
   /** The id of each pulumi-chatbots resource, by resource name: an in-place update keeps them all. */
-  const idsByName = async () =>
-    Object.fromEntries((await ours()).map((r) => [r.urn.split("::").pop(), r.id]));
+  const idsByName = () => Object.fromEntries(ours().map((r) => [r.urn.split("::").pop(), r.id]));
 
   // 0.1.0 deploys every type.
-  await ws.run(dir, ["stack", "init", releaseStack]);
-  await setConfig(DEPLOYED_CONFIG);
-  await pulumi(["up", "--yes"]);
-  const deployed = await ours();
+  await stack.init();
+  await stack.setConfig(DEPLOYED_CONFIG);
+  await stack.up();
+  const deployed = ours();
   expect(deployed.map((r) => r.type).sort()).toEqual(Object.keys(SHIM_OF_TYPE).sort());
-  const ids = await idsByName();
+  const ids = idsByName();
   const sendbirdCreated = local.sendbird.bot("helper_bot")!.created_at;
   const [dscBot] = local.deadsimplechat.bots();
   const [lineWorksBot] = local.lineworks.bots();
@@ -290,13 +280,13 @@ test("state written by the released 0.1.0 is taken over with no change: preview,
   expect(fileDigests(installed)).toEqual(await tarballDigests(current.tarball));
 
   // The new build reads 0.1.0's state and finds nothing to change, without and with the vendors.
-  await pulumi(["preview", "--expect-no-changes"]);
-  await pulumi(["refresh", "--yes", "--expect-no-changes"]);
-  expect(await idsByName()).toEqual(ids);
+  await stack.preview({ expectNoChanges: true });
+  await stack.refresh({ expectNoChanges: true });
+  expect(idsByName()).toEqual(ids);
 
   // One field per type changes, each in place: the preview says so, the update does so.
-  await setConfig(UPDATED_CONFIG);
-  const planned = previewSteps((await pulumi(["preview", "--json"])).stdout);
+  await stack.setConfig(UPDATED_CONFIG);
+  const planned = resourceSteps((await stack.preview()).events);
   expect(planned.map((s) => [s.urn.split("::").pop(), s.op, s.changed]).sort()).toEqual([
     ["domain", "update", ["visible"]],
     ["helpdesk", "update", ["description"]],
@@ -304,9 +294,9 @@ test("state written by the released 0.1.0 is taken over with no change: preview,
     ["hours", "update", ["replaceLeavesOldActive"]],
     ["support", "update", ["name"]],
   ]);
-  const updated = await pulumi(["up", "--yes", "--json"]);
+  const updated = await stack.up({ events: true });
   // BotChatRoom has no field that changes in place: it stays as 0.1.0 made it while its bot updates.
-  expect(upOps(updated.stdout)).toEqual([
+  expect(upOps(updated.events)).toEqual([
     ["domain", "update"],
     ["helpdesk", "update"],
     ["helper", "update"],
@@ -314,7 +304,7 @@ test("state written by the released 0.1.0 is taken over with no change: preview,
     ["lobby", "same"],
     ["support", "update"],
   ]);
-  expect(await idsByName()).toEqual(ids);
+  expect(idsByName()).toEqual(ids);
 
   // The vendors hold the new values, on the objects 0.1.0 made (Whats91's field is state only).
   expect(local.sendbird.bots().map((b) => [b.bot.bot_userid, b.bot.bot_nickname, b.created_at])).toEqual([
@@ -331,15 +321,15 @@ test("state written by the released 0.1.0 is taken over with no change: preview,
     [10000001, true],
   ]);
   expect(local.whats91.chatbots().map((c) => c.chatbotUid)).toEqual([ids.hours]);
-  const chatbotState = (await ours()).find((r) => r.type === "pulumi-nodejs:dynamic/whats91:Chatbot");
+  const chatbotState = ours().find((r) => r.type === "pulumi-nodejs:dynamic/whats91:Chatbot");
   expect(chatbotState?.outputs?.replaceLeavesOldActive).toBe(true);
 
-  await pulumi(["preview", "--expect-no-changes"]);
+  await stack.preview({ expectNoChanges: true });
 
   // destroy: Sendbird and LINE WORKS bots are deleted; DeadSimpleChat's is disabled and Whats91's
   // stays (neither API can delete one), each with a warning.
-  const destroyed = await pulumi(["destroy", "--yes", "--json"]);
-  const warnings = engineWarnings(destroyed.stdout).join("\n");
+  const destroyed = await stack.destroy({ events: true });
+  const warnings = engineWarnings(destroyed.events).join("\n");
   expect(warnings).toContain(
     `DeadSimpleChat bot "${UPDATED_CONFIG.deadSimpleChatName}" (id ${dscBot._id}) was disabled`,
   );
@@ -349,7 +339,7 @@ test("state written by the released 0.1.0 is taken over with no change: preview,
   expect(local.deadsimplechat.bots().map((b) => [b._id, b.enabled])).toEqual([[dscBot._id, false]]);
   expect(local.deadsimplechat.rooms(dscBot._id)).toEqual([]);
   expect(local.whats91.chatbots().map((c) => c.chatbotUid)).toEqual([ids.hours]);
-  expect(await ours()).toEqual([]);
+  expect(ours()).toEqual([]);
 
   console.log(`upgrade from 0.1.0 e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });

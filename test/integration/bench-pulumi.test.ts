@@ -144,6 +144,9 @@ test("config, secret or not; outputs; the state as stored (encrypted) and export
 const config = new pulumi.Config();
 exports.plain = config.require("plain");
 exports.token = config.requireSecret("token");
+// One resource besides the stack's own, which an unforced stack rm refuses to remove.
+const kept = { async create() { return { id: "kept", outs: {} }; } };
+new pulumi.dynamic.Resource(kept, "kept", {});
 `,
   );
   const token = `-${randomBytes(16).toString("hex")}`; // a leading "-" is a value, not a flag
@@ -168,14 +171,27 @@ exports.token = config.requireSecret("token");
     expect((await again.preview({ expectNoChanges: true })).ok).toBe(true);
     await again.setConfig({ plain: 2 });
     const steps = bench.changedSteps((await again.preview()).events);
-    expect(steps.map((s) => s.op)).toEqual([]); // outputs only: the stack's own step, left out
+    // Outputs only: the stack's own step is left out, and the default provider (which takes the
+    // stack's config) is all that changes.
+    expect(steps.map((s) => [s.op, s.urn.split("::").pop()])).toEqual([["update", "default"]]);
     expect((await again.up()).ok).toBe(true);
     expect((await stack.outputs()).plain).toEqual({ value: "2", secret: false });
 
-    // A state imported back is the state (the stack's outputs come from it).
-    const exported = await stack.exportState();
-    await stack.importState(exported);
+    // A state imported back is the state (the stack's outputs come from it): as exported
+    // (decrypted), or as stored (encrypted), which the import takes as it is.
+    await stack.importState(await stack.exportState());
     expect((await stack.outputs()).token).toEqual({ value: token, secret: true });
+    const deployment = stack.storedDeployment();
+    expect(JSON.stringify(deployment)).not.toContain(token.slice(1));
+    const root = deployment.deployment.resources.find(
+      (r: { type: string }) => r.type === "pulumi:pulumi:Stack",
+    );
+    root.outputs.plain = "edited";
+    await stack.importState(deployment);
+    expect(await stack.outputs()).toEqual({
+      plain: { value: "edited", secret: false },
+      token: { value: token, secret: true },
+    });
     expect(stack.storedState()).not.toContain(token.slice(1));
 
     await stack.removeConfig("plain");
@@ -184,8 +200,13 @@ exports.token = config.requireSecret("token");
     expect(missing.stdout + missing.stderr).toContain(
       "Missing required configuration variable 'config-echo:plain'",
     );
+    // Unforced, removing a stack that holds resources fails as `pulumi stack rm` does.
+    await expect(stack.remove({ force: false })).rejects.toThrow(/still has resources/);
+    expect(fs.existsSync(path.join(project, `Pulumi.${name}.yaml`))).toBe(true);
+    expect((await stack.destroy()).ok).toBe(true);
+    await stack.remove({ force: false });
+    expect(fs.existsSync(path.join(project, `Pulumi.${name}.yaml`))).toBe(false);
   } finally {
     await stack.remove();
   }
-  expect(fs.existsSync(path.join(project, `Pulumi.${name}.yaml`))).toBe(false);
 });
