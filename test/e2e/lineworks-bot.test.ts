@@ -5,7 +5,7 @@
  * mid-run, drift, and destroy.
  */
 import { randomBytes } from "node:crypto";
-import { newTestApp } from "../integration/lineworks-helpers";
+import { lineworksStackConfig, newTestApp } from "../integration/lineworks-helpers";
 import * as path from "node:path";
 import { startLineWorksSandbox, type LineWorksSandbox } from "../../sandbox";
 import { printing } from "./printing";
@@ -53,18 +53,8 @@ beforeAll(async () => {
   sandbox = await startLineWorksSandbox({ apps: [app], domains: DOMAINS });
   ws = e2eWorkspace();
   stack = printing(e2eStack(ws, project, `e2e-${randomBytes(4).toString("hex")}`), printed);
-  // Credentials as a user sets them: secrets encrypted in the stack config. A generated secret may
-  // begin with "-", and a PEM does: the config goes through `config set-all` (key=value), so neither
-  // is read as a flag.
-  await stack.init({
-    "lineworks:clientId": app.clientId,
-    "lineworks:clientSecret": { value: app.clientSecret, secret: true },
-    "lineworks:serviceAccount": app.serviceAccount,
-    "lineworks:privateKey": { value: privateKeyPem, secret: true },
-    "lineworks:apiUrl": sandbox.url,
-    "lineworks:authUrl": sandbox.authUrl,
-    domainIds: DOMAINS.slice(0, 2).join(","),
-  });
+  // Credentials as a user sets them: secrets encrypted in the stack config.
+  await stack.init({ ...lineworksStackConfig(app, sandbox), domainIds: DOMAINS.slice(0, 2).join(",") });
 });
 
 afterAll(async () => {

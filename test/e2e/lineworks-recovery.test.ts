@@ -6,7 +6,7 @@
  * succeeds whether or not a refresh came first.
  */
 import { randomBytes } from "node:crypto";
-import { newTestApp } from "../integration/lineworks-helpers";
+import { lineworksStackConfig, newTestApp } from "../integration/lineworks-helpers";
 import * as path from "node:path";
 import { startLineWorksSandbox, type LineWorksSandbox } from "../../sandbox";
 import type { LineWorksNotFoundAnswer } from "../../sandbox/lineworks";
@@ -20,7 +20,6 @@ const DOMAINS = [50_000_001, 50_000_002];
 
 // The app's key pair and credentials are made for this run.
 const app = newTestApp();
-const privateKeyPem = app.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 
 let ws: PulumiWorkspace;
 const stacks: PulumiStack[] = [];
@@ -38,17 +37,7 @@ afterAll(async () => {
 async function newStack(project: string, sandbox: LineWorksSandbox, config: Record<string, string>) {
   const stack = e2eStack(ws, project, `e2e-${randomBytes(4).toString("hex")}`);
   stacks.push(stack);
-  // The config goes through `config set-all` (key=value): a generated secret may begin with "-",
-  // which `config set` reads as a flag.
-  await stack.init({
-    "lineworks:clientId": app.clientId,
-    "lineworks:clientSecret": { value: app.clientSecret, secret: true },
-    "lineworks:serviceAccount": app.serviceAccount,
-    "lineworks:privateKey": { value: privateKeyPem, secret: true },
-    "lineworks:apiUrl": sandbox.url,
-    "lineworks:authUrl": sandbox.authUrl,
-    ...config,
-  });
+  await stack.init({ ...lineworksStackConfig(app, sandbox), ...config });
   return stack;
 }
 

@@ -47,6 +47,28 @@ export function newTestApp(overrides: Partial<TestApp> = {}): TestApp {
 }
 
 /** The sandbox's view of an app: everything but the private key. */
+/**
+ * The stack config of `app` against `sandbox`, as a user sets it: the client secret and private key
+ * encrypted. (The e2e runner sets config with `config set-all`, key=value, so a generated secret
+ * that begins with "-", and a PEM, which does, are not read as flags.)
+ */
+export function lineworksStackConfig(
+  app: TestApp,
+  sandbox: { url: string; authUrl: string },
+): Record<string, string | { value: string; secret: true }> {
+  return {
+    "lineworks:clientId": app.clientId,
+    "lineworks:clientSecret": { value: app.clientSecret, secret: true },
+    "lineworks:serviceAccount": app.serviceAccount,
+    "lineworks:privateKey": {
+      value: app.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      secret: true,
+    },
+    "lineworks:apiUrl": sandbox.url,
+    "lineworks:authUrl": sandbox.authUrl,
+  };
+}
+
 export function serviceAccountOf(app: TestApp): LineWorksServiceAccount {
   const { privateKey: _, ...account } = app;
   return account;
