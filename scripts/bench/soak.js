@@ -99,8 +99,8 @@ const COMMAND_LIMIT_MS = 30 * 60_000;
 
 /**
  * A stack of the soak project (`name`-<random>) in a temporary file backend with a generated
- * passphrase, nothing from the user's own Pulumi setup (scripts/lib/pulumi-automation.js, the Automation API).
- * `up`, `preview`, `refresh` and `destroy` take the Automation API's options (parallel,
+ * passphrase, nothing from the user's own Pulumi setup (scripts/lib/pulumi-automation.js, the
+ * Automation API). `up`, `preview`, `refresh` and `destroy` take the Automation API's options (parallel,
  * expectNoChanges, continueOnError), `extraEnv` and `events` (collect the engine's events,
  * streamed into this process as the command runs), and resolve with the outcome whatever it is:
  * {ok, stdout, stderr, events, seconds}. `cleanup` removes the stack, its config file from the

@@ -71,6 +71,8 @@ export interface PulumiStack {
   preview(opts?: OperationOptions): Promise<OperationResult>;
   refresh(opts?: OperationOptions): Promise<OperationResult>;
   destroy(opts?: OperationOptions): Promise<OperationResult>;
+  /** `pulumi refresh --preview-only`: fails where `pulumi refresh` fails in its preview. */
+  previewRefresh(opts?: OperationOptions): Promise<OperationResult>;
   /** `pulumi destroy --preview-only`. */
   previewDestroy(opts?: OperationOptions): Promise<OperationResult>;
 }

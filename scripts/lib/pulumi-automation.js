@@ -116,6 +116,27 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
     return workspace;
   }
 
+  /**
+   * Runs `set` (a config command of `config`'s keys). Its failure's message would quote the command
+   * line, secret values and all (`config set-all --secret key=value`): it names the keys instead.
+   */
+  async function configCommand(config, set) {
+    try {
+      await set();
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      throw new HarnessError(
+        `pulumi config set-all of ${Object.keys(config).join(", ")} on stack ${name} failed ` +
+          "(its output is not shown: it quotes the values)",
+      );
+    }
+  }
+
+  /** Sets config: each value a string or number (plain), or {value, secret}. */
+  async function setConfig(config) {
+    await configCommand(config, () => opened().setAllConfig(toConfig(config)));
+  }
+
   function opened() {
     if (!stack) throw new HarnessError(`stack ${name}: used before init or open`);
     workspace.envVars = baseEnv;
@@ -162,6 +183,8 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
       commandEnded = () => {};
       clearTimeout(limit);
       clearTimeout(killer);
+      // Cancelled: whatever of it still runs (a plugin that ignored the cancel) goes now.
+      if (cutOff) signalDescendants(process.pid, "SIGKILL");
     }
     const result = { ok, cutOff, stdout: stdout.join(""), stderr: stderr.join(""), ...figures };
     if (cutOff) result.stderr += `\n(stopped after its time limit of ${timeoutMs / 1000} s)\n`;
@@ -177,9 +200,11 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
   }
 
   /**
-   * A timed operation of the Automation API's Stack (`kind`: up, preview, refresh, destroy, or
-   * previewDestroy: `pulumi destroy --preview-only`, which refuses a protected resource before
-   * deleting anything, where destroy itself, run without a preview, deletes the others first).
+   * A timed operation of the Automation API's Stack (`kind`: up, preview, refresh, destroy, or the
+   * preview of a refresh or a destroy). The Automation API runs up, refresh and destroy without a
+   * preview (--skip-preview): what fails in `pulumi refresh`'s or `destroy`'s preview, before
+   * anything changes, fails in previewRefresh or previewDestroy; their operations, run without it,
+   * act first (destroy deletes the unprotected resources before it stops at a protected one).
    */
   function operation(kind) {
     return async ({
@@ -223,16 +248,13 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
     /** Creates the stack (`pulumi stack init`) and sets `config`. */
     async init(config = {}) {
       stack = await Stack.create(name, await openWorkspace());
-      if (Object.keys(config).length > 0) await stack.setAllConfig(toConfig(config));
+      if (Object.keys(config).length > 0) await setConfig(config);
     },
     /** Selects the stack, made before (by another pulumiStack of the same workspace). */
     async open() {
       stack = await Stack.select(name, await openWorkspace());
     },
-    /** Sets config: each value a string or number (plain), or {value, secret}. */
-    async setConfig(config) {
-      await opened().setAllConfig(toConfig(config));
-    },
+    setConfig,
     /** Removes config keys. */
     async removeConfig(...keys) {
       await opened().removeAllConfig(keys);
@@ -275,6 +297,7 @@ function pulumiStack(ws, projectDir, name, extraEnv = {}) {
     preview: operation("preview"),
     refresh: operation("refresh"),
     destroy: operation("destroy"),
+    previewRefresh: operation("previewRefresh"),
     previewDestroy: operation("previewDestroy"),
   };
 }

@@ -15,12 +15,13 @@ import {
   e2eWorkspace,
   engineWarnings,
   resourceSteps,
-  stateResources,
   storedResources,
   type PulumiStack,
   type PulumiWorkspace,
   type StateResource,
 } from "./stacks";
+import { run as runCommand, userEnv } from "./package-kit";
+import { printing } from "./printing";
 
 // Each example runs the Pulumi CLI several times against rate-limited sandboxes: minutes each.
 jest.setTimeout(20 * 60 * 1000);
@@ -208,7 +209,7 @@ test("every example directory with a Pulumi.yaml is found", () => {
 describe.each(examples)("examples/%s", (name) => {
   const dir = path.join(examplesDir, name);
   const stackName = `examples-${name}-${randomBytes(4).toString("hex")}`;
-  /** Everything the CLI printed: no credential or bot token may be in it. */
+  /** Everything the CLI printed (./printing.ts): no credential or bot token may be in it. */
   const printed: string[] = [];
   let run: ExampleRun;
 
@@ -217,22 +218,9 @@ describe.each(examples)("examples/%s", (name) => {
     const ws = e2eWorkspace();
     // The credentials reach the provider as environment variables, as in a CI job.
     const stack = e2eStack(ws, dir, stackName, local.env);
-    const recorded =
-      (operation: PulumiStack["up"]): PulumiStack["up"] =>
-      async (opts) => {
-        const result = await operation(opts);
-        printed.push(result.stdout, result.stderr);
-        return result;
-      };
     run = {
       dir,
-      stack: {
-        ...stack,
-        up: recorded(stack.up),
-        preview: recorded(stack.preview),
-        refresh: recorded(stack.refresh),
-        destroy: recorded(stack.destroy),
-      },
+      stack: printing(stack, printed),
       local,
       ws,
     };
@@ -279,11 +267,19 @@ describe.each(examples)("examples/%s", (name) => {
       expect(refused.ok).toBe(false);
       expect(refused.stdout + refused.stderr).toMatch(/protected/);
       expect(inventory(local)).toEqual(created);
-      // What `pulumi state unprotect --all` does: every resource's protect flag off in the state
-      // (as stored: its secrets stay encrypted on the way).
-      const stored = stack.storedDeployment();
-      for (const resource of stateResources(stored)) resource.protect = false;
-      await stack.importState(stored);
+      // The README's command, as a user runs it (the Automation API has none for it), in the
+      // stack's backend with the workspace's passphrase and PULUMI_HOME.
+      const ws = run.ws;
+      const unprotected = await runCommand(
+        "pulumi",
+        ["state", "unprotect", "--all", "--yes", "--stack", stack.name],
+        {
+          cwd: dir,
+          env: { ...userEnv(), ...ws.envVars, PULUMI_HOME: ws.pulumiHome },
+        },
+      );
+      printed.push(unprotected.stdout, unprotected.stderr);
+      expect(storedResources(stack.storedState()).filter((r) => hasOption(r, "protect"))).toEqual([]);
     }
 
     // destroy: gone, or left behind with a warning naming each bot the vendor cannot delete.

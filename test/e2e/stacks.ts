@@ -21,9 +21,13 @@ export function e2eWorkspace(): PulumiWorkspace {
   return pulumiWorkspace("chatbots-e2e-");
 }
 
+/** How long an e2e operation may run before it is cancelled (a stall fails the step, not the run). */
+const OPERATION_LIMIT_MS = 10 * 60 * 1000;
+
 /**
- * The stack `name` of the project in `projectDir` (pulumiStack), its operations unsampled: the
- * tests time nothing, and the sampler would read /proc beside every command.
+ * The stack `name` of the project in `projectDir` (pulumiStack), its operations unsampled (the
+ * tests time nothing, and the sampler would read /proc beside every command) and cancelled after
+ * OPERATION_LIMIT_MS unless they say otherwise.
  */
 export function e2eStack(
   ws: PulumiWorkspace,
@@ -35,13 +39,14 @@ export function e2eStack(
   const unsampled =
     (operation: PulumiStack["up"]): PulumiStack["up"] =>
     (opts: OperationOptions = {}) =>
-      operation({ sample: false, ...opts });
+      operation({ sample: false, timeoutMs: OPERATION_LIMIT_MS, ...opts });
   return {
     ...stack,
     up: unsampled(stack.up),
     preview: unsampled(stack.preview),
     refresh: unsampled(stack.refresh),
     destroy: unsampled(stack.destroy),
+    previewRefresh: unsampled(stack.previewRefresh),
     previewDestroy: unsampled(stack.previewDestroy),
   };
 }

@@ -1,8 +1,8 @@
 /**
- * The toolchain (scripts/with-toolchain.sh) gives a working Pulumi engine: CLI commands (through the
- * Automation API, as every e2e test runs them) in a throwaway project with a local file backend run a tiny dynamic resource through its
- * whole life cycle. Run through the toolchain script (`npm test` does); without a `pulumi`
- * on PATH these tests fail, they do not skip.
+ * The toolchain (scripts/with-toolchain.sh) gives a working Pulumi engine: CLI commands (through
+ * the Automation API, as every e2e test runs them) in a throwaway project with a local file backend
+ * run a tiny dynamic resource through its whole life cycle. Run through the toolchain script (`npm
+ * test` does); without a `pulumi` on PATH these tests fail, they do not skip.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

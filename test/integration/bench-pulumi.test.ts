@@ -1,9 +1,10 @@
 /**
  * The Pulumi runner of the benchmark and the e2e tests (scripts/lib/pulumi-automation.js), which
  * drives the CLI on PATH through the Automation API: keeps the user's Pulumi account and passphrase
- * file out of the CLI's environment; sets config (secret or not), reads outputs and state (as
- * stored, and decrypted); times an operation (its whole CPU time, at least what each role was seen using);
- * and turns an unexpected failure into a HarnessError that holds the CLI's output.
+ * file out of the CLI's environment; sets config (secret or not, never quoting a value when that
+ * fails), reads outputs and state (as stored, and decrypted); times an operation (its whole CPU
+ * time, at least what each role was seen using); and turns an unexpected failure into a
+ * HarnessError that holds the CLI's output.
  * Needs the pulumi CLI on PATH (scripts/with-toolchain.sh, as `npm test` runs it).
  */
 import { randomBytes } from "node:crypto";
@@ -193,6 +194,15 @@ new pulumi.dynamic.Resource(kept, "kept", {});
       token: { value: token, secret: true },
     });
     expect(stack.storedState()).not.toContain(token.slice(1));
+
+    // A config command that fails names the keys, never the values it was given.
+    const refused = await stack.setConfig({ "a:b:c": { value: token, secret: true } }).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(refused).toBeInstanceOf(bench.HarnessError);
+    expect(refused?.message).toContain("a:b:c");
+    expect(refused?.message).not.toContain(token.slice(1));
 
     await stack.removeConfig("plain");
     const missing = await stack.preview({ allowFailure: true });

@@ -46,7 +46,6 @@ export function newTestApp(overrides: Partial<TestApp> = {}): TestApp {
   return app;
 }
 
-/** The sandbox's view of an app: everything but the private key. */
 /**
  * The stack config of `app` against `sandbox`, as a user sets it: the client secret and private key
  * encrypted. (The e2e runner sets config with `config set-all`, key=value, so a generated secret
@@ -69,6 +68,7 @@ export function lineworksStackConfig(
   };
 }
 
+/** The sandbox's view of an app: everything but the private key. */
 export function serviceAccountOf(app: TestApp): LineWorksServiceAccount {
   const { privateKey: _, ...account } = app;
   return account;
