@@ -1,15 +1,22 @@
 /** Shared by the handler tests (handlers against a sandbox over HTTP). */
-import { newPolicies, type Policies } from "../../provider/core/policies";
+import { DEFAULT_RETRY, newPolicies, type Policies, type RetryPolicy } from "../../provider/core/policies";
+
+/** Production retries with millisecond backoff (see testPolicies). */
+const TEST_RETRY: Readonly<RetryPolicy> = Object.freeze({ ...DEFAULT_RETRY, baseDelayMs: 5, maxDelayMs: 40 });
 
 /**
  * Policies for handler tests (`handlersOf(definition, testPolicies(...))`): production's, except
- * that after a create whose outcome is unknown a failing lookup is tried again after a few
- * milliseconds, not about two minutes (tests that make every lookup fail would wait that long; the
- * tests that a lookup is retried at all are the unit tests of createReconciled), and with a token
- * cache of their own. `changes` sets others (where warnings go, most often).
+ * - after a create whose outcome is unknown, a failing lookup is tried again after a few
+ *   milliseconds, not about two minutes (tests that make every lookup fail would wait that long; the
+ *   tests that a lookup is retried at all are the unit tests of createReconciled);
+ * - backoff between retries is milliseconds, not seconds: as many tries, and a vendor's Retry-After
+ *   still honoured, but a test of an endpoint that keeps failing does not wait out production's
+ *   backoff (the unit tests of the HTTP client test the backoff itself);
+ * - a token cache of their own.
+ * `changes` sets others (where warnings go, most often).
  */
 export function testPolicies(changes: Partial<Policies> = {}): Policies {
-  return newPolicies({ lookupPausesMs: [5, 5], ...changes });
+  return newPolicies({ lookupPausesMs: [5, 5], retry: TEST_RETRY, ...changes });
 }
 
 /**
