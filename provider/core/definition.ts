@@ -246,6 +246,24 @@ export function vendorBody(fields: FieldTable, values: Props): Record<string, un
   return body;
 }
 
+/** The fields the vendor holds (every one but the state-only ones), in table order. */
+export function vendorFields<F extends FieldTable>(fields: F): Array<keyof F & string> {
+  return Object.keys(fields).filter((k) => fields[k].stateOnly !== true);
+}
+
+/**
+ * The inverse of vendorBody: each field the vendor holds, by input name, as the vendor's answer
+ * has it (under the field's vendor name, else its own); absent or null is undefined. `container`
+ * gives the object a field is read from, where the answer nests some (Sendbird's `bot`).
+ */
+export function vendorValues(fields: FieldTable, container: (field: string) => object): Props {
+  const values: Props = {};
+  for (const f of vendorFields(fields)) {
+    values[f] = (container(f) as Record<string, unknown>)[fields[f].vendor ?? f] ?? undefined;
+  }
+  return values;
+}
+
 /** The inputs a read implies: what a program declaring the resource as it is now would pass. */
 export function inputsOf(def: DefinitionShape, outs: Props): Props {
   const inputs: Props = {};

@@ -38,7 +38,8 @@ import {
   schemaOf,
   stateFlag,
   vendorBody,
-  type FieldTable,
+  vendorFields,
+  vendorValues,
 } from "../core/definition";
 import { goneBeforeUpdate, InputError, ResourceInitError } from "../core/errors";
 import { warn } from "../core/log";
@@ -282,9 +283,8 @@ export const definition = defineResource({
 
 type Field = keyof typeof fields;
 const { inputSchema, rules, updatable } = schemaOf(definition);
-/** The fields sent to DeadSimpleChat: those with a vendor name (every one but `adopt`). */
-const vendorName = (f: Field) => (fields as FieldTable)[f].vendor;
-const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => vendorName(f) !== undefined);
+/** The fields DeadSimpleChat holds: every one but `adopt`. */
+const FIELD_NAMES = vendorFields(fields);
 
 /**
  * check, synchronously: the field rules, then the trigger/visibility rule (what the handler's check
@@ -296,10 +296,7 @@ export function checkBot(news: Props): pulumi.dynamic.CheckResult {
 
 /** The bot's fields by input name, as DeadSimpleChat returned them (absent or null: undefined). */
 function fieldValues(bot: BotRecord): Props {
-  const values: Props = {};
-  for (const f of FIELD_NAMES)
-    values[f] = (bot as Record<string, unknown>)[vendorName(f) as string] ?? undefined;
-  return values;
+  return vendorValues(fields, () => bot);
 }
 
 /** The fields this resource manages: those declared (an omitted optional field is left alone). */

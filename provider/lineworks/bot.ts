@@ -39,7 +39,14 @@ import {
   warnDiffering,
 } from "../core/contract";
 import { createReconciled } from "../core/create";
-import { defineResource, fieldTable, handlersOf, schemaOf, type FieldTable } from "../core/definition";
+import {
+  defineResource,
+  fieldTable,
+  handlersOf,
+  schemaOf,
+  vendorFields,
+  vendorValues,
+} from "../core/definition";
 import { goneBeforeUpdate, InputError } from "../core/errors";
 import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
@@ -349,10 +356,9 @@ export const definition = defineResource({
   delete: (api, id) => api.deleteBot(id),
 });
 
-type Field = keyof typeof fields;
 const { rules } = schemaOf(definition);
 /** The fields sent to LINE WORKS, by their own names: all but the state-only ones. */
-const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => !(fields as FieldTable)[f].stateOnly);
+const FIELD_NAMES = vendorFields(fields);
 
 function apiBody(values: Props): Record<string, unknown> {
   return pick(values, FIELD_NAMES);
@@ -360,9 +366,7 @@ function apiBody(values: Props): Record<string, unknown> {
 
 /** The bot's fields by input name, as LINE WORKS returned them (absent or null: undefined). */
 function fieldValues(bot: BotRecord): Props {
-  const values: Props = {};
-  for (const f of FIELD_NAMES) values[f] = (bot as Record<string, unknown>)[f] ?? undefined;
-  return values;
+  return vendorValues(fields, () => bot);
 }
 
 /** The fields this resource manages: the declared ones (see the rule at the top). */

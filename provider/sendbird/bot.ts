@@ -15,7 +15,8 @@ import {
   schemaOf,
   stateFlag,
   vendorBody,
-  type FieldTable,
+  vendorFields,
+  vendorValues,
   type Inputs as DefinedInputs,
 } from "../core/definition";
 import { goneBeforeUpdate, InputError } from "../core/errors";
@@ -183,22 +184,15 @@ export const definition = defineResource({
 });
 
 type Inputs = DefinedInputs<typeof fields>;
-type Field = keyof typeof fields;
 const { updatable: UPDATABLE } = schemaOf(definition);
-/** The fields sent to Sendbird: those with a vendor name. */
-const vendorName = (f: Field) => (fields as FieldTable)[f].vendor;
-const FIELD_NAMES = (Object.keys(fields) as Field[]).filter((f) => vendorName(f) !== undefined);
+/** The fields Sendbird holds: every one but `adopt`. */
+const FIELD_NAMES = vendorFields(fields);
 /** Fields Sendbird returns inside `bot` (the others are at the top of its answer). */
 const IN_BOT = new Set(["botUserid", "botNickname", "botProfileUrl", "botType"]);
 
 /** The bot's fields by input name, as Sendbird returned them (absent or null: undefined). */
 function fieldValues(resource: BotResource): Props {
-  const values: Props = {};
-  for (const f of FIELD_NAMES) {
-    const source: Record<string, unknown> = IN_BOT.has(f) ? resource.bot : resource;
-    values[f] = source[vendorName(f) as string] ?? undefined;
-  }
-  return values;
+  return vendorValues(fields, (f) => (IN_BOT.has(f) ? resource.bot : resource));
 }
 
 /** Outputs: the settled field values, what only Sendbird knows (token, metadata), and `adopt`. */

@@ -15,6 +15,9 @@ import {
   schemaOf,
   typeKey,
   resourceName,
+  vendorBody,
+  vendorFields,
+  vendorValues,
   type Change,
 } from "../../provider/core/definition";
 import { ResourceInitError, StateVersionError } from "../../provider/core/errors";
@@ -123,6 +126,39 @@ describe("what a definition's table derives", () => {
       colour: "blue",
       adopt: false,
     });
+  });
+});
+
+describe("the vendor's names", () => {
+  const named = fieldTable({
+    botName: { codec: t.string, vendor: "bot_name", doc: "Named by the vendor." },
+    photoUrl: { codec: t.string, doc: "The vendor uses the input's name." },
+    adopt: { codec: t.boolean, default: false, stateOnly: true, doc: "Never sent." },
+  });
+
+  test("the fields the vendor holds: all but the state-only ones, in table order", () => {
+    expect(vendorFields(named)).toEqual(["botName", "photoUrl"]);
+    expect(vendorFields(fields)).toEqual(["name", "colour", "kind", "label"]);
+  });
+
+  test("an answer read back by input name: vendor names, nested objects, absent and null as undefined", () => {
+    const answer = {
+      bot_name: "Helper",
+      botName: "not this one",
+      nested: { photoUrl: "https://p.example/a.png" },
+    };
+    expect(vendorValues(named, (f) => (f === "photoUrl" ? answer.nested : answer))).toEqual({
+      botName: "Helper",
+      photoUrl: "https://p.example/a.png",
+    });
+    const values = vendorValues(named, () => ({ bot_name: null, adopt: true }));
+    expect(values).toStrictEqual({ botName: undefined, photoUrl: undefined });
+  });
+
+  test("vendorBody and vendorValues are each other's inverse for the fields with a vendor name", () => {
+    const body = vendorBody(named, { botName: "Helper", adopt: true });
+    expect(body).toEqual({ bot_name: "Helper" });
+    expect(vendorValues(named, () => body)).toStrictEqual({ botName: "Helper", photoUrl: undefined });
   });
 });
 
