@@ -102,6 +102,9 @@ export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
     throw uncertain ?? new Error(`creating ${c.what} did not settle after ${MAX_ROUNDS} attempts${why}`);
   } catch (err) {
     if (!uncertain || !(err instanceof Error)) throw err;
+    // Why the lookup ran: the create's own failure (a lost or unreadable answer) is otherwise unseen.
+    if (err !== uncertain)
+      err.message = `${err.message} (a lookup after a create whose outcome is unknown: ${uncertain.message})`;
     const record = c.recordAs();
     if (record) throw new ResourceInitError(record.id, record.properties, err, c.what);
     // The same error (callers may test its class), saying what it may have left behind.

@@ -281,6 +281,33 @@ describe("the preview is what up does", () => {
     // So the next preview shows the difference instead of hiding it.
     const news = await checked({ ...declared, botNickname: "Helper  " });
     expect((await botHandlers.diff("helper_bot", created.outs, news)).changes).toBe(true);
+
+    // An update Sendbird stores otherwise is stored and told the same way.
+    warnings = [];
+    const updated = await botHandlers.update(
+      "helper_bot",
+      created.outs,
+      await checked({ ...declared, botNickname: "Helper 2 " }),
+    );
+    expect(updated.outs?.botNickname).toBe("Helper 2");
+    expect(warnings).toEqual([
+      'pulumi-chatbots: Sendbird stored botNickname of Sendbird bot "helper_bot" differently from what ' +
+        "was sent; the state holds Sendbird's value, so the next preview shows the difference",
+    ]);
+  });
+
+  test("an answer that is not a bot is refused, naming which answer", async () => {
+    const created = await botHandlers.create(await checked(declared));
+    const notABot = { kind: "foreign", status: 200, contentType: "application/json", body: "{}" } as const;
+    sandbox.faults.inject({ method: "GET", fault: notABot });
+    expect((await failure(botHandlers.read("helper_bot", created.outs))).message).toContain(
+      "unexpected Sendbird view-bot response",
+    );
+    sandbox.faults.inject({ method: "PUT", fault: notABot });
+    const news = await checked({ ...declared, botNickname: "Helper 2" });
+    expect((await failure(botHandlers.update("helper_bot", created.outs, news))).message).toContain(
+      "unexpected Sendbird update-bot response",
+    );
   });
 });
 
@@ -319,7 +346,10 @@ describe.each(underReadings("as documented", "notFoundStatus: 404", "updateReset
     test("adopt refuses a bot whose botType differs (Sendbird cannot change it)", async () => {
       await expect(
         botHandlers.create(await checked({ ...declared, adopt: true, botType: "sales" })),
-      ).rejects.toThrow('cannot adopt Sendbird bot "helper_bot": its botType differs from the declared one');
+      ).rejects.toThrow(
+        'cannot adopt Sendbird bot "helper_bot": its botType differs from the declared one, and ' +
+          "Sendbird cannot change botType; declare the bot's botType or use another botUserid",
+      );
       expect(puts()).toHaveLength(0);
     });
   },
@@ -429,6 +459,7 @@ describe.each(underReadings("as documented", "notFoundStatus: 404"))(
       expect(Object.keys(init.properties)).not.toContain("botToken");
       expect(() => Struct.fromJavaScript(init.properties as never)).not.toThrow();
       expect(init.message).toContain("Pulumi keeps it in the stack");
+      expect(init.message).toContain("unexpected Sendbird create-bot response");
       expect(posts()).toHaveLength(1);
 
       // The next `up` runs update on the recorded resource: it reads the bot and completes the outputs.
