@@ -155,21 +155,21 @@ export class SendbirdApi {
   }
 }
 
-/** Advice for the Sendbird errors a user fixes in the settings. */
-function advise(error: VendorError): string | undefined {
-  switch (error.code) {
-    case CODES.invalidApiToken:
-      return "Sendbird rejected the API token: check sendbird:apiToken (or SENDBIRD_API_TOKEN)";
-    case CODES.invalidRequestUrl:
-      return "Sendbird does not know this URL: check sendbird:apiUrl (or SENDBIRD_API_URL), which ends in /v3";
-    case CODES.applicationNotFound:
-      return "Sendbird knows no such application: check sendbird:appId or sendbird:apiUrl";
-    case CODES.applicationNotAvailable:
-      return "The Sendbird application is not available (suspended or deactivated): check it in the dashboard";
-    default:
-      return undefined;
-  }
-}
+/** Advice for the Sendbird errors a user fixes in the settings, by Sendbird's code. */
+const ADVICE: ReadonlyMap<VendorError["code"], string> = new Map([
+  [CODES.invalidApiToken, "Sendbird rejected the API token: check sendbird:apiToken (or SENDBIRD_API_TOKEN)"],
+  [
+    CODES.invalidRequestUrl,
+    "Sendbird does not know this URL: check sendbird:apiUrl (or SENDBIRD_API_URL), which ends in /v3",
+  ],
+  [CODES.applicationNotFound, "Sendbird knows no such application: check sendbird:appId or sendbird:apiUrl"],
+  [
+    CODES.applicationNotAvailable,
+    "The Sendbird application is not available (suspended or deactivated): check it in the dashboard",
+  ],
+]);
+
+const advise = (error: VendorError): string | undefined => ADVICE.get(error.code);
 
 // One client per endpoint and token, kept for the life of the provider process; pacing is shared
 // per endpoint (core/http.ts), so a rotated token does not double the request rate.
@@ -209,6 +209,11 @@ function defaultApiUrl(): string {
         "(or set SENDBIRD_APP_ID), or give the full API URL with sendbird:apiUrl / SENDBIRD_API_URL",
     );
   }
+  return applicationApiUrl(appId);
+}
+
+/** The API URL of an application, as Sendbird's dashboard gives it; an id that is not one fails. */
+export function applicationApiUrl(appId: string): string {
   if (!/^[A-Za-z0-9-]+$/.test(appId)) {
     throw new ConfigurationError(
       "sendbird:appId must be the application ID shown in the dashboard (letters, digits and dashes)",

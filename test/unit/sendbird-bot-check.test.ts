@@ -44,6 +44,7 @@ describe("sendbird.Bot check", () => {
       "botProfileUrl: expected an absolute http(s) URL of at most 2048 characters",
     ],
     ["botType", "t".repeat(129), "botType: expected a string of 1 to 128 characters"],
+    ["botType", " \t ", "botType: expected a string of 1 to 128 characters, not blank"],
     ["botCallbackUrl", "", "botCallbackUrl: expected an absolute http(s) URL of at most 1024 characters"],
     [
       "botCallbackUrl",

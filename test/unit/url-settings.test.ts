@@ -10,7 +10,7 @@ import { ConfigurationError } from "../../provider/core/errors";
 import { deadSimpleChatApi } from "../../provider/deadsimplechat/api";
 import { readCredentials } from "../../provider/lineworks/auth";
 import { lineworksApi } from "../../provider/lineworks/api";
-import { sendbirdApi } from "../../provider/sendbird/api";
+import { applicationApiUrl, sendbirdApi } from "../../provider/sendbird/api";
 import { whats91Api } from "../../provider/whats91/api";
 
 const secret = () => `S${randomBytes(9).toString("hex")}`;
@@ -102,4 +102,13 @@ test("an unset URL setting is not judged: the documented default applies", () =>
   process.env.SENDBIRD_APP_ID = "ABCD-1234";
   for (const [, , read] of SETTINGS) expect(read).not.toThrow();
   expect(baseUrlProblem("https://api-ABCD-1234.sendbird.com/v3")).toBeUndefined();
+});
+
+test("Sendbird's URL from the application id: the dashboard's form; an id that is not one is refused", () => {
+  expect(applicationApiUrl("ABCD-1234")).toBe("https://api-ABCD-1234.sendbird.com/v3");
+  for (const appId of ["evil.example/x-", "a.b", "ab/", "", "ABCD 1234"]) {
+    expect(() => applicationApiUrl(appId)).toThrow(
+      "sendbird:appId must be the application ID shown in the dashboard (letters, digits and dashes)",
+    );
+  }
 });
