@@ -80,6 +80,18 @@ describe("the one list of resources (provider/resources.ts)", () => {
     expect(definitionOf(Object)).toBeUndefined();
   });
 
+  test("every input and output has its doc line: one sentence (the schema a native provider serves shows it)", () => {
+    const sentence = /^\S(.*\S)?\.$/;
+    for (const def of RESOURCES) {
+      const docs = [...Object.entries(def.fields), ...Object.entries(def.outputs ?? {})].map(
+        ([name, d]) => [`${typeKey(def)} ${name}`, (d as { doc: string }).doc] as const,
+      );
+      for (const [name, doc] of docs) {
+        expect([name, sentence.test(doc) && doc.split(" ").length >= 2]).toEqual([name, true]);
+      }
+    }
+  });
+
   test("the handlers are found by type, each type once; an unknown type says to upgrade", () => {
     const keys = RESOURCES.map(typeKey);
     expect(new Set(keys).size).toBe(keys.length);
