@@ -304,11 +304,10 @@ const declaredFields = (props: Props) => declaredFieldsOf(FIELD_NAMES, props);
 
 function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): Props {
   const outs: Props = { ...pick(values, FIELD_NAMES), adopt: previous.adopt ?? false };
+  // An output DeadSimpleChat never returned stays undefined: the host drops it (core/host.ts).
   outs.botId = bot?._id ?? previous.botId;
-  const customer = bot?.customer ?? previous.customer;
-  if (customer !== undefined) outs.customer = customer;
-  const created = bot?.created ?? previous.created;
-  if (created !== undefined) outs.created = created;
+  outs.customer = bot?.customer ?? previous.customer;
+  outs.created = bot?.created ?? previous.created;
   return outs;
 }
 

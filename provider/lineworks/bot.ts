@@ -375,7 +375,7 @@ const declaredFields = (props: Props) => declaredFieldsOf(FIELD_NAMES, props);
 /** Outputs: the settled field values, the declared `adoptBotId`, and what only LINE WORKS knows. */
 function toOutputs(values: Props, bot: BotRecord | undefined, previous: Props): Props {
   const outs: Props = pick(values, FIELD_NAMES);
-  if (previous.adoptBotId !== undefined) outs.adoptBotId = previous.adoptBotId;
+  outs.adoptBotId = previous.adoptBotId; // undefined when not declared: the host drops it (core/host.ts)
   outs.botId = bot?.botId ?? previous.botId;
   for (const k of ["createdTime", "modifiedTime"] as const) {
     const v = bot?.[k] ?? previous[k];

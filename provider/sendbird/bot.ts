@@ -200,8 +200,8 @@ function toOutputs(values: Props, resource: BotResource | undefined, previous: P
   const outs: Props = { ...pick(values, FIELD_NAMES), adopt: previous.adopt ?? false };
   outs.botToken = resource?.bot.bot_token ?? previous.botToken;
   outs.botMetadata = resource?.bot.bot_metadata ?? previous.botMetadata ?? {};
-  const createdAt = resource?.created_at ?? previous.createdAt;
-  if (createdAt !== undefined) outs.createdAt = createdAt;
+  // None when Sendbird never returned it: the host drops an undefined output (core/host.ts).
+  outs.createdAt = resource?.created_at ?? previous.createdAt;
   return outs;
 }
 
