@@ -165,12 +165,15 @@ export class DeadSimpleChatApi {
     });
   }
 
-  /** Enables or disables the bot everywhere; undefined when it does not exist. */
-  async setEnabled(botId: string, enabled: boolean): Promise<BotRecord | undefined> {
-    const path = enabled ? encodePath`/bot/${botId}/enable` : encodePath`/bot/${botId}/disable`;
+  /**
+   * Disables the bot everywhere (DeadSimpleChat has no delete); undefined when it does not exist. A
+   * bot is enabled again by an update that sends `enabled: true` (adopt).
+   */
+  async disableBot(botId: string): Promise<BotRecord | undefined> {
     return this.onBot(botId, async () => {
+      const path = encodePath`/bot/${botId}/disable`;
       const res = await this.client.request({ method: "POST", path, idempotent: true });
-      return decodeOrThrow(BotAnswer, res.data, "DeadSimpleChat enable/disable-bot response").bot;
+      return decodeOrThrow(BotAnswer, res.data, "DeadSimpleChat disable-bot response").bot;
     });
   }
 

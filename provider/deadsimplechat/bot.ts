@@ -271,7 +271,7 @@ export const definition = defineResource({
   },
 
   async delete(api, id, previous) {
-    const disabled = await api.setEnabled(id, false);
+    const disabled = await api.disableBot(id);
     if (!disabled) return; // already gone from the account
     await warn(
       `DeadSimpleChat has no API to delete a bot: ${describe(previous.name ?? disabled.name, id)} was ` +

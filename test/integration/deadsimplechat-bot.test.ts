@@ -12,6 +12,7 @@ import { definition as botDefinition } from "../../provider/deadsimplechat/bot";
 import { definition as botChatRoomDefinition } from "../../provider/deadsimplechat/botChatRoom";
 import { handlersOf } from "../../provider/core/definition";
 import { resetConfiguration } from "../../provider/core/credentials";
+import { ResourceInitError } from "../../provider/core/errors";
 import { errorTexts, failure, testPolicies } from "./handler-kit";
 
 const declared = {
@@ -486,5 +487,162 @@ describe.each(READINGS)("reading: %s", (_reading, options) => {
       await botChatRoomHandlers.create({ botId: bot.id, roomId: "r1" });
       expect(sandbox.rooms(bot.id)).toEqual(["r1"]);
     });
+  });
+});
+
+/** Protections whose tests need no reading of the docs in particular (the default sandbox). */
+describe("deadsimplechat.Bot: whose bot, and which error", () => {
+  beforeAll(() => {
+    reading = {};
+  });
+  const CONFLICT = "Bot of the same name exists, please choose a different name or delete existing bot";
+  const answer = (status: number, message: string) =>
+    ({
+      kind: "foreign",
+      status,
+      contentType: "application/json",
+      body: JSON.stringify({ message }),
+    }) as const;
+  /** A bot made in the dashboard: not by this provider. */
+  async function madeByHand(body: Props): Promise<string> {
+    const res = await fetch(`${sandbox.url}/bot?auth=${apiKey}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return ((await res.json()) as { bot: { _id: string } }).bot._id;
+  }
+
+  test("a create that never arrived is sent again, though the account holds other bots", async () => {
+    await createBot({ ...declared, name: "Other" });
+    sandbox.faults.inject({ method: "POST", path: api("/bot"), fault: { kind: "drop" } });
+    const created = await createBot();
+    expect(sandbox.bots().map((b) => b.name)).toEqual(["Other", "Support Bot"]);
+    expect(created.outs).toMatchObject({ name: "Support Bot" });
+  });
+
+  test("after a create that never arrived, someone else's bot of that name is not taken for ours", async () => {
+    const theirs = await madeByHand({ name: "Support Bot", webhookURL: "https://example.com/theirs" });
+    sandbox.faults.inject({ method: "POST", path: api("/bot"), fault: { kind: "drop" } });
+    const err = await failure(createBot());
+    expect(err.message).toBe(
+      'a DeadSimpleChat bot named "Support Bot" already exists in this account (perhaps one a `pulumi destroy` ' +
+        "disabled: DeadSimpleChat cannot delete bots). To manage it with Pulumi, set `adopt: true` on this " +
+        "resource (it is then brought to the declared state and enabled), or choose another name",
+    );
+    expect(sandbox.bot(theirs)?.webhookURL).toBe("https://example.com/theirs");
+    expect(puts()).toHaveLength(0);
+  });
+
+  test("a lost create whose completing update keeps failing is recorded with what the listing showed", async () => {
+    await useSandbox({ listOmitsOptionalFields: true });
+    sandbox.faults.inject({ method: "POST", path: api("/bot"), fault: { kind: "lose-response" } });
+    sandbox.faults.inject({ method: "PUT", fault: { kind: "status", status: 503 }, times: Infinity });
+    const err = await failure(createBot());
+    expect(err).toBeInstanceOf(ResourceInitError);
+    const init = err as ResourceInitError;
+    expect(init.id).toBe(sandbox.bots()[0]._id);
+    // The fields the listing cannot show stay out, so the next `up` sends them.
+    expect(Object.keys(init.properties).sort()).toEqual(
+      [
+        "__stateVersion",
+        "adopt",
+        "botId",
+        "created",
+        "customer",
+        "enabled",
+        "isAllowedInAllChatRooms",
+        "name",
+        "webhookUrl",
+      ].sort(),
+    );
+    expect(init.message).toContain("HTTP 503");
+  });
+
+  test("Bot.get (a read without state) takes every field the listing shows", async () => {
+    const created = await createBot();
+    const got = await botHandlers.read(created.id, {});
+    expect(got.props).toMatchObject({
+      name: "Support Bot",
+      description: "Answers questions",
+      webhookUrl: "https://example.com/dsc-hook",
+      botId: created.id,
+    });
+  });
+
+  test("an update that does not rename looks for no name collision: one listing, to find the bot", async () => {
+    const created = await createBot();
+    const listed = lists().length;
+    await botHandlers.update(created.id, created.outs, await checked({ ...declared, description: "New" }));
+    expect(lists().length - listed).toBe(1);
+  });
+
+  test("a rename in case only is no collision with the bot itself", async () => {
+    const created = await createBot();
+    const renamed = await botHandlers.update(
+      created.id,
+      created.outs,
+      await checked({ ...declared, name: "SUPPORT BOT" }),
+    );
+    expect(renamed.outs).toMatchObject({ name: "SUPPORT BOT" });
+    expect(sandbox.bot(created.id)?.name).toBe("SUPPORT BOT");
+  });
+
+  test("a rename refused for another reason is that reason, not a name collision", async () => {
+    const created = await createBot();
+    sandbox.faults.inject({ method: "PUT", fault: answer(400, "webhookURL must be a valid uri") });
+    const err = await failure(
+      botHandlers.update(created.id, created.outs, await checked({ ...declared, name: "Renamed" })),
+    );
+    expect(err.message).toContain("HTTP 400");
+    expect(err.message).toContain("webhookURL must be a valid uri");
+    expect(err.message).not.toContain("cannot rename");
+  });
+
+  test("a conflict answer to an update that sends no name is the vendor's error as it is", async () => {
+    const created = await createBot();
+    sandbox.faults.inject({ method: "PUT", fault: answer(400, CONFLICT) });
+    const err = await failure(
+      botHandlers.update(created.id, created.outs, await checked({ ...declared, description: "New" })),
+    );
+    expect(err.message).toContain(`HTTP 400: ${CONFLICT}`);
+    expect(err.message).not.toContain("cannot rename");
+  });
+
+  test("a rename refused as a conflict when no other bot shows the name: 'another bot', and the whole advice", async () => {
+    const created = await createBot();
+    sandbox.faults.inject({ method: "PUT", fault: answer(400, CONFLICT) });
+    const err = await failure(
+      botHandlers.update(created.id, created.outs, await checked({ ...declared, name: "Renamed" })),
+    );
+    expect(err.message).toBe(
+      `cannot rename DeadSimpleChat bot "Support Bot" (id ${created.id}) to "Renamed": another bot already ` +
+        "has that name (names are unique in a DeadSimpleChat account, regardless of case). Nothing was " +
+        "changed; choose another name, or rename or remove the other bot first",
+    );
+  });
+
+  test("a bot gone between the lookup and the update's PUT is reported gone", async () => {
+    const created = await createBot();
+    const news = await checked({ ...declared, description: "New" });
+    // The PUT arrives late; the bot is removed in the dashboard meanwhile (DeadSimpleChat answers 401).
+    sandbox.faults.inject({ method: "PUT", fault: { kind: "latency", ms: 500 } });
+    const pending = failure(botHandlers.update(created.id, created.outs, news));
+    setTimeout(() => sandbox.removeBot(created.id), 200);
+    const err = await pending;
+    expect(err.message).toContain(`DeadSimpleChat bot ${created.id}`);
+    expect(err.message).toContain("refresh");
+  });
+
+  test("delete names the bot as the state knows it, and says what it left behind", async () => {
+    const created = await createBot();
+    await changeByHand(created.id, { name: "Renamed by hand" });
+    await botHandlers.delete(created.id, created.outs);
+    expect(warnings).toEqual([
+      "pulumi-chatbots: DeadSimpleChat has no API to delete a bot: " +
+        `DeadSimpleChat bot "Support Bot" (id ${created.id}) was disabled and stays in the account, keeping ` +
+        "its name. Delete it in the DeadSimpleChat dashboard, or declare a bot of this name with " +
+        "`adopt: true` to take it over again",
+    ]);
   });
 });
