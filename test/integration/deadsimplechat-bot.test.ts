@@ -155,7 +155,14 @@ describe.each(READINGS)("reading: %s", (_reading, options) => {
       expect(sandbox.bot(created.id)).toMatchObject({ ...sent, trigger, messageVisibility: "public" });
       expect(updated.outs).toMatchObject({ trigger });
       expect(warnings).toEqual(
-        unseenReset ? [expect.stringContaining("shows trigger other than the state held")] : [],
+        unseenReset
+          ? [
+              `pulumi-chatbots: DeadSimpleChat's answer to the update of DeadSimpleChat bot "Support Bot" ` +
+                `(id ${created.id}) shows trigger other than the state held (changed in the dashboard, or ` +
+                "reset by the update); its bot list does not show it, so the state now holds " +
+                "DeadSimpleChat's value and the next preview shows the difference",
+            ]
+          : [],
       );
       warnings = [];
 
@@ -456,6 +463,20 @@ describe.each(READINGS)("reading: %s", (_reading, options) => {
 
       await botChatRoomHandlers.delete(room.id, room.outs);
       expect(sandbox.rooms(bot.id)).toEqual([]);
+      expect(warnings).toEqual([]);
+    });
+
+    test("BotChatRoom.get reads the bot and room from the id; an id that is not <botId>/<roomId> is refused", async () => {
+      const bot = await createBot();
+      expect((await botChatRoomHandlers.read(`${bot.id}/r1`, {})).props).toMatchObject({
+        botId: bot.id,
+        roomId: "r1",
+      });
+      expect((await botChatRoomHandlers.read(`${bot.id}/r/1`, {})).props).toMatchObject({ roomId: "r/1" });
+      for (const id of [bot.id, `/${bot.id}`, `${bot.id}/`, "/"]) {
+        const err = await failure(botChatRoomHandlers.read(id, {}));
+        expect(err.message).toBe('a deadsimplechat.BotChatRoom id is "<botId>/<roomId>"');
+      }
     });
 
     test("a room assignment whose bot is gone reads as gone and deletes cleanly", async () => {
@@ -472,7 +493,11 @@ describe.each(READINGS)("reading: %s", (_reading, options) => {
       const room = await botChatRoomHandlers.create({ botId: bot.id, roomId: "r1" });
       sandbox.setChatRooms(["r2"]);
       await botChatRoomHandlers.delete(room.id, room.outs);
-      expect(warnings).toEqual([expect.stringContaining('DeadSimpleChat no longer has chat room "r1"')]);
+      expect(warnings).toEqual([
+        'pulumi-chatbots: DeadSimpleChat no longer has chat room "r1", or no longer lets this key change it ' +
+          `("not found, or you do not have permission"): bot ${bot.id} was not disabled there, and the ` +
+          "assignment was removed from the stack. If the room still exists, disable the bot in it in the dashboard",
+      ]);
       // A wrong key is still an error, not a room gone.
       const again = await botChatRoomHandlers.create({ botId: bot.id, roomId: "r2" });
       process.env.DEADSIMPLECHAT_API_KEY = randomBytes(24).toString("hex");
@@ -632,6 +657,60 @@ describe("deadsimplechat.Bot: whose bot, and which error", () => {
     const err = await pending;
     expect(err.message).toContain(`DeadSimpleChat bot ${created.id}`);
     expect(err.message).toContain("refresh");
+  });
+
+  test("an answer other than what was sent is stored as DeadSimpleChat has it, with a warning naming the field", async () => {
+    const bot = (id: string, description: string, name = "Support Bot") => ({
+      bot: { _id: id, name, description, webhookURL: declared.webhookUrl, enabled: true },
+    });
+    const json = (body: unknown) =>
+      ({
+        kind: "foreign",
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify(body),
+      }) as const;
+    sandbox.faults.inject({
+      method: "POST",
+      path: api("/bot"),
+      fault: json(bot("b1", "Answers questions!")),
+    });
+    const created = await createBot();
+    expect(created.outs).toMatchObject({ description: "Answers questions!" });
+    expect(warnings).toEqual([
+      'pulumi-chatbots: DeadSimpleChat stored description of DeadSimpleChat bot "Support Bot" (id b1) ' +
+        "differently from what was sent; the state holds DeadSimpleChat's value, so the next preview shows the difference",
+    ]);
+
+    warnings = [];
+    const real = await createBot({ ...declared, name: "Real" });
+    sandbox.faults.inject({ method: "PUT", fault: json(bot(real.id, "Kept by the vendor", "Real")) });
+    const news = await checked({ ...declared, name: "Real", description: "New" });
+    const updated = await botHandlers.update(real.id, real.outs, news);
+    expect(updated.outs).toMatchObject({ description: "Kept by the vendor" });
+    expect(warnings).toEqual([
+      `pulumi-chatbots: DeadSimpleChat stored description of DeadSimpleChat bot "Real" (id ${real.id}) ` +
+        "differently from what was sent; the state holds DeadSimpleChat's value, so the next preview shows the difference",
+    ]);
+  });
+
+  test("fields the listing does not show, reset by an update, are named together ('them')", async () => {
+    await useSandbox({ updateResetsOmittedFields: true, listOmitsOptionalFields: true });
+    const privateBot = { ...declared, trigger: "mention", messageVisibility: "private" };
+    const created = await createBot(privateBot);
+    const news = await checked({ ...privateBot, description: "New" });
+    await botHandlers.update(created.id, created.outs, news);
+    expect(warnings).toEqual([expect.stringMatching(/ shows \w+, \w+.* does not show them, so /)]);
+  });
+
+  test("adopt sends the declared fields the listing cannot show, though equal to what was declared before", async () => {
+    await useSandbox({ listOmitsOptionalFields: true });
+    const first = await createBot();
+    await botHandlers.delete(first.id, first.outs);
+    await createBot({ ...declared, adopt: true });
+    expect(Object.keys(puts()[0].body as object).sort()).toEqual(
+      ["description", "enabled", "messageVisibility", "metadata", "trigger"].sort(),
+    );
   });
 
   test("delete names the bot as the state knows it, and says what it left behind", async () => {

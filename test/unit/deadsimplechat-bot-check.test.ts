@@ -284,9 +284,15 @@ describe("deadsimplechat.Bot check: trigger and messageVisibility", () => {
     expect(r.failures).toHaveLength(2);
     expect(r.failures?.map((f) => f.property)).toEqual(["trigger", "messageVisibility"]);
     for (const f of r.failures ?? []) {
-      expect(f.reason).toContain(TRIGGER_VISIBILITY_RULE);
-      expect(f.reason).toContain('trigger must be "mention" when messageVisibility is "private"');
+      expect(f.reason).toBe(
+        `trigger must be "mention" when messageVisibility is "private". DeadSimpleChat: ${TRIGGER_VISIBILITY_RULE}`,
+      );
     }
+    // DeadSimpleChat's words, as its page gives them.
+    expect(TRIGGER_VISIBILITY_RULE).toBe(
+      "Bots cannot be configured to trigger on every message when message visibility is set to private. " +
+        'Either change the bot trigger to "mention" or set the message visibility to "public".',
+    );
   });
 
   test('messageVisibility "private" with trigger omitted fails too, naming both and asking for an explicit trigger', async () => {

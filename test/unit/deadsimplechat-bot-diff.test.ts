@@ -97,6 +97,12 @@ describe("deadsimplechat.Bot diff", () => {
     expect(await diff(inputs, { ...state, metadata: stored })).toEqual(NO_CHANGE);
   });
 
+  test("metadata declared neither before nor now is no change", async () => {
+    const { metadata: _m, ...news } = inputs;
+    const { metadata: _s, ...olds } = state;
+    expect(await diff(news, olds)).toEqual(NO_CHANGE);
+  });
+
   test("metadata that differs only in an array's order is a change (arrays are ordered)", async () => {
     const olds = { ...state, metadata: '{"tags":["a","b"]}' };
     expect(await diff({ ...inputs, metadata: '{"tags":["b","a"]}' }, olds)).toEqual(IN_PLACE);
