@@ -112,33 +112,33 @@ export function parseError(body: unknown): VendorError {
   return { code: body.error?.code, message: body.error?.message, requestId: body.metadata?.requestId };
 }
 
-/** What the user fixes for each documented error that is theirs to fix. */
-export function advise(error: VendorError & { status: number }): string | undefined {
-  switch (error.code) {
-    case CODES.missingAuthToken:
-    case CODES.invalidAuthToken:
-      return (
-        "Whats91 rejected the API token (invalid, expired or revoked): create one under Developer -> " +
-        "API Tokens in the Whats91 dashboard and set it with `pulumi config set --secret whats91:apiToken` " +
-        "(or WHATS91_API_TOKEN)"
-      );
-    case CODES.senderNotAllowed:
-      return (
-        "the API token is bound to another sender number: set senderId (or whats91:senderId / " +
-        "WHATS91_SENDER_ID) to the token's own number, or use a global token"
-      );
-    case CODES.featureNotAvailable:
-      return "the Whats91 subscription does not include chatbots: upgrade the plan in the Whats91 dashboard";
-    case CODES.setupIncomplete:
-      return (
-        "Whats91 could not resolve the sender: check senderId (digits with country code, no +; a global " +
-        "token needs it, from the resource, whats91:senderId or WHATS91_SENDER_ID) and that the number's " +
-        "WhatsApp setup is complete in the Whats91 dashboard"
-      );
-    default:
-      return undefined;
-  }
-}
+const TOKEN_ADVICE =
+  "Whats91 rejected the API token (invalid, expired or revoked): create one under Developer -> " +
+  "API Tokens in the Whats91 dashboard and set it with `pulumi config set --secret whats91:apiToken` " +
+  "(or WHATS91_API_TOKEN)";
+
+/** What the user fixes for each documented error that is theirs to fix, by Whats91's code. */
+const ADVICE: ReadonlyMap<VendorError["code"], string> = new Map([
+  [CODES.missingAuthToken, TOKEN_ADVICE],
+  [CODES.invalidAuthToken, TOKEN_ADVICE],
+  [
+    CODES.senderNotAllowed,
+    "the API token is bound to another sender number: set senderId (or whats91:senderId / " +
+      "WHATS91_SENDER_ID) to the token's own number, or use a global token",
+  ],
+  [
+    CODES.featureNotAvailable,
+    "the Whats91 subscription does not include chatbots: upgrade the plan in the Whats91 dashboard",
+  ],
+  [
+    CODES.setupIncomplete,
+    "Whats91 could not resolve the sender: check senderId (digits with country code, no +; a global " +
+      "token needs it, from the resource, whats91:senderId or WHATS91_SENDER_ID) and that the number's " +
+      "WhatsApp setup is complete in the Whats91 dashboard",
+  ],
+]);
+
+export const advise = (error: VendorError & { status: number }): string | undefined => ADVICE.get(error.code);
 
 export function isChatbotNotFound(err: unknown): boolean {
   return err instanceof ApiError && err.vendorCode === CODES.chatbotNotFound;

@@ -378,3 +378,48 @@ describe("errors tell the user what to fix, with Whats91's request id, and never
     for (const m of [...errorTexts, ...warnings]) for (const t of tokens) expect(m).not.toContain(t);
   }, 60_000);
 });
+
+describe("the welcome advice is for a welcome trigger without keywords refused as invalid, and only that", () => {
+  /** Whats91's error envelope (docs/vendors/whats91.md, "Errors"), with the code and message given. */
+  const refusal = (status: number, code: string, message: string) =>
+    ({
+      kind: "foreign",
+      status,
+      contentType: "application/json",
+      body: JSON.stringify({ success: false, error: { code, message } }),
+    }) as const;
+  const WELCOME_ADVICE = 'The "welcome" trigger has no keywords, and Whats91 documents trigger.keywords';
+
+  test.each([
+    ["Validation failed.", ": Validation failed."],
+    ["Validation failed", ": Validation failed."],
+    ["trigger.keywords is required", ": trigger.keywords is required."],
+  ])("a vendor message %j is followed by one full stop, then the advice", async (message, joined) => {
+    sandbox.faults.inject({ method: "POST", fault: refusal(400, "VALIDATION_FAILED", message) });
+    const err = await failure(
+      chatbotHandlers.create(await checked({ ...textBot, trigger: { type: "welcome" } })),
+    );
+    expect(err.message).toBe(
+      `Whats91 API POST /chatbots/text failed with HTTP 400 code VALIDATION_FAILED${joined} ${WELCOME_ADVICE} ` +
+        "(or trigger.keyword) as required on every create route, welcome included " +
+        "(https://developers.whats91.com/chatbots/create): give the trigger keywords, e.g. " +
+        'trigger: { type: "welcome", keywords: ["hi"] }',
+    );
+  });
+
+  test("a keyword trigger refused as invalid gets Whats91's words only", async () => {
+    sandbox.faults.inject({ method: "POST", fault: refusal(400, "VALIDATION_FAILED", "Validation failed.") });
+    const err = await failure(chatbotHandlers.create(await checked(textBot)));
+    expect(err.message).toContain("code VALIDATION_FAILED: Validation failed.");
+    expect(err.message).not.toContain(WELCOME_ADVICE);
+  });
+
+  test("a welcome trigger refused for another reason gets that reason's advice, not this one", async () => {
+    sandbox.faults.inject({ method: "POST", fault: refusal(403, "FEATURE_NOT_AVAILABLE", "Not in plan") });
+    const err = await failure(
+      chatbotHandlers.create(await checked({ ...textBot, trigger: { type: "welcome" } })),
+    );
+    expect(err.message).toContain("the Whats91 subscription does not include chatbots");
+    expect(err.message).not.toContain(WELCOME_ADVICE);
+  });
+});

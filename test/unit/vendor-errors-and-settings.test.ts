@@ -89,14 +89,30 @@ describe("Whats91 error bodies", () => {
     expect(w91.parseError({ error: { code: 5 } })).toEqual({});
   });
 
+  const token =
+    "Whats91 rejected the API token (invalid, expired or revoked): create one under Developer -> " +
+    "API Tokens in the Whats91 dashboard and set it with `pulumi config set --secret whats91:apiToken` " +
+    "(or WHATS91_API_TOKEN)";
   test.each([
-    ["MISSING_AUTH_TOKEN", "Whats91 rejected the API token"],
-    ["INVALID_AUTH_TOKEN", "Whats91 rejected the API token"],
-    ["SENDER_NOT_ALLOWED", "bound to another sender number"],
-    ["FEATURE_NOT_AVAILABLE", "does not include chatbots"],
-    ["WHATSAPP_SETUP_INCOMPLETE", "could not resolve the sender"],
-  ])("advice for %s", (code, advice) => {
-    expect(w91.advise({ status: 400, code })).toContain(advice);
+    ["MISSING_AUTH_TOKEN", token],
+    ["INVALID_AUTH_TOKEN", token],
+    [
+      "SENDER_NOT_ALLOWED",
+      "the API token is bound to another sender number: set senderId (or whats91:senderId / " +
+        "WHATS91_SENDER_ID) to the token's own number, or use a global token",
+    ],
+    [
+      "FEATURE_NOT_AVAILABLE",
+      "the Whats91 subscription does not include chatbots: upgrade the plan in the Whats91 dashboard",
+    ],
+    [
+      "WHATSAPP_SETUP_INCOMPLETE",
+      "Whats91 could not resolve the sender: check senderId (digits with country code, no +; a global " +
+        "token needs it, from the resource, whats91:senderId or WHATS91_SENDER_ID) and that the number's " +
+        "WhatsApp setup is complete in the Whats91 dashboard",
+    ],
+  ])("advice for %s, whole", (code, advice) => {
+    expect(w91.advise({ status: 400, code })).toBe(advice);
   });
 
   test.each([["VALIDATION_FAILED"], ["CHATBOT_NOT_FOUND"], [undefined]])("no advice for %s", (code) => {
