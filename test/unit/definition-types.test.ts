@@ -80,6 +80,17 @@ describe("the one list of resources (provider/resources.ts)", () => {
     expect(definitionOf(Object)).toBeUndefined();
   });
 
+  test("the outputs besides the inputs, by type: public surface that programs and stacks read", () => {
+    expect(Object.fromEntries(RESOURCES.map((def) => [typeKey(def), Object.keys(def.outputs)]))).toEqual({
+      "sendbird:Bot": ["botToken", "botMetadata", "createdAt"],
+      "deadsimplechat:Bot": ["botId", "customer", "created"],
+      "deadsimplechat:BotChatRoom": [],
+      "whats91:Chatbot": ["chatbotUid", "botType", "phoneNumberId", "wabaId", "resolvedSenderId"],
+      "lineworks:Bot": ["botId", "createdTime", "modifiedTime"],
+      "lineworks:BotDomain": [],
+    });
+  });
+
   test("every input and output has its doc line: one sentence (the schema a native provider serves shows it)", () => {
     const sentence = /^\S(.*\S)?\.$/;
     for (const def of RESOURCES) {
