@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: bash scripts/with-toolchain.sh bash scripts/mutation.sh <part> [concurrency]
+# Usage: bash scripts/with-toolchain.sh bash scripts/mutation.sh [--retest] <part> [concurrency]
 #
 # Mutation testing of one part of provider/, incremental. A whole run over provider/ takes hours on
 # two cores, so it is done part by part, and each part's last results are kept in the repository
@@ -10,11 +10,20 @@
 # HTTP client and what it uses), core-lifecycle (the rest of core, handlers and resources).
 # Scores and survivors of every part: node scripts/mutation-score.js [--list]
 #
+# --retest: also test again the mutants that survived, had no coverage or timed out last time.
+# Stryker keeps such a result while the mutant's covering tests are unchanged, so a test added to
+# kill it (a new test, or one in another file) goes unseen without this.
+#
 # Run it on an otherwise idle machine: a mutant whose tests run slowly because something else
 # takes the CPU counts as timed out, which Stryker scores as killed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+retest=
+if [ "${1:-}" = "--retest" ]; then
+  retest=1
+  shift
+fi
 part=${1:-}
 concurrency=${2:-6}
 case "$part" in
@@ -28,7 +37,7 @@ case "$part" in
     for f in http errors credentials token coalesce keyQueue engineLog log; do globs+=",!provider/core/$f.ts"; done
     ;;
   *)
-    echo "usage: bash scripts/mutation.sh <sendbird|deadsimplechat|whats91|lineworks|core-client|core-lifecycle> [concurrency]" >&2
+    echo "usage: bash scripts/mutation.sh [--retest] <sendbird|deadsimplechat|whats91|lineworks|core-client|core-lifecycle> [concurrency]" >&2
     exit 2
     ;;
 esac
@@ -37,6 +46,16 @@ baseline=test/mutation/$part.json.gz
 work=reports/mutation/incremental-$part.json
 mkdir -p reports/mutation test/mutation
 if [ -f "$baseline" ]; then gunzip -c "$baseline" >"$work"; else rm -f "$work"; fi
+if [ -n "$retest" ] && [ -f "$work" ]; then
+  node -e '
+    const fs = require("node:fs");
+    const file = process.argv[1];
+    const report = JSON.parse(fs.readFileSync(file, "utf8"));
+    for (const f of Object.values(report.files))
+      f.mutants = f.mutants.filter((m) => !["Survived", "NoCoverage", "Timeout"].includes(m.status));
+    fs.writeFileSync(file, JSON.stringify(report));
+  ' "$work"
+fi
 
 npx stryker run stryker.config.mjs --mutate "$globs" --concurrency "$concurrency" \
   --incremental --incrementalFile "$work" --reporters clear-text,progress,html
