@@ -219,6 +219,24 @@ describe("whats91.Chatbot lifecycle, continued", () => {
     expect(await chatbotHandlers.read(created.id, created.outs)).toEqual({});
   });
 
+  test("refresh keeps the state's values where Whats91 answers null (it shows nothing there)", async () => {
+    const created = await chatbotHandlers.create(await checked({ ...textBot, priority: 5 }));
+    const chatbot = Object.fromEntries(
+      ["name", "status", "priority", "replyText", "triggerType", "replyTrigger"].map((k) => [k, null]),
+    );
+    const body = {
+      success: true,
+      data: { chatbot: { ...chatbot, chatbotUid: created.id }, phoneNumberId: null, wabaId: null },
+    };
+    sandbox.faults.inject({
+      method: "GET",
+      path: /\/chatbots\/[^/?]+$/,
+      fault: { kind: "foreign", status: 200, contentType: "application/json", body: JSON.stringify(body) },
+    });
+    const read = await chatbotHandlers.read(created.id, created.outs);
+    expect(read.props).toEqual(created.outs);
+  });
+
   test("a change fails at check unless replaceLeavesOldActive; diff replaces and warns naming the old chatbot", async () => {
     const olds = await checked(textBot);
     const created = await chatbotHandlers.create(olds);
