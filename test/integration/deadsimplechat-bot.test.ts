@@ -13,7 +13,7 @@ import { definition as botChatRoomDefinition } from "../../provider/deadsimplech
 import { handlersOf } from "../../provider/core/definition";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { ResourceInitError } from "../../provider/core/errors";
-import { errorTexts, failure, testPolicies } from "./handler-kit";
+import { errorTexts, failure, jsonAnswer, testPolicies } from "./handler-kit";
 
 const declared = {
   name: "Support Bot",
@@ -521,13 +521,14 @@ describe("deadsimplechat.Bot: whose bot, and which error", () => {
     reading = {};
   });
   const CONFLICT = "Bot of the same name exists, please choose a different name or delete existing bot";
-  const answer = (status: number, message: string) =>
-    ({
-      kind: "foreign",
-      status,
-      contentType: "application/json",
-      body: JSON.stringify({ message }),
-    }) as const;
+  /** DeadSimpleChat's error body, `{ "message": ... }`. */
+  const answer = (status: number, message: string) => jsonAnswer(status, { message });
+  /** The error of an update of a new bot to `change`, whose PUT gets `fault`. */
+  async function refusedUpdate(fault: ReturnType<typeof answer>, change: Props): Promise<Error> {
+    const created = await createBot();
+    sandbox.faults.inject({ method: "PUT", fault });
+    return failure(botHandlers.update(created.id, created.outs, await checked({ ...declared, ...change })));
+  }
   /** A bot made in the dashboard: not by this provider. */
   async function madeByHand(body: Props): Promise<string> {
     const res = await fetch(`${sandbox.url}/bot?auth=${apiKey}`, {
@@ -614,22 +615,14 @@ describe("deadsimplechat.Bot: whose bot, and which error", () => {
   });
 
   test("a rename refused for another reason is that reason, not a name collision", async () => {
-    const created = await createBot();
-    sandbox.faults.inject({ method: "PUT", fault: answer(400, "webhookURL must be a valid uri") });
-    const err = await failure(
-      botHandlers.update(created.id, created.outs, await checked({ ...declared, name: "Renamed" })),
-    );
+    const err = await refusedUpdate(answer(400, "webhookURL must be a valid uri"), { name: "Renamed" });
     expect(err.message).toContain("HTTP 400");
     expect(err.message).toContain("webhookURL must be a valid uri");
     expect(err.message).not.toContain("cannot rename");
   });
 
   test("a conflict answer to an update that sends no name is the vendor's error as it is", async () => {
-    const created = await createBot();
-    sandbox.faults.inject({ method: "PUT", fault: answer(400, CONFLICT) });
-    const err = await failure(
-      botHandlers.update(created.id, created.outs, await checked({ ...declared, description: "New" })),
-    );
+    const err = await refusedUpdate(answer(400, CONFLICT), { description: "New" });
     expect(err.message).toContain(`HTTP 400: ${CONFLICT}`);
     expect(err.message).not.toContain("cannot rename");
   });
@@ -663,13 +656,7 @@ describe("deadsimplechat.Bot: whose bot, and which error", () => {
     const bot = (id: string, description: string, name = "Support Bot") => ({
       bot: { _id: id, name, description, webhookURL: declared.webhookUrl, enabled: true },
     });
-    const json = (body: unknown) =>
-      ({
-        kind: "foreign",
-        status: 200,
-        contentType: "application/json",
-        body: JSON.stringify(body),
-      }) as const;
+    const json = (body: unknown) => jsonAnswer(200, body);
     sandbox.faults.inject({
       method: "POST",
       path: api("/bot"),

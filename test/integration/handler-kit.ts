@@ -37,3 +37,11 @@ export async function failure(promise: Promise<unknown>): Promise<Error> {
     },
   );
 }
+
+/**
+ * A sandbox fault that answers `status` with `body` as JSON, whatever the request did not change:
+ * an answer the vendor's API could give but the sandbox never does (an odd error, a field null).
+ */
+export function jsonAnswer(status: number, body: unknown) {
+  return { kind: "foreign", status, contentType: "application/json", body: JSON.stringify(body) } as const;
+}

@@ -12,7 +12,7 @@ import { handlersOf } from "../../provider/core/definition";
 import { withPolicies, type Policies } from "../../provider/core/policies";
 import type { ResourceHandlers } from "../../provider/core/shim";
 import { newTestApp, remember, secretsSeen, serviceAccountOf } from "./lineworks-helpers";
-import { errorTexts, failure, testPolicies } from "./handler-kit";
+import { errorTexts, failure, jsonAnswer, testPolicies } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -229,11 +229,10 @@ describe("lineworks.Bot lifecycle", () => {
     async (code) => {
       const created = await createBot();
       // LINE WORKS' error body with a documented code, about the rich menu the body names.
-      const body = JSON.stringify({ code, description: "Rich menu not found." });
       sandbox.faults.inject({
         method: "PATCH",
         path: `/v1.0/bots/${created.id}`,
-        fault: { kind: "foreign", status: 404, contentType: "application/json", body },
+        fault: jsonAnswer(404, { code, description: "Rich menu not found." }),
       });
       const news = await checked({ ...declared, description: "x" });
       const err = await failure(botHandlers.update(created.id, created.outs as Props, news));

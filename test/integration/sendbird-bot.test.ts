@@ -14,7 +14,7 @@ import { ResourceInitError } from "../../provider/core/errors";
 import { sendbirdBotArgs } from "../fixtures";
 // What Pulumi's dynamic-provider host turns every result into: it throws on anything not JSON.
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { failure, testPolicies } from "./handler-kit";
+import { failure, jsonAnswer, testPolicies } from "./handler-kit";
 
 const declared = sendbirdBotArgs;
 
@@ -298,7 +298,7 @@ describe("the preview is what up does", () => {
 
   test("an answer that is not a bot is refused, naming which answer", async () => {
     const created = await botHandlers.create(await checked(declared));
-    const notABot = { kind: "foreign", status: 200, contentType: "application/json", body: "{}" } as const;
+    const notABot = jsonAnswer(200, {});
     sandbox.faults.inject({ method: "GET", fault: notABot });
     expect((await failure(botHandlers.read("helper_bot", created.outs))).message).toContain(
       "unexpected Sendbird view-bot response",

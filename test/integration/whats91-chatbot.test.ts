@@ -8,7 +8,7 @@ import { definition } from "../../provider/whats91/chatbot";
 import { handlersOf } from "../../provider/core/definition";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { ResourceInitError } from "../../provider/core/errors";
-import { errorTexts, failure, testPolicies } from "./handler-kit";
+import { errorTexts, failure, jsonAnswer, testPolicies } from "./handler-kit";
 
 type Props = Record<string, unknown>;
 
@@ -231,7 +231,7 @@ describe("whats91.Chatbot lifecycle, continued", () => {
     sandbox.faults.inject({
       method: "GET",
       path: /\/chatbots\/[^/?]+$/,
-      fault: { kind: "foreign", status: 200, contentType: "application/json", body: JSON.stringify(body) },
+      fault: jsonAnswer(200, body),
     });
     const read = await chatbotHandlers.read(created.id, created.outs);
     expect(read.props).toEqual(created.outs);
@@ -400,12 +400,7 @@ describe("errors tell the user what to fix, with Whats91's request id, and never
 describe("the welcome advice is for a welcome trigger without keywords refused as invalid, and only that", () => {
   /** Whats91's error envelope (docs/vendors/whats91.md, "Errors"), with the code and message given. */
   const refusal = (status: number, code: string, message: string) =>
-    ({
-      kind: "foreign",
-      status,
-      contentType: "application/json",
-      body: JSON.stringify({ success: false, error: { code, message } }),
-    }) as const;
+    jsonAnswer(status, { success: false, error: { code, message } });
   const WELCOME_ADVICE = 'The "welcome" trigger has no keywords, and Whats91 documents trigger.keywords';
 
   test.each([
