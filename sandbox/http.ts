@@ -191,6 +191,8 @@ export type Fault =
   | { kind: "drop" }
   /** Process the request fully (state changes), then destroy the socket instead of answering. */
   | { kind: "lose-response" }
+  /** Process the request fully (state changes), then wait `ms` before answering: a slow answer. */
+  | { kind: "slow-answer"; ms: number }
   | CommitThenStatusFault
   | ResetThenCommitFault
   | ForeignFault;
@@ -294,7 +296,8 @@ function ruleMatches(rule: FaultRule, method: string, path: string): boolean {
 function validateFault(fault: Fault): void {
   switch (fault.kind) {
     case "latency":
-      if (!isDuration(fault.ms)) throw new Error("Latency fault needs ms >= 0.");
+    case "slow-answer":
+      if (!isDuration(fault.ms)) throw new Error(`${fault.kind} fault needs ms >= 0.`);
       return;
     case "status":
     case "commit-then-status":
@@ -606,6 +609,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         req.socket.destroy();
         return;
       }
+      if (fault?.kind === "slow-answer") await sleep(fault.ms);
       if (fault?.kind === "commit-then-status") {
         response = {
           ...options.renderStatusFault({ kind: "status", status: fault.status, code: fault.code }, request),

@@ -35,6 +35,61 @@ export interface ReconciledCreate<R> {
    * when the id is only known from the vendor's answer and none arrived.
    */
   recordAs(): { id: string; properties: Props } | undefined;
+  /**
+   * For vendors whose resources have no unique key (names repeat), where a lookup can only tell
+   * ours from the rest by what is new and unclaimed: the gate of every create against the same
+   * account in the process. Lookups then wait for the creates in flight to be answered, and hold
+   * new ones back while they run, so a lookup never takes a resource whose own create is about to
+   * be answered (see CreateGate).
+   */
+  gate?: CreateGate;
+}
+
+/**
+ * Sends share the gate; a lookup after a create whose outcome is unknown has it alone. A vendor
+ * that cannot tell two creates apart (Whats91, LINE WORKS: names are not unique) is recovered from
+ * by listing what appeared since and is not yet claimed by an answered create. Were a create still
+ * in flight, the lookup could take that create's resource, which its answer then claims too: two
+ * resources of one, and the lost one an orphan. So a lookup starts once every send in flight has
+ * settled (and claimed what it made), and sends wait while a lookup runs. Lookups are rare (a lost
+ * answer) and short; sends are never serialised among themselves.
+ */
+export class CreateGate {
+  private sending = 0;
+  private drained: Array<() => void> = [];
+  /** Settles when the lookup running now ends; undefined while none runs. */
+  private lookupRunning: Promise<void> | undefined;
+  /** The lookups, one after the other. */
+  private lookups: Promise<void> = Promise.resolve();
+
+  async send<T>(action: () => Promise<T>): Promise<T> {
+    while (this.lookupRunning) await this.lookupRunning;
+    this.sending++;
+    try {
+      return await action();
+    } finally {
+      if (--this.sending === 0) for (const resume of this.drained.splice(0)) resume();
+    }
+  }
+
+  lookup<T>(action: () => Promise<T>): Promise<T> {
+    const run = this.lookups.then(async () => {
+      let end!: () => void;
+      this.lookupRunning = new Promise<void>((resolve) => (end = resolve));
+      try {
+        if (this.sending > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+        return await action();
+      } finally {
+        this.lookupRunning = undefined;
+        end();
+      }
+    });
+    this.lookups = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
 }
 
 const MAX_ROUNDS = 3;
@@ -67,7 +122,7 @@ function mayPass(err: unknown): boolean {
 async function patientLookup<R>(c: ReconciledCreate<R>): Promise<R | undefined> {
   for (const pauseMs of [...policies().lookupPausesMs, undefined]) {
     try {
-      return await c.lookup();
+      return await gatedLookup(c);
     } catch (err) {
       if (pauseMs === undefined || !mayPass(err)) throw err;
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
@@ -76,20 +131,22 @@ async function patientLookup<R>(c: ReconciledCreate<R>): Promise<R | undefined> 
   throw new Error("unreachable: the last pause rethrows");
 }
 
+const gatedLookup = <R>(c: ReconciledCreate<R>) => (c.gate ? c.gate.lookup(() => c.lookup()) : c.lookup());
+
 export async function createReconciled<R>(c: ReconciledCreate<R>): Promise<R> {
   let uncertain: Error | undefined;
   let refused: Error | undefined; // the vendor's last "already exists", should the lookup never find it
   try {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       try {
-        return await c.send();
+        return await (c.gate ? c.gate.send(() => c.send()) : c.send());
       } catch (err) {
         if (mayHaveCreated(err)) uncertain = err as Error;
         else if (!c.isConflict(err)) throw err;
         else if (!uncertain && !c.adopt) throw c.conflictError();
         else refused = err as Error;
       }
-      const found = uncertain ? await patientLookup(c) : await c.lookup();
+      const found = uncertain ? await patientLookup(c) : await gatedLookup(c);
       if (!found) continue; // not there (yet, or deleted meanwhile): sending again is safe
       if (uncertain && c.isOurs(found)) return found;
       uncertain = undefined; // someone else's resource: nothing of ours to record

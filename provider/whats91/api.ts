@@ -6,6 +6,7 @@
  * - Every answer is an envelope `{success, data | error:{code, message}, metadata:{requestId}}`;
  *   the request id goes into every error message, for Whats91's support.
  */
+import { createHash } from "node:crypto";
 import * as t from "io-ts";
 import { ApiClient, encodePath, VendorError } from "../core/http";
 import { ApiError, ConfigurationError } from "../core/errors";
@@ -26,8 +27,9 @@ export const SETTINGS = platformSettings(NAMESPACE, { apiToken: { secret: true }
 export const DEFAULT_API_URL = "https://graph.whats91.com/api/v2";
 
 /**
- * Whats91 documents no limit for configuration calls (whats91.md, "Rate limits"). A create is a list, a POST and a get, so a
- * modest pace of 4.5 requests/s in all; the settings above raise it.
+ * Whats91 documents no limit for configuration calls (whats91.md, "Rate limits"). A create is a
+ * POST (plus, once per sender, a listing and a get), so a modest pace of 4.5 requests/s in all; the
+ * settings above raise it.
  */
 export const DEFAULT_RATES = { readsPerSecond: 2.5, writesPerSecond: 2 };
 
@@ -155,15 +157,23 @@ export function statusName(status: unknown): "ACTIVE" | "INACTIVE" | undefined {
 const MAX_PAGES = 100;
 
 export class Whats91Api {
-  constructor(private readonly client: ApiClient) {}
+  /**
+   * @param account The API's base URL and a digest of the token (never the token): what the
+   * process's knowledge of creates and senders is kept by (chatbot.ts `ledgerOf`).
+   */
+  constructor(
+    private readonly client: ApiClient,
+    readonly account: string,
+  ) {}
 
   redacting<T>(action: () => Promise<T>): Promise<T> {
     return this.client.redacting(action);
   }
 
-  async create(route: CreateRoute, body: CreateBody): Promise<ChatbotSummary> {
+  /** The chatbot made, with its sender (and, where Whats91 answers them, the sender's Meta ids). */
+  async create(route: CreateRoute, body: CreateBody): Promise<ChatbotWithSender> {
     const res = await this.client.request({ method: "POST", path: `/chatbots/${route}`, body });
-    return decodeOrThrow(ChatbotAnswer, res.data, "Whats91 create-chatbot response").data.chatbot;
+    return decodeOrThrow(ChatbotAnswer, res.data, "Whats91 create-chatbot response").data;
   }
 
   /**
@@ -228,5 +238,6 @@ export function whats91Api(): Whats91Api {
       pace: { defaults: DEFAULT_RATES, fixed },
     });
   });
-  return new Whats91Api(client);
+  const tokenDigest = createHash("sha256").update(apiToken).digest("hex").slice(0, 16);
+  return new Whats91Api(client, `${apiUrl} ${tokenDigest}`);
 }

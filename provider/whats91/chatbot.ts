@@ -6,8 +6,9 @@
  *   `replaceLeavesOldActive: true` lets the change through as a replacement, and the preview and
  *   the run warn, naming the chatbot left behind.
  * - Delete only removes the chatbot from the stack, and warns naming what remains on Whats91.
- * - Create is not idempotent and names are not unique: the chatbots that match before the create
- *   are noted, so after a lost answer only a new match counts as ours, and nothing is sent twice.
+ * - Create is not idempotent and names are not unique: the chatbots a sender had before the
+ *   process's first create on it are noted (ledger.ts), so after a lost answer only a new match
+ *   that no other create claimed counts as ours, and nothing is sent twice.
  * What Whats91 documents, and leaves open, is in docs/vendors/whats91.md.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -41,6 +42,7 @@ import { ApiError, ResourceInitError } from "../core/errors";
 import { warn } from "../core/log";
 import type { ResourceHandlers } from "../core/shim";
 import provider = require("../shims/whats91-chatbot");
+import { ledgerOf, type SenderIds } from "./ledger";
 import {
   ChatbotSummary,
   ChatbotWithSender,
@@ -444,15 +446,32 @@ export const definition = defineResource({
   async create(api, inputs) {
     const senderId = inputs.senderId ?? configuredSenderId();
     const declared = pick(inputs, FIELDS);
-    // Noted before sending: after a lost answer, only a chatbot not among these can be ours.
-    const existing = new Set((await lookalikes(api, inputs, senderId)).map((c) => c.chatbotUid));
-    const created = await createReconciled<ChatbotSummary>({
+    const ledger = ledgerOf(api.account);
+    // Listed once per sender, before the process's first create on it: after a lost answer, only a
+    // chatbot not among these, and claimed by no other create, can be ours.
+    const existing = await ledger.existing(senderId ?? "", async () =>
+      (await api.list(senderId, {})).map((c) => c.chatbotUid),
+    );
+    const created = await createReconciled<ChatbotWithSender>({
       what: `Whats91 chatbot "${inputs.name}"`,
-      send: () =>
-        api.create(routeFor(inputs.response), createBody(inputs, senderId)).catch((err: unknown) => {
-          throw welcomeAdvice(err, inputs);
-        }),
-      lookup: async () => (await lookalikes(api, inputs, senderId)).find((c) => !existing.has(c.chatbotUid)),
+      gate: ledger.gate,
+      send: async () => {
+        const answer = await api
+          .create(routeFor(inputs.response), createBody(inputs, senderId))
+          .catch((err: unknown) => {
+            throw welcomeAdvice(err, inputs);
+          });
+        ledger.claim(answer.chatbot.chatbotUid);
+        return answer;
+      },
+      lookup: async () => {
+        const ours = (await lookalikes(api, inputs, senderId)).find(
+          (c) => !existing.has(c.chatbotUid) && !ledger.isClaimed(c.chatbotUid),
+        );
+        // Claimed with no await since the check: a lookup running next never takes it too.
+        if (ours) ledger.claim(ours.chatbotUid);
+        return ours && { chatbot: ours, senderId };
+      },
       isOurs: () => true,
       // Names are not unique: Whats91 never refuses a create as a duplicate.
       isConflict: () => false,
@@ -460,16 +479,29 @@ export const definition = defineResource({
       conflictError: () => new Error("unreachable: Whats91 has no duplicate check"),
       recordAs: () => undefined,
     });
-    const uid = created.chatbotUid;
-    // The create answer lacks phoneNumberId, wabaId and priority: a get completes the outputs.
-    const partial = toOutputs(declared, { chatbot: created, senderId }, inputs);
-    let found: ChatbotWithSender | undefined;
+    const uid = created.chatbot.chatbotUid;
+    const sender = created.senderId ?? undefined;
     try {
-      found = await api.get(uid, senderId);
+      // The per-kind routes answer without the sender's Meta ids (the generic route's example has
+      // them): they are the same for every chatbot of the sender, so one read per sender gives them.
+      let ids: SenderIds | undefined;
+      if (sender !== undefined && (created.phoneNumberId != null || created.wabaId != null)) {
+        ids = { phoneNumberId: created.phoneNumberId, wabaId: created.wabaId };
+        ledger.rememberIds(sender, ids);
+      } else if (sender !== undefined) {
+        ids = await ledger.senderIds(sender, () => api.get(uid, senderId));
+      }
+      if (ids && created.chatbot.botType != null) {
+        return { id: uid, outs: toOutputs(declared, { ...created, ...ids }, inputs) };
+      }
+      // An answer short of an output (no sender, no botType), or a shared read of the sender that
+      // failed: a read of this chatbot completes the outputs.
+      const found = await api.get(uid, senderId);
+      return { id: uid, outs: toOutputs(declared, found ?? created, inputs) };
     } catch (err) {
+      const partial = toOutputs(declared, created, inputs);
       throw new ResourceInitError(uid, partial, err as Error, describe(uid, inputs.name));
     }
-    return { id: uid, outs: toOutputs(declared, found ?? { chatbot: created, senderId }, inputs) };
   },
 
   async read(api, id, previous) {

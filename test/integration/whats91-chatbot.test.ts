@@ -78,6 +78,23 @@ async function useSandbox(opts: Partial<Whats91SandboxOptions> = {}): Promise<vo
 }
 
 const creates = () => sandbox.requests.filter((r) => r.method === "POST");
+const listings = () => sandbox.requests.filter((r) => r.method === "GET" && /\/chatbots$/.test(r.path));
+const reads = () => sandbox.requests.filter((r) => r.method === "GET" && /\/chatbots\/[^/]+$/.test(r.path));
+
+/** A chatbot made outside the stack (the dashboard, another tool), through the API; its uid. */
+async function byHand(bot: Props): Promise<string> {
+  const res = await fetch(`${sandbox.url}/chatbots/text`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ senderId: SENDER, chatbot: { ...bot, status: "ACTIVE" } }),
+  });
+  const answer = (await res.json()) as { data: { chatbot: { chatbotUid: string } } };
+  return answer.data.chatbot.chatbotUid;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 beforeEach(async () => {
   warnings = [];
@@ -328,12 +345,53 @@ describe("no second live rule", () => {
     ["lose-response", { kind: "lose-response" }],
     ["commit-then-status", { kind: "commit-then-status", status: 502 }],
   ] as const)("a create whose answer is lost (%s) is found, never sent again", async (_name, fault) => {
-    // An identical chatbot made earlier (by hand) must not be mistaken for ours.
-    const earlier = await chatbotHandlers.create(await checked(textBot));
+    // An identical chatbot made by hand before the stack's creates must not be mistaken for ours.
+    const earlier = await byHand(textBot);
     sandbox.faults.inject({ method: "POST", path: "/api/v2/chatbots/text", fault });
     const created = await chatbotHandlers.create(await checked(textBot));
-    expect(sandbox.chatbots()).toHaveLength(2);
-    expect(created.id).not.toBe(earlier.id);
+    expect(sandbox.chatbots().map((c) => c.chatbotUid)).toEqual([earlier, created.id]);
+    expect(creates()).toHaveLength(2);
+  });
+
+  test("of two look-alike chatbots created at once, the one whose answer is lost is found, not the other", async () => {
+    // The other's answer is slow: it is stored before the lost one, so a lookup that did not wait
+    // for it would see it first among the new look-alikes and take it.
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/api/v2/chatbots/text",
+      fault: { kind: "slow-answer", ms: 1_000 },
+    });
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/api/v2/chatbots/text",
+      fault: { kind: "lose-response" },
+    });
+    const inputs = await checked(textBot);
+    const slow = chatbotHandlers.create(inputs);
+    await until(() => sandbox.chatbots().length === 1);
+    const lost = chatbotHandlers.create(inputs);
+    const [first, second] = await Promise.all([slow, lost]);
+    const stored = sandbox.chatbots().map((c) => c.chatbotUid);
+    expect([first.id, second.id]).toEqual(stored);
+    expect(creates()).toHaveLength(2);
+  });
+
+  test("two look-alike creates whose answers are both lost each find one of the two", async () => {
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/api/v2/chatbots/text",
+      fault: { kind: "lose-response" },
+      times: 2,
+    });
+    const inputs = await checked(textBot);
+    const made = await Promise.all([chatbotHandlers.create(inputs), chatbotHandlers.create(inputs)]);
+    expect(made.map((m) => m.id).sort()).toEqual(
+      sandbox
+        .chatbots()
+        .map((c) => c.chatbotUid)
+        .sort(),
+    );
+    expect(new Set(made.map((m) => m.id)).size).toBe(2);
     expect(creates()).toHaveLength(2);
   });
 
@@ -353,6 +411,92 @@ describe("no second live rule", () => {
     const updated = await chatbotHandlers.update(recorded.id, recorded.properties, inputs);
     expect(updated.outs).toMatchObject({ phoneNumberId: "pn-1", wabaId: "waba-1" });
     expect(sandbox.chatbots()).toHaveLength(1);
+  });
+});
+
+describe("calls per create", () => {
+  test("creates on one sender share one listing and one read of the sender's ids: one POST each", async () => {
+    const made = await Promise.all(
+      ["a", "b", "c", "d", "e", "f"].map(async (name) =>
+        chatbotHandlers.create(await checked({ ...textBot, name })),
+      ),
+    );
+    const later = await chatbotHandlers.create(await checked({ ...textBot, name: "g" }));
+    for (const m of [...made, later]) {
+      expect(m.outs).toMatchObject({
+        phoneNumberId: "pn-1",
+        wabaId: "waba-1",
+        resolvedSenderId: SENDER,
+        botType: "simple",
+      });
+      expect((await chatbotHandlers.read(m.id, m.outs)).props).toEqual(m.outs);
+    }
+    expect(creates()).toHaveLength(7);
+    expect(listings()).toHaveLength(1);
+    expect(reads()).toHaveLength(1 + 7); // the sender's ids once, then the seven refreshes above
+  });
+
+  test("each sender is listed and read once", async () => {
+    await chatbotHandlers.create(await checked(textBot));
+    await chatbotHandlers.create(await checked({ ...textBot, senderId: OTHER_SENDER }));
+    const other = await chatbotHandlers.create(
+      await checked({ ...textBot, name: "x", senderId: OTHER_SENDER }),
+    );
+    expect(other.outs).toMatchObject({
+      phoneNumberId: "pn-2",
+      wabaId: "waba-2",
+      resolvedSenderId: OTHER_SENDER,
+    });
+    expect(listings().map((r) => r.query.senderId)).toEqual([SENDER, OTHER_SENDER]);
+    expect(reads().map((r) => r.query.senderId)).toEqual([SENDER, OTHER_SENDER]);
+  });
+
+  test("an answer that carries the sender's ids needs no read", async () => {
+    const answer = {
+      success: true,
+      message: "Chatbot created",
+      data: {
+        senderId: SENDER,
+        phoneNumberId: "pn-9",
+        wabaId: "waba-9",
+        chatbot: { chatbotUid: "bot_answered", name: "Help desk", botType: "simple", status: 1 },
+      },
+    };
+    sandbox.faults.inject({ method: "POST", fault: jsonAnswer(200, answer) });
+    const created = await chatbotHandlers.create(await checked(textBot));
+    expect(created.outs).toMatchObject({
+      chatbotUid: "bot_answered",
+      phoneNumberId: "pn-9",
+      wabaId: "waba-9",
+    });
+    const next = await chatbotHandlers.create(await checked({ ...textBot, name: "next" }));
+    expect(next.outs).toMatchObject({ phoneNumberId: "pn-9", wabaId: "waba-9" });
+    expect(reads()).toHaveLength(0);
+  });
+
+  test("an answer without a sender is completed by a read of the chatbot", async () => {
+    const created = await chatbotHandlers.create(await checked(textBot));
+    const answer = {
+      success: true,
+      data: { chatbot: { chatbotUid: created.id, botType: "simple" } },
+    };
+    sandbox.faults.inject({ method: "POST", fault: jsonAnswer(200, answer) });
+    const again = await chatbotHandlers.create(await checked({ ...textBot, name: "other" }));
+    expect(again.outs).toMatchObject({ resolvedSenderId: SENDER, phoneNumberId: "pn-1" });
+    expect(reads()).toHaveLength(2);
+  });
+
+  test("a failed read of the sender's ids is not kept: the next create reads again", async () => {
+    sandbox.faults.inject({
+      method: "GET",
+      path: /\/chatbots\/bot_/,
+      fault: { kind: "status", status: 503 },
+      times: 5,
+    });
+    const err = await failure(chatbotHandlers.create(await checked(textBot)));
+    expect(err).toBeInstanceOf(ResourceInitError);
+    const next = await chatbotHandlers.create(await checked({ ...textBot, name: "next" }));
+    expect(next.outs).toMatchObject({ phoneNumberId: "pn-1", wabaId: "waba-1" });
   });
 });
 
