@@ -38,7 +38,7 @@ import {
   settle,
   warnDiffering,
 } from "../core/contract";
-import { createReconciled } from "../core/create";
+import { CreateGate, createReconciled } from "../core/create";
 import {
   defineResource,
   fieldTable,
@@ -314,9 +314,12 @@ export const definition = defineResource({
       let since: number | undefined;
       bot = await createReconciled<BotRecord>({
         what: describe(name),
-        send: () => {
+        gate: gateOf(api),
+        send: async () => {
           since ??= Date.now();
-          return api.createBot(apiBody(declared));
+          const made = await api.createBot(apiBody(declared));
+          claimed.add(claimKey(api, made.botId));
+          return made;
         },
         // Only our own bot is ever returned: names are not unique, so there is no "conflict".
         lookup: () => findCreated(api, declared, since ?? Date.now()),
@@ -461,6 +464,15 @@ const CLOCK_SKEW_MS = 5_000;
 // identical resources whose answers were both lost).
 const claimed = new Set<string>();
 const claimKey = (api: LineWorksApi, botId: string) => `${api.endpoint} ${botId}`;
+
+// By endpoint: a lookup after a lost answer waits for the creates in flight, whose answers claim
+// their bots first, so it never takes the bot of a create still being answered (core/create.ts).
+const gates = new Map<string, CreateGate>();
+function gateOf(api: LineWorksApi): CreateGate {
+  let gate = gates.get(api.endpoint);
+  if (!gate) gates.set(api.endpoint, (gate = new CreateGate()));
+  return gate;
+}
 
 /**
  * The bot a create since `since` (ms, our clock) made: same name and picture in the listing, then

@@ -359,6 +359,19 @@ describe("nothing lost, nothing duplicated", () => {
     expect(creates()).toHaveLength(2);
   });
 
+  test("of two identical bots created at once, the one whose answer is lost is found, not the other", async () => {
+    // The other's answer is slow: its bot is the newest, which a lookup that did not wait for it
+    // would take first.
+    sandbox.faults.inject({ method: "POST", path: "/v1.0/bots", fault: { kind: "lose-response" } });
+    sandbox.faults.inject({ method: "POST", path: "/v1.0/bots", fault: { kind: "slow-answer", ms: 1_000 } });
+    const lost = createBot();
+    while (sandbox.bots().length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    const slow = createBot();
+    const [first, second] = await Promise.all([lost, slow]);
+    expect([first.id, second.id]).toEqual(sandbox.bots().map((b) => String(b.botId)));
+    expect(creates()).toHaveLength(2);
+  });
+
   test("429 and a parallel change by someone else (409 CONFLICT) are waited out", async () => {
     sandbox.faults.inject({
       path: /\/v1\.0\/bots/,
