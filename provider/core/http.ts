@@ -116,6 +116,14 @@ export interface PaceOptions {
    * operation does not slow the others, and an advertised limit applies to its own operation.
    */
   operation?: (req: ApiRequest) => string;
+  /**
+   * For a vendor that documents no limit and no split between reads and writes (DeadSimpleChat,
+   * Whats91): unless the user fixed a rate, every request draws on one budget that starts at
+   * `startPerSecond` and adapts to the vendor's 429s (AdaptivePacer), never below the sum of
+   * `defaults`. A rate the user fixed turns it off: the classes are then paced as fixed, the other
+   * at its default.
+   */
+  undocumented?: { startPerSecond: number };
   /** The platform's pace settings, named in the warning when an advertised limit is not followed. */
   settings?: { namespace: string; specs: { readsPerSecond: SettingSpec; writesPerSecond: SettingSpec } };
 }
@@ -192,6 +200,19 @@ export class Pacer {
     this.notes.add(note);
     return true;
   }
+  /** An answer came that was not a 429 (an adaptive pacer climbs on these). */
+  succeeded(): void {}
+  /**
+   * A 429 for a request sent at `sentAt` (Date.now()), asking to wait `retryAfterMs` if it said: no
+   * request of this pacer goes before that wait is over (an adaptive pacer also slows down).
+   */
+  throttled(_sentAt: number, retryAfterMs: number | undefined): void {
+    if (retryAfterMs !== undefined) this.holdFor(retryAfterMs);
+  }
+  /** The next slot is `ms` from now at the earliest. */
+  protected holdFor(ms: number): void {
+    this.last = Math.max(this.last, Date.now() + ms - 1000 / this.perSecond);
+  }
   wait(): Promise<void> {
     const turn = this.queue.then(async () => {
       let waited = false;
@@ -211,6 +232,51 @@ export class Pacer {
     });
     this.queue = turn;
     return turn;
+  }
+}
+
+/**
+ * The pace of a vendor that documents no limit: one budget for all of its requests, which starts
+ * high enough not to hold back a stack (`start`), and learns the limit from the vendor's 429s:
+ * - On a 429 it slows at once to what the vendor took in the last second (less ADAPTIVE_MARGIN),
+ *   or to half its pace if that is less, and no request goes before the vendor's Retry-After.
+ *   429s for requests sent before that slowdown were caused by the old pace: they slow it no more.
+ * - After CLIMB_EVERY_MS with no 429 it climbs by a tenth, back up to `start` at most: a limit that
+ *   was a passing one is left behind, and one that holds costs a 429 now and then.
+ * Never below `floor`.
+ */
+export class AdaptivePacer extends Pacer {
+  static readonly CLIMB_EVERY_MS = 10_000;
+  private static readonly WINDOW_MS = 1_000;
+  /** When the vendor answered (not 429), within the last WINDOW_MS. */
+  private readonly answered: number[] = [];
+  private lastChange = Date.now();
+  constructor(
+    private readonly start: number,
+    private readonly floor: number,
+  ) {
+    super(start);
+  }
+  override succeeded(): void {
+    const now = Date.now();
+    this.answered.push(now);
+    while (this.answered.length > 0 && this.answered[0] <= now - AdaptivePacer.WINDOW_MS)
+      this.answered.shift();
+    if (this.rate < this.start && now - this.lastChange >= AdaptivePacer.CLIMB_EVERY_MS) {
+      this.setRate(Math.min(this.start, this.rate * 1.1));
+      this.lastChange = now;
+    }
+  }
+  override throttled(sentAt: number, retryAfterMs: number | undefined): void {
+    const now = Date.now();
+    if (sentAt >= this.lastChange) {
+      const taken = this.answered.filter((t) => t > now - AdaptivePacer.WINDOW_MS).length;
+      const learned = taken > 0 ? taken * ADAPTIVE_MARGIN : Infinity;
+      this.setRate(Math.max(this.floor, Math.min(this.rate / 2, learned)));
+      this.lastChange = now;
+    }
+    // Without a Retry-After, a second: the window most limits count in.
+    this.holdFor(retryAfterMs ?? AdaptivePacer.WINDOW_MS);
   }
 }
 
@@ -235,6 +301,15 @@ export interface RateBounds {
  * ceiling, a hundred times it, is above the largest plans (Sendbird's 600 GET/s is 75 times its
  * starting 8; LINE WORKS's 240 a minute 8 times its 0.5/s), so no header switches pacing off.
  */
+/**
+ * The lowest pace of a vendor without a documented limit: the sum of its class defaults, the modest
+ * budget it had before its pace adapted. 429s (a vendor's hiccup, or a proxy's) never slow a stack
+ * below what it had then.
+ */
+function undocumentedFloor(defaults: Rates): number {
+  return defaults.readsPerSecond + defaults.writesPerSecond;
+}
+
 export function learnedBounds(startingRate: number): RateBounds {
   return { floor: startingRate / 10, ceiling: startingRate * 100 };
 }
@@ -275,9 +350,9 @@ type MethodClass = "read" | "write";
 // Pacers outlive clients: keyed by platform and base URL, shared by every token used against it.
 const pacers = new Map<string, Pacer>();
 
-function pacerFor(key: string, rate: number): Pacer {
+function pacerFor(key: string, rate: number, make = () => new Pacer(rate)): Pacer {
   let pacer = pacers.get(key);
-  if (!pacer) pacers.set(key, (pacer = new Pacer(rate)));
+  if (!pacer) pacers.set(key, (pacer = make()));
   return pacer;
 }
 
@@ -332,7 +407,16 @@ export class ApiClient {
     });
     const pace = opts.pace;
     this.paceKey = `${opts.platform} ${this.http.defaults.baseURL}`;
-    if (pace) {
+    if (pace?.undocumented && !pace.fixed?.readsPerSecond && !pace.fixed?.writesPerSecond) {
+      // One budget for reads and writes, learnt from the vendor's 429s.
+      const { startPerSecond } = pace.undocumented;
+      const budget = pacerFor(
+        `${this.paceKey} all`,
+        startPerSecond,
+        () => new AdaptivePacer(startPerSecond, undocumentedFloor(pace.defaults)),
+      );
+      this.pacers = { read: budget, write: budget };
+    } else if (pace) {
       const key = this.paceKey;
       const rate = (c: keyof Rates) => pace.fixed?.[c] ?? pace.defaults[c];
       this.pacers = {
@@ -514,6 +598,7 @@ export class ApiClient {
       };
       const last = attempt >= this.retry.maxAttempts;
       await pacer?.wait();
+      const sentAt = Date.now();
       const authHeaders = await this.opts.auth?.headers();
 
       let res: AxiosResponse;
@@ -560,6 +645,8 @@ export class ApiClient {
       clearTimeout(timer);
 
       this.adapt(req, methodClass, res.headers as Record<string, unknown>, pacer);
+      if (res.status === 429) pacer?.throttled(sentAt, this.askedWait(res));
+      else pacer?.succeeded();
       if (res.status >= 200 && res.status < 300) return { status: res.status, data: res.data };
       // A refused token was not acted on: try once more with fresh credentials (it may have expired).
       if (res.status === 401 && this.opts.auth && authHeaders && !reauthenticated) {

@@ -27,10 +27,14 @@ export const SETTINGS = platformSettings(NAMESPACE, { apiKey: { secret: true } }
 export const DEFAULT_API_URL = "https://api.deadsimplechat.com/consumer/api/v2";
 
 /**
- * DeadSimpleChat documents no rate limit. Reads are few (one listing serves a whole refresh), so
- * most of a modest budget of 4 requests per second goes to writes; the settings above raise it.
+ * DeadSimpleChat documents no rate limit, and no split between reads and writes. So every request
+ * draws on one budget that starts at START_PER_SECOND, high enough not to hold back a stack, and
+ * follows DeadSimpleChat's 429s down (core/http.ts AdaptivePacer), never below the sum of
+ * DEFAULT_RATES, the modest pace it had before. A rate set in the settings above is kept as set;
+ * the other class then keeps its default here.
  */
 export const DEFAULT_RATES = { readsPerSecond: 1, writesPerSecond: 3 };
+export const START_PER_SECOND = 100;
 
 /** How long a listing answers the reads that follow it (a refresh's reads arrive within this). */
 export const LIST_TTL_MS = 2_000;
@@ -263,7 +267,7 @@ export function deadSimpleChatApi(): DeadSimpleChatApi {
       parseError,
       advise,
       baseUrlSetting: "deadsimplechat:apiUrl or DEADSIMPLECHAT_API_URL",
-      pace: { defaults: DEFAULT_RATES, fixed },
+      pace: { defaults: DEFAULT_RATES, fixed, undocumented: { startPerSecond: START_PER_SECOND } },
     });
     return new DeadSimpleChatApi(client, new CoalescedReads(LIST_TTL_MS));
   });

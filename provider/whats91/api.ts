@@ -27,11 +27,14 @@ export const SETTINGS = platformSettings(NAMESPACE, { apiToken: { secret: true }
 export const DEFAULT_API_URL = "https://graph.whats91.com/api/v2";
 
 /**
- * Whats91 documents no limit for configuration calls (whats91.md, "Rate limits"). A create is a
- * POST (plus, once per sender, a listing and a get), so a modest pace of 4.5 requests/s in all; the
- * settings above raise it.
+ * Whats91 documents no rate limit (whats91.md, "Rate limits"), and no split between reads and
+ * writes. So every request draws on one budget that starts at START_PER_SECOND, high enough not to
+ * hold back a stack, and follows Whats91's 429s down (core/http.ts AdaptivePacer), never below the
+ * sum of DEFAULT_RATES, the modest pace it had before. A rate set in the settings above is kept as set;
+ * the other class then keeps its default here.
  */
 export const DEFAULT_RATES = { readsPerSecond: 2.5, writesPerSecond: 2 };
+export const START_PER_SECOND = 100;
 
 /** The documented codes the provider branches on (whats91.md, "Errors"). */
 export const CODES = {
@@ -235,7 +238,7 @@ export function whats91Api(): Whats91Api {
       parseError,
       advise,
       baseUrlSetting: "whats91:apiUrl or WHATS91_API_URL",
-      pace: { defaults: DEFAULT_RATES, fixed },
+      pace: { defaults: DEFAULT_RATES, fixed, undocumented: { startPerSecond: START_PER_SECOND } },
     });
   });
   const tokenDigest = createHash("sha256").update(apiToken).digest("hex").slice(0, 16);

@@ -58,6 +58,7 @@ const RESULTS_DIR = path.join(ROOT, "bench-results");
 const PUBLISH_DIR = path.join(ROOT, "docs", "performance");
 const PROJECTS = path.join(__dirname, "projects");
 const LATENCY_MS = 100;
+const DEFAULTS_N = 50;
 const PARALLEL = 10;
 
 const USAGE =
@@ -112,7 +113,18 @@ function planOf(opts, types) {
     lowestN[t.name] = opts.lowestN[t.name] ?? (opts.small ? 5 : opts.full ? 100 : (t.lowestN ?? 100));
   }
   const repeats = opts.repeats ?? (opts.small ? 1 : 3);
-  return { mainN, sizes, types: measured, lowestN, repeats, latencyMs: LATENCY_MS, parallel: PARALLEL };
+  // The "nothing configured" up of the vendors that document no limit: what a new user tries.
+  const defaultsN = opts.small ? 5 : DEFAULTS_N;
+  return {
+    mainN,
+    sizes,
+    types: measured,
+    lowestN,
+    defaultsN,
+    repeats,
+    latencyMs: LATENCY_MS,
+    parallel: PARALLEL,
+  };
 }
 
 // ---- measuring ------------------------------------------------------------------------------
@@ -262,9 +274,12 @@ async function measureBaseline(ws, plan) {
   }
   log(`baseline: up of ${plan.mainN} at --parallel ${plan.parallel}`);
   const parallelUp = await baselineParallelUp(ws, plan, plan.mainN);
+  log(`baseline: up of ${plan.defaultsN} at --parallel ${plan.parallel}`);
+  const parallelUpDefaults =
+    plan.defaultsN === plan.mainN ? parallelUp : await baselineParallelUp(ws, plan, plan.defaultsN);
   log(`baseline: ${plan.mainN} no-op resources of ${WIDE_BASELINE} properties`);
   const wide = await baselineLifecycle(ws, plan, plan.mainN, WIDE_BASELINE);
-  return { scaling, parallelUp, wide };
+  return { scaling, parallelUp, parallelUpDefaults, wide };
 }
 
 /**
@@ -283,7 +298,12 @@ function bestBaseline(rounds) {
   };
   const scaling = {};
   for (const [n, s] of Object.entries(a.scaling)) scaling[n] = lifecycle(s, b.scaling[n]);
-  return { scaling, parallelUp: best(a.parallelUp, b.parallelUp), wide: lifecycle(a.wide, b.wide) };
+  return {
+    scaling,
+    parallelUp: best(a.parallelUp, b.parallelUp),
+    parallelUpDefaults: best(a.parallelUpDefaults, b.parallelUpDefaults),
+    wide: lifecycle(a.wide, b.wide),
+  };
 }
 
 /** A first, unrecorded run: caches (disk, the CLI's plugin lookups) warm before anything is timed. */
@@ -436,6 +456,27 @@ async function lowestLimitRun(ws, plan, spec, n) {
   });
 }
 
+/**
+ * Up of n with nothing configured (the provider's default pacing), 100 ms latency, --parallel, and
+ * no sandbox limit: for the vendors that document no limit, whose default pace adapts.
+ */
+async function defaultsRun(ws, plan, spec, n) {
+  return withSandboxes(plan, spec, { latencyMs: plan.latencyMs, rateLimits: false }, async (local) => {
+    const sandbox = local[spec.sandbox];
+    const stack = pulumiStack(ws, path.join(PROJECTS, spec.project), `defaults-${suffix()}`, {
+      ...local.env,
+    });
+    try {
+      await stack.init(spec.config(n, "defaults"));
+      const up = await measure(sandbox, () => stack.up({ parallel: plan.parallel, allowFailure: true }));
+      const created = countOfType(await stack.exportState(), spec.stateType);
+      return { n, up, created, failures: n - created, rateLimited: sandbox.rateLimited() };
+    } finally {
+      await stack.remove();
+    }
+  });
+}
+
 async function measureType(ws, plan, spec) {
   const result = { scaling: {} };
   for (const n of plan.sizes) {
@@ -449,6 +490,10 @@ async function measureType(ws, plan, spec) {
   const lowestN = plan.lowestN[spec.name];
   log(`${spec.name}: up of ${lowestN} under the smallest documented limit`);
   result.lowest = await lowestLimitRun(ws, plan, spec, lowestN);
+  if (spec.undocumented) {
+    log(`${spec.name}: up of ${plan.defaultsN}, nothing configured, ${plan.latencyMs} ms latency, no limit`);
+    result.defaults = await defaultsRun(ws, plan, spec, plan.defaultsN);
+  }
   return result;
 }
 

@@ -1,6 +1,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  ADAPTIVE_MARGIN,
+  AdaptivePacer,
   advertisedRate,
   ApiClient,
   ApiClientOptions,
@@ -223,6 +225,78 @@ describe("Pacer", () => {
       const waited = await slotAfter(pacer, () => pacer.setRate(10));
       expect(waited).toBeLessThanOrEqual(200);
     });
+
+    test("a 429's Retry-After holds the next request back", async () => {
+      const pacer = new Pacer(100);
+      await slotAfter(pacer);
+      pacer.throttled(Date.now(), 1_500);
+      expect(await slotAfter(pacer)).toBeGreaterThanOrEqual(1_500);
+      expect(pacer.rate).toBe(100); // a pacer with a known limit keeps its pace
+    });
+
+    describe("AdaptivePacer (a vendor that documents no limit)", () => {
+      /** `n` answers spread over the last `withinMs`. */
+      function answered(pacer: AdaptivePacer, n: number, withinMs: number): void {
+        for (let i = 0; i < n; i++) {
+          jest.setSystemTime(Date.now() + withinMs / n);
+          pacer.succeeded();
+        }
+      }
+
+      test("starts at its start; a 429 slows it to what the vendor took in the last second, less the margin", () => {
+        const pacer = new AdaptivePacer(100, 4);
+        expect(pacer.rate).toBe(100);
+        answered(pacer, 30, 3_000); // 10 a second
+        pacer.throttled(Date.now(), undefined);
+        expect(pacer.rate).toBeCloseTo(10 * ADAPTIVE_MARGIN);
+      });
+
+      test("to half its pace where that is less, and never below its floor", () => {
+        const pacer = new AdaptivePacer(20, 4);
+        answered(pacer, 18, 1_000);
+        pacer.throttled(Date.now(), undefined);
+        expect(pacer.rate).toBe(10);
+        jest.setSystemTime(Date.now() + 1);
+        pacer.throttled(Date.now(), undefined); // nothing answered since: half again
+        expect(pacer.rate).toBe(5);
+        jest.setSystemTime(Date.now() + 1);
+        pacer.throttled(Date.now(), undefined);
+        expect(pacer.rate).toBe(4);
+      });
+
+      test("429s of requests sent before it slowed down slow it no more", () => {
+        const pacer = new AdaptivePacer(100, 1);
+        answered(pacer, 5, 1_000);
+        const burst = Date.now() - 50;
+        pacer.throttled(burst, 1_000);
+        const slowed = pacer.rate;
+        for (let i = 0; i < 4; i++) pacer.throttled(burst, 1_000);
+        expect(pacer.rate).toBe(slowed);
+        expect(slowed).toBeCloseTo(5 * ADAPTIVE_MARGIN);
+      });
+
+      test("a 429 holds every request back for its Retry-After, a second without one", async () => {
+        const pacer = new AdaptivePacer(100, 1);
+        await slotAfter(pacer);
+        pacer.throttled(Date.now(), 2_000);
+        expect(await slotAfter(pacer)).toBeGreaterThanOrEqual(2_000);
+        pacer.throttled(Date.now(), undefined);
+        expect(await slotAfter(pacer)).toBeGreaterThanOrEqual(1_000);
+      });
+
+      test("climbs by a tenth after each ten seconds without a 429, up to its start", () => {
+        const pacer = new AdaptivePacer(10, 1);
+        answered(pacer, 5, 1_000);
+        pacer.throttled(Date.now(), undefined);
+        expect(pacer.rate).toBeCloseTo(5 * ADAPTIVE_MARGIN);
+        answered(pacer, 45, 9_000);
+        expect(pacer.rate).toBeCloseTo(5 * ADAPTIVE_MARGIN); // not yet ten seconds
+        answered(pacer, 5, 1_000);
+        expect(pacer.rate).toBeCloseTo(5 * ADAPTIVE_MARGIN * 1.1);
+        answered(pacer, 400, 100_000);
+        expect(pacer.rate).toBe(10);
+      });
+    });
   });
 });
 
@@ -408,6 +482,34 @@ describe("ApiClient: per-request credentials, retryable refusals, per-operation 
     });
     await fixed.request({ method: "GET", path: "/things/1" });
     expect(fixed.rate("read", "/things/1")).toBe(7);
+  });
+
+  test("a vendor without a documented limit: reads and writes share one budget, which a 429 slows and its Retry-After holds", async () => {
+    let refuse = 1;
+    answer = (req): Answer =>
+      req.method === "POST" && refuse-- > 0
+        ? { status: 429, body: {}, headers: { "Retry-After": "1" } }
+        : { status: 200, body: {} };
+    const pace = {
+      defaults: { readsPerSecond: 1, writesPerSecond: 3 },
+      undocumented: { startPerSecond: 100 },
+    };
+    const c = client({ pace });
+    expect([c.rate("read"), c.rate("write")]).toEqual([100, 100]);
+    await c.request({ method: "GET", path: "/things" });
+    await c.request({ method: "GET", path: "/things" });
+    // The POST's 429 is answered after two reads: the budget falls to what was taken, for both classes.
+    await c.request({ method: "POST", path: "/things" });
+    // Two answers in the last second, less the margin, is below the floor (the defaults' sum, 4).
+    expect(c.rate("write")).toBe(4);
+    expect(c.rate("read")).toBe(c.rate("write"));
+    const refusedAt = seen[2].at;
+    expect(seen[3].at - refusedAt).toBeGreaterThanOrEqual(1_000); // the POST again, after Retry-After
+    await c.request({ method: "GET", path: "/things" });
+    expect(seen[4].at - refusedAt).toBeGreaterThanOrEqual(1_000); // and every request after it
+    // A rate the user set replaces the budget: each class at its own pace, fixed or default.
+    const fixed = client({ pace: { ...pace, fixed: { writesPerSecond: 7 } } });
+    expect([fixed.rate("read"), fixed.rate("write")]).toEqual([1, 7]);
   });
 
   test("advertisedRate reads a limit per window; an explicit ;w= wins", () => {

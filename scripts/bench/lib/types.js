@@ -40,7 +40,8 @@ function typeNames() {
  *   counts), with `plan` describing it;
  * - largest: the largest plan's sandbox `rateLimit` (false: none documented, so none), the
  *   provider pacing settings raised to match, and its `bucket` (as lowest's);
- * - unpaced: pacing settings that never wait.
+ * - unpaced: pacing settings that never wait;
+ * - undocumented: the vendor documents no limit (its default pace adapts to 429s).
  */
 function benchTypes(platforms = sandboxPlatforms()) {
   return platformProjects(platforms, "bench.js").flatMap(({ platform, projects }) =>
@@ -67,6 +68,8 @@ function typeOf(platform, dir, spec) {
       bucket: (req) => largest.bucket(req),
     },
     unpaced,
+    // No documented limit (so no largest plan's): the provider's default pace adapts to 429s.
+    undocumented: largest.rateLimit === false,
   };
 }
 
