@@ -200,18 +200,29 @@ export class Pacer {
     this.notes.add(note);
     return true;
   }
-  /** An answer came that was not a 429 (an adaptive pacer climbs on these). */
+  /** An answer came that did not refuse for load (an adaptive pacer climbs on these). */
   succeeded(): void {}
   /**
-   * A 429 for a request sent at `sentAt` (Date.now()), asking to wait `retryAfterMs` if it said: no
-   * request of this pacer goes before that wait is over (an adaptive pacer also slows down).
+   * A 429 or 503 for a request sent at `sentAt` (Date.now()), asking to wait `retryAfterMs` if it
+   * said (the caller caps it): no request of this pacer goes before that wait is over (an adaptive
+   * pacer also slows down).
    */
   throttled(_sentAt: number, retryAfterMs: number | undefined): void {
     if (retryAfterMs !== undefined) this.holdFor(retryAfterMs);
   }
-  /** The next slot is `ms` from now at the earliest. */
+  private holdEnds = -Infinity;
+  private holdMs = 0;
+  /**
+   * The next slot is `ms` from now at the earliest. A hold is not extended, and after it ends none
+   * starts for as long again: a vendor that refuses everything then makes each request wait its
+   * own Retry-After (the retry loop), not every request wait for every other's in turn.
+   */
   protected holdFor(ms: number): void {
-    this.last = Math.max(this.last, Date.now() + ms - 1000 / this.perSecond);
+    const now = Date.now();
+    if (!(ms > 0 && Number.isFinite(ms)) || now < this.holdEnds + this.holdMs) return;
+    this.holdEnds = now + ms;
+    this.holdMs = ms;
+    this.last = Math.max(this.last, this.holdEnds - 1000 / this.perSecond);
   }
   wait(): Promise<void> {
     const turn = this.queue.then(async () => {
@@ -238,9 +249,10 @@ export class Pacer {
 /**
  * The pace of a vendor that documents no limit: one budget for all of its requests, which starts
  * high enough not to hold back a stack (`start`), and learns the limit from the vendor's 429s:
- * - On a 429 it slows at once to what the vendor took in the last second (less ADAPTIVE_MARGIN),
- *   or to half its pace if that is less, and no request goes before the vendor's Retry-After.
- *   429s for requests sent before that slowdown were caused by the old pace: they slow it no more.
+ * - On a 429 or 503 it slows at once to what the vendor took in the last second (less
+ *   ADAPTIVE_MARGIN), or to half its pace if that is less, and no request goes before the vendor's
+ *   Retry-After (Pacer.holdFor). Refusals of requests sent before that slowdown were caused by the
+ *   old pace: they slow it no more.
  * - After CLIMB_EVERY_MS with no 429 it climbs by a tenth, back up to `start` at most: a limit that
  *   was a passing one is left behind, and one that holds costs a 429 now and then.
  * Never below `floor`.
@@ -645,8 +657,14 @@ export class ApiClient {
       clearTimeout(timer);
 
       this.adapt(req, methodClass, res.headers as Record<string, unknown>, pacer);
-      if (res.status === 429) pacer?.throttled(sentAt, this.askedWait(res));
-      else pacer?.succeeded();
+      // A 429 refuses for load, and so, where a vendor documents no limit, may a 503.
+      if (res.status === 429 || res.status === 503) {
+        const asked = this.askedWait(res);
+        pacer?.throttled(
+          sentAt,
+          asked === undefined ? undefined : Math.min(asked, this.retry.maxRetryAfterMs),
+        );
+      } else pacer?.succeeded();
       if (res.status >= 200 && res.status < 300) return { status: res.status, data: res.data };
       // A refused token was not acted on: try once more with fresh credentials (it may have expired).
       if (res.status === 401 && this.opts.auth && authHeaders && !reauthenticated) {

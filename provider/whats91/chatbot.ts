@@ -6,9 +6,10 @@
  *   `replaceLeavesOldActive: true` lets the change through as a replacement, and the preview and
  *   the run warn, naming the chatbot left behind.
  * - Delete only removes the chatbot from the stack, and warns naming what remains on Whats91.
- * - Create is not idempotent and names are not unique: the chatbots a sender had before the
- *   process's first create on it are noted (ledger.ts), so after a lost answer only a new match
- *   that no other create claimed counts as ours, and nothing is sent twice.
+ * - Create is not idempotent and names are not unique: the chatbots a sender had before a create
+ *   are noted (one listing shared by the creates that start within a moment, ledger.ts), so after
+ *   a lost answer only a new match that no other create claimed counts as ours, and nothing is
+ *   sent twice.
  * What Whats91 documents, and leaves open, is in docs/vendors/whats91.md.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -447,8 +448,8 @@ export const definition = defineResource({
     const senderId = inputs.senderId ?? configuredSenderId();
     const declared = pick(inputs, FIELDS);
     const ledger = ledgerOf(api.account);
-    // Listed once per sender, before the process's first create on it: after a lost answer, only a
-    // chatbot not among these, and claimed by no other create, can be ours.
+    // Listed before the create, and shared with the creates that start within a moment of it: after
+    // a lost answer, only a chatbot not among these, and claimed by no other create, can be ours.
     const existing = await ledger.existing(senderId ?? "", async () =>
       (await api.list(senderId, {})).map((c) => c.chatbotUid),
     );
@@ -672,7 +673,10 @@ async function lookalikes(api: Whats91Api, inputs: Props, senderId: string | und
   const search = trigger.type === "welcome" ? undefined : trigger.keywords?.[0];
   const candidates = await api.list(senderId, { type: kind, trigger: search });
   const expected = visible(inputs);
-  const shown = ["name", "triggerType", "replyTrigger", "replyText"];
+  // Everything the listing shows of what was declared: two creates that differ in any of it are
+  // never taken for each other.
+  const shown = ["name", "triggerType", "replyTrigger", "replyText", "status"];
+  if (inputs.priority !== undefined) shown.push("priority");
   return candidates.filter(
     (c) => settle(shown, expected, comparable(expected, visibleOf(c))).differing.length === 0,
   );

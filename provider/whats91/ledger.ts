@@ -1,9 +1,9 @@
 /**
  * What the provider process knows of the chatbots it creates on one Whats91 account (base URL and
  * token), so that a create costs about one call without weakening what a lost answer may cost:
- * - The chatbots each sender had before the process's first create on it, listed once and shared
- *   by every create on that sender: after a lost answer, only a look-alike that is not among them
- *   can be ours.
+ * - The chatbots each sender had before a create, listed once for the creates that start within a
+ *   moment of each other (SNAPSHOT_TTL_MS): after a lost answer, only a look-alike that is not
+ *   among them can be ours.
  * - The chatbots the process's creates made or recovered (claimed): never taken twice, and, with
  *   the gate (core/create.ts CreateGate), never taken while the create that made one is in flight.
  * - Each sender's Meta ids (phoneNumberId, wabaId), the same for every chatbot of the sender, which
@@ -15,29 +15,46 @@ import type { ChatbotWithSender } from "./api";
 /** A sender's Meta ids as Whats91 answered them (absent where it answered none). */
 export type SenderIds = Pick<ChatbotWithSender, "phoneNumberId" | "wabaId">;
 
+/**
+ * How long a listing of a sender's chatbots serves the creates that start after it answered. A
+ * look-alike someone else makes within this time before our create, whose answer is then lost, can
+ * be taken for ours; before, with a listing per create, the same held for one made between that
+ * listing and the create. Creates that start while a listing is in flight share it as well.
+ */
+export const SNAPSHOT_TTL_MS = 2_000;
+
+interface Snapshot {
+  uids: Promise<ReadonlySet<string>>;
+  /** When the listing answered (Date.now()); undefined while in flight. */
+  answeredAt?: number;
+}
+
 export class Ledger {
   /** Creates on the account share it; a lookup after a lost answer has it alone. */
   readonly gate = new CreateGate();
   private readonly claimed = new Set<string>();
-  private readonly before = new Map<string, Promise<ReadonlySet<string>>>();
+  private readonly snapshots = new Map<string, Snapshot>();
   private readonly ids = new Map<string, Promise<SenderIds | undefined>>();
 
   /**
-   * The chatbots of `sender` ("" for the token's own) from before the process's first create on it:
-   * listed by the first create, awaited by every other before it sends. A failed listing is not
-   * kept, so the next create lists again.
+   * The chatbots of `sender` ("" for the token's own) before this create: a listing in flight or
+   * answered within SNAPSHOT_TTL_MS, else a new one. Every create awaits it before it sends, so a
+   * create's own chatbot is never in it. A failed listing is not kept.
    */
   existing(sender: string, list: () => Promise<string[]>): Promise<ReadonlySet<string>> {
-    let listed = this.before.get(sender);
-    if (!listed) {
-      const listing = list().then((uids) => new Set(uids));
-      this.before.set(sender, listing);
-      listing.catch(() => {
-        if (this.before.get(sender) === listing) this.before.delete(sender);
-      });
-      listed = listing;
+    const current = this.snapshots.get(sender);
+    if (current && (current.answeredAt === undefined || Date.now() - current.answeredAt <= SNAPSHOT_TTL_MS)) {
+      return current.uids;
     }
-    return listed;
+    const snapshot: Snapshot = { uids: list().then((uids) => new Set(uids)) };
+    this.snapshots.set(sender, snapshot);
+    snapshot.uids.then(
+      () => (snapshot.answeredAt = Date.now()),
+      () => {
+        if (this.snapshots.get(sender) === snapshot) this.snapshots.delete(sender);
+      },
+    );
+    return snapshot.uids;
   }
 
   /** Marks a chatbot as one of this process's creates: no other lookup takes it. */

@@ -461,20 +461,32 @@ async function lowestLimitRun(ws, plan, spec, n) {
  * no sandbox limit: for the vendors that document no limit, whose default pace adapts.
  */
 async function defaultsRun(ws, plan, spec, n) {
-  return withSandboxes(plan, spec, { latencyMs: plan.latencyMs, rateLimits: false }, async (local) => {
-    const sandbox = local[spec.sandbox];
-    const stack = pulumiStack(ws, path.join(PROJECTS, spec.project), `defaults-${suffix()}`, {
-      ...local.env,
-    });
-    try {
-      await stack.init(spec.config(n, "defaults"));
-      const up = await measure(sandbox, () => stack.up({ parallel: plan.parallel, allowFailure: true }));
-      const created = countOfType(await stack.exportState(), spec.stateType);
-      return { n, up, created, failures: n - created, rateLimited: sandbox.rateLimited() };
-    } finally {
-      await stack.remove();
-    }
-  });
+  const runs = [];
+  // As often as the largest-plan up, the fastest counting: one run on a loaded machine says little.
+  for (let i = 0; i < plan.repeats; i++) {
+    runs.push(
+      await withSandboxes(plan, spec, { latencyMs: plan.latencyMs, rateLimits: false }, async (local) => {
+        const sandbox = local[spec.sandbox];
+        const projectDir = path.join(PROJECTS, spec.project);
+        const stack = pulumiStack(ws, projectDir, `defaults-${suffix()}`, { ...local.env });
+        try {
+          await stack.init(spec.config(n, "defaults"));
+          const up = await measure(sandbox, () => stack.up({ parallel: plan.parallel, allowFailure: true }));
+          const created = countOfType(await stack.exportState(), spec.stateType);
+          return { n, up, created, failures: n - created, rateLimited: sandbox.rateLimited() };
+        } finally {
+          await stack.remove();
+        }
+      }),
+    );
+  }
+  const best = runs.reduce((a, b) => (b.up.ms < a.up.ms ? b : a));
+  return {
+    ...best,
+    samplesMs: runs.map((r) => r.up.ms),
+    failures: Math.max(...runs.map((r) => r.failures)),
+    rateLimited: Math.max(...runs.map((r) => r.rateLimited)),
+  };
 }
 
 async function measureType(ws, plan, spec) {

@@ -364,6 +364,8 @@ describe("nothing lost, nothing duplicated", () => {
     // would take first.
     sandbox.faults.inject({ method: "POST", path: "/v1.0/bots", fault: { kind: "lose-response" } });
     sandbox.faults.inject({ method: "POST", path: "/v1.0/bots", fault: { kind: "slow-answer", ms: 1_000 } });
+    // The lookup's listing is slow too: without the gate it would see the slow create's bot.
+    sandbox.faults.inject({ method: "GET", path: "/v1.0/bots", fault: { kind: "latency", ms: 300 } });
     const lost = createBot();
     while (sandbox.bots().length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
     const slow = createBot();

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { startWhats91Sandbox, type Whats91Sandbox, type Whats91SandboxOptions } from "../../sandbox";
 import { definition } from "../../provider/whats91/chatbot";
+import { SNAPSHOT_TTL_MS } from "../../provider/whats91/ledger";
 import { handlersOf } from "../../provider/core/definition";
 import { resetConfiguration } from "../../provider/core/credentials";
 import { ResourceInitError } from "../../provider/core/errors";
@@ -376,6 +377,49 @@ describe("no second live rule", () => {
     expect(creates()).toHaveLength(2);
   });
 
+  test("a look-alike made by hand after the last listing went stale is not taken for ours", async () => {
+    await chatbotHandlers.create(await checked({ ...textBot, name: "Unrelated" }));
+    await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_TTL_MS + 100));
+    const foreign = await byHand(textBot);
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/api/v2/chatbots/text",
+      fault: { kind: "lose-response" },
+    });
+    const created = await chatbotHandlers.create(await checked(textBot));
+    expect(created.id).not.toBe(foreign);
+    expect(sandbox.chatbots().map((c) => c.chatbotUid)).toContain(created.id);
+    expect(creates()).toHaveLength(3);
+    expect(listings().filter((r) => r.query.trigger === undefined)).toHaveLength(2);
+  });
+
+  test("look-alikes that differ in status are never taken for each other", async () => {
+    // A listing now serves both creates; then the first create's lookup fails once, so the second
+    // create's lookup runs first and sees both chatbots.
+    await chatbotHandlers.create(await checked({ ...textBot, name: "Unrelated" }));
+    sandbox.faults.inject({
+      method: "POST",
+      path: "/api/v2/chatbots/text",
+      fault: { kind: "lose-response" },
+      times: 2,
+    });
+    sandbox.faults.inject({
+      method: "GET",
+      path: "/api/v2/chatbots",
+      fault: { kind: "status", status: 503 },
+      times: 5,
+    });
+    const activeInputs = await checked(textBot);
+    const inactiveInputs = await checked({ ...textBot, status: "INACTIVE" });
+    const active = chatbotHandlers.create(activeInputs);
+    await until(() => creates().length === 2);
+    const inactive = chatbotHandlers.create(inactiveInputs);
+    const [a, b] = await Promise.all([active, inactive]);
+    expect(sandbox.chatbot(a.id)?.status).toBe("ACTIVE");
+    expect(sandbox.chatbot(b.id)?.status).toBe("INACTIVE");
+    expect(creates()).toHaveLength(3);
+  });
+
   test("two look-alike creates whose answers are both lost each find one of the two", async () => {
     sandbox.faults.inject({
       method: "POST",
@@ -495,9 +539,31 @@ describe("calls per create", () => {
     });
     const err = await failure(chatbotHandlers.create(await checked(textBot)));
     expect(err).toBeInstanceOf(ResourceInitError);
+    expect(reads()).toHaveLength(5); // the shared read of the sender's ids: every attempt failed
     const next = await chatbotHandlers.create(await checked({ ...textBot, name: "next" }));
     expect(next.outs).toMatchObject({ phoneNumberId: "pn-1", wabaId: "waba-1" });
+    expect(reads()).toHaveLength(6); // read again, since the failed read was not kept
   });
+});
+
+describe("pacing with nothing configured", () => {
+  test("under a limit Whats91 does not document, creates refused for it are paced and resent, and all succeed", async () => {
+    await useSandbox({ rateLimit: { requestsPerSecond: 5 } });
+    delete process.env.WHATS91_READS_PER_SECOND;
+    delete process.env.WHATS91_WRITES_PER_SECOND;
+    const names = Array.from({ length: 20 }, (_, i) => `Paced ${i}`);
+    const made = await Promise.all(
+      names.map(async (name) => chatbotHandlers.create(await checked({ ...textBot, name }))),
+    );
+    expect(new Set(made.map((m) => m.id)).size).toBe(20);
+    expect(
+      sandbox
+        .chatbots()
+        .map((c) => c.chatbotUid)
+        .sort(),
+    ).toEqual(made.map((m) => m.id).sort());
+    expect(creates().filter((r) => r.status !== 429)).toHaveLength(20);
+  }, 60_000);
 });
 
 describe("errors tell the user what to fix, with Whats91's request id, and never the token", () => {

@@ -275,11 +275,15 @@ describe("Pacer", () => {
         expect(slowed).toBeCloseTo(5 * ADAPTIVE_MARGIN);
       });
 
-      test("a 429 holds every request back for its Retry-After, a second without one", async () => {
+      test("a 429 holds every request back for its Retry-After, a second without one; holds never chain", async () => {
         const pacer = new AdaptivePacer(100, 1);
         await slotAfter(pacer);
         pacer.throttled(Date.now(), 2_000);
         expect(await slotAfter(pacer)).toBeGreaterThanOrEqual(2_000);
+        // Within as long again after a hold, a 429 starts no new one (each request waits its own).
+        pacer.throttled(Date.now(), 2_000);
+        expect(await slotAfter(pacer)).toBeLessThan(1_000);
+        jest.setSystemTime(Date.now() + 2_000);
         pacer.throttled(Date.now(), undefined);
         expect(await slotAfter(pacer)).toBeGreaterThanOrEqual(1_000);
       });
@@ -498,19 +502,48 @@ describe("ApiClient: per-request credentials, retryable refusals, per-operation 
     expect([c.rate("read"), c.rate("write")]).toEqual([100, 100]);
     await c.request({ method: "GET", path: "/things" });
     await c.request({ method: "GET", path: "/things" });
-    // The POST's 429 is answered after two reads: the budget falls to what was taken, for both classes.
-    await c.request({ method: "POST", path: "/things" });
+    // The POST's 429 is answered after two reads: the budget falls to what was taken, for both
+    // classes, and a GET sent while the POST waits out its Retry-After waits too.
+    const post = c.request({ method: "POST", path: "/things" });
+    while (seen.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([post, c.request({ method: "GET", path: "/things" })]);
     // Two answers in the last second, less the margin, is below the floor (the defaults' sum, 4).
     expect(c.rate("write")).toBe(4);
     expect(c.rate("read")).toBe(c.rate("write"));
     const refusedAt = seen[2].at;
     expect(seen[3].at - refusedAt).toBeGreaterThanOrEqual(1_000); // the POST again, after Retry-After
-    await c.request({ method: "GET", path: "/things" });
-    expect(seen[4].at - refusedAt).toBeGreaterThanOrEqual(1_000); // and every request after it
+    expect(seen[4].at - refusedAt).toBeGreaterThanOrEqual(1_000); // and the GET sent meanwhile
     // A rate the user set replaces the budget: each class at its own pace, fixed or default.
     const fixed = client({ pace: { ...pace, fixed: { writesPerSecond: 7 } } });
     expect([fixed.rate("read"), fixed.rate("write")]).toEqual([1, 7]);
   });
+
+  test.each(["3600", "31 Dec 9999 00:00:00 GMT", "9".repeat(400)])(
+    "a Retry-After of %s holds the pace no longer than the retry policy honours",
+    async (retryAfter) => {
+      let refuse = 1;
+      answer = (): Answer =>
+        refuse-- > 0
+          ? { status: 429, body: {}, headers: { "Retry-After": retryAfter } }
+          : { status: 200, body: {} };
+      for (const pace of [
+        { defaults: { readsPerSecond: 1, writesPerSecond: 3 }, undocumented: { startPerSecond: 100 } },
+        { defaults: { readsPerSecond: 100, writesPerSecond: 100 } },
+      ]) {
+        refuse = 1;
+        const c = client({ pace, retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 50 } });
+        const started = Date.now();
+        await Promise.all([
+          c.request({ method: "POST", path: "/things" }),
+          new Promise((resolve) => setTimeout(resolve, 20)).then(() =>
+            c.request({ method: "GET", path: "/things" }),
+          ),
+        ]);
+        expect(Date.now() - started).toBeLessThan(1_500);
+      }
+    },
+  );
 
   test("advertisedRate reads a limit per window; an explicit ;w= wins", () => {
     expect(advertisedRate("60", 60)).toBe(1);

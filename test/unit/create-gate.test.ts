@@ -86,3 +86,11 @@ test("lookups run one at a time, and a failed one lets the next run", async () =
   await gate.send(async () => events.push("send"));
   expect(events).toEqual(["first", "second", "send"]);
 });
+
+test("a send that throws leaves the gate: a lookup after it runs", async () => {
+  const gate = new CreateGate();
+  await expect(gate.send(async () => Promise.reject(new Error("lost answer")))).rejects.toThrow(
+    "lost answer",
+  );
+  await expect(gate.lookup(async () => "looked up")).resolves.toBe("looked up");
+});

@@ -248,6 +248,9 @@ function typeRows(name, result, results, plan) {
           `${(defaults.up.calls.total / defaults.n).toFixed(2)} calls/create`,
           defaults.failures > 0 ? `${defaults.failures} failed` : "",
           defaults.rateLimited > 0 ? `${defaults.rateLimited} 429s` : "",
+          defaults.samplesMs
+            ? `best of ${defaults.samplesMs.length}: ${defaults.samplesMs.map(seconds).join(", ")}`
+            : "",
         ),
       ),
     );
