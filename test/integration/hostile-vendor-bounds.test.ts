@@ -331,13 +331,18 @@ describe("listings too long to hold", () => {
 
   test("Whats91: one page of 200,000 chatbots is read without overflowing the stack", async () => {
     const vendor = await whats91Pages(200_000);
-    const listed = await new Whats91Api(client(vendor.url, { maxListItems: 250_000 }), vendor.url).list(undefined, {});
+    const listed = await new Whats91Api(client(vendor.url, { maxListItems: 250_000 }), vendor.url).list(
+      undefined,
+      {},
+    );
     expect(listed).toHaveLength(200_000);
   }, 30_000);
 
   test("Whats91: pages that go on stop at the item cap", async () => {
     const vendor = await whats91Pages(4);
-    const err = await failure(new Whats91Api(client(vendor.url, { maxListItems: 10 }), vendor.url).list(undefined, {}));
+    const err = await failure(
+      new Whats91Api(client(vendor.url, { maxListItems: 10 }), vendor.url).list(undefined, {}),
+    );
     expect(err.message).toBe(
       "Whats91 list-chatbots has more than 10 items, the most the provider reads of one listing: " +
         "the vendor holds more than the provider reads, or its listing does not end",
