@@ -376,21 +376,21 @@ async function scalingRun(ws, plan, spec, n) {
 }
 
 /**
- * Up of n at the largest plan's limit, with latency, at --parallel, `repeats` times on fresh
- * sandboxes: the fastest, the calls each create made, and the floor the plan's own limit sets.
+ * Up of n at --parallel with latency, `repeats` times on fresh sandboxes (one run on a loaded
+ * machine says little): the fastest, with every run's time, and the most failures and 429s any run
+ * saw. `rateLimit` is the sandbox's limit, `pacing` the provider settings, `prefix` names the stacks.
  */
-async function largestPlanRun(ws, plan, spec, n) {
+async function fastestUp(ws, plan, spec, n, { rateLimit, pacing, prefix }) {
   const runs = [];
   for (let i = 0; i < plan.repeats; i++) {
     runs.push(
       await withSandboxes(plan, spec, { latencyMs: plan.latencyMs }, async (local) => {
         const sandbox = local[spec.sandbox];
-        sandbox.setRateLimit(spec.largest.rateLimit);
+        sandbox.setRateLimit(rateLimit);
         const projectDir = path.join(PROJECTS, spec.project);
-        const env = { ...local.env, ...spec.largest.pacing };
-        const stack = pulumiStack(ws, projectDir, `largest-${suffix()}`, env);
+        const stack = pulumiStack(ws, projectDir, `${prefix}-${suffix()}`, { ...local.env, ...pacing });
         try {
-          await stack.init(spec.config(n, "largest"));
+          await stack.init(spec.config(n, prefix));
           const up = await measure(sandbox, () => stack.up({ parallel: plan.parallel, allowFailure: true }));
           const created = countOfType(await stack.exportState(), spec.stateType);
           return { n, up, created, failures: n - created, rateLimited: sandbox.rateLimited() };
@@ -403,11 +403,23 @@ async function largestPlanRun(ws, plan, spec, n) {
   const best = runs.reduce((a, b) => (b.up.ms < a.up.ms ? b : a));
   return {
     ...best,
-    ...limitFloor(best.up.requests, spec.largest.bucket),
     samplesMs: runs.map((r) => r.up.ms),
     failures: Math.max(...runs.map((r) => r.failures)),
     rateLimited: Math.max(...runs.map((r) => r.rateLimited)),
   };
+}
+
+/**
+ * Up of n at the largest plan's limit, with latency, at --parallel: the fastest of `repeats`, the
+ * calls each create made, and the floor the plan's own limit sets.
+ */
+async function largestPlanRun(ws, plan, spec, n) {
+  const best = await fastestUp(ws, plan, spec, n, {
+    rateLimit: spec.largest.rateLimit,
+    pacing: spec.largest.pacing,
+    prefix: "largest",
+  });
+  return { ...best, ...limitFloor(best.up.requests, spec.largest.bucket) };
 }
 
 /**
@@ -461,32 +473,7 @@ async function lowestLimitRun(ws, plan, spec, n) {
  * no sandbox limit: for the vendors that document no limit, whose default pace adapts.
  */
 async function defaultsRun(ws, plan, spec, n) {
-  const runs = [];
-  // As often as the largest-plan up, the fastest counting: one run on a loaded machine says little.
-  for (let i = 0; i < plan.repeats; i++) {
-    runs.push(
-      await withSandboxes(plan, spec, { latencyMs: plan.latencyMs, rateLimits: false }, async (local) => {
-        const sandbox = local[spec.sandbox];
-        const projectDir = path.join(PROJECTS, spec.project);
-        const stack = pulumiStack(ws, projectDir, `defaults-${suffix()}`, { ...local.env });
-        try {
-          await stack.init(spec.config(n, "defaults"));
-          const up = await measure(sandbox, () => stack.up({ parallel: plan.parallel, allowFailure: true }));
-          const created = countOfType(await stack.exportState(), spec.stateType);
-          return { n, up, created, failures: n - created, rateLimited: sandbox.rateLimited() };
-        } finally {
-          await stack.remove();
-        }
-      }),
-    );
-  }
-  const best = runs.reduce((a, b) => (b.up.ms < a.up.ms ? b : a));
-  return {
-    ...best,
-    samplesMs: runs.map((r) => r.up.ms),
-    failures: Math.max(...runs.map((r) => r.failures)),
-    rateLimited: Math.max(...runs.map((r) => r.rateLimited)),
-  };
+  return fastestUp(ws, plan, spec, n, { rateLimit: false, pacing: {}, prefix: "defaults" });
 }
 
 async function measureType(ws, plan, spec) {
